@@ -1,0 +1,5 @@
+"""Allows `python -m campuseval`."""
+
+from campuseval.cli import main
+
+main()

@@ -1,0 +1,322 @@
+"""The command line: thin wrappers that read paths, call the library, print and pick exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from campuseval import __version__
+from campuseval.config import check_config
+from campuseval.config.load import BUILTIN, LoadResult, resolve_user_path
+from campuseval.config.schema import config_schema, dumps, table_schema, targets_schema
+from campuseval.describe import subject_text
+from campuseval.errors import CampusevalError, ConfigError, Diagnostic, Location, UsageError, diag
+from campuseval.formatting import num, value
+from campuseval.i18n import Lang, default_lang, t
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+
+# Data on stdout, messages on stderr. No emoji or check marks: a redirected
+# Chinese-Windows console (GBK) cannot encode them.
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class LangChoice(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+class _Command(typer.core.TyperCommand):
+    """Every command runs here: user errors print without a traceback and exit 2."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CampusevalError as exc:
+            lang = _lang(ctx.params.get("lang"))
+            print_diagnostics(exc.diagnostics, lang)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            err.print(t("cli.interrupted", _lang(ctx.params.get("lang"))), markup=False)
+            ctx.exit(130)
+
+
+def _lang(value: Any) -> Lang:
+    if isinstance(value, LangChoice):
+        return value.value  # type: ignore[return-value]
+    if value in ("zh", "en"):
+        return value  # type: ignore[no-any-return]
+    return default_lang()
+
+
+app = typer.Typer(
+    name="campuseval",
+    help="campuseval：按 YAML 指标表为省级医院在绍院区评分。Score hospital campuses against a YAML indicator table.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def command(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return app.command(name, cls=_Command, help=help_text, no_args_is_help=False)
+
+
+LangOpt = Annotated[
+    LangChoice | None,
+    typer.Option("--lang", help="消息与报告语言 / language of messages and reports (default: zh, or CAMPUSEVAL_LANG)",
+                 case_sensitive=False),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"campuseval {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="显示版本 / show the version")] = False,
+) -> None:
+    """campuseval：按 YAML 指标表为院区评分。"""
+
+
+def print_diagnostics(diags: list[Diagnostic], lang: Lang) -> None:
+    for d in diags:
+        prefix = t("severity.warning", lang) + t("cli.colon", lang) if d.severity == "warning" else ""
+        loc = d.location.render(lang)
+        text = f"{loc}: {prefix}{d.message.render(lang)}"
+        if d.hint is not None:
+            text += t("hint.sep", lang) + d.hint.render(lang)
+        err.print(text, markup=False, style="yellow" if d.severity == "warning" else None)
+
+
+# ---------------------------------------------------------------- validate
+
+
+class ValidateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def _config_files(paths: list[str], lang: Lang) -> list[str]:
+    """Expand folders into the YAML files inside them; keep files and builtin: names as given."""
+    files: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if not p.startswith(BUILTIN) and path.is_dir():
+            found = sorted(str(q) for q in path.rglob("*.y*ml") if q.suffix in (".yaml", ".yml"))
+            if not found:
+                raise UsageError([diag(Location(file=p), "cli.no_yaml_in_dir")])
+            files.extend(found)
+        else:
+            files.append(p)
+    return files
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+@command("validate", "检查指标表和目标值文件 / check indicator tables and targets files")
+def validate_cmd(
+    paths: Annotated[list[str], typer.Argument(help="YAML 文件或文件夹 / YAML files or folders", show_default=False)],
+    fmt: Annotated[ValidateFormat | None, typer.Option(
+        "--format", help="text, json, or github (GitHub Actions annotations; automatic when GITHUB_ACTIONS=true)")] = None,
+    lang: LangOpt = None,
+) -> None:
+    lg = _lang(lang)
+    if fmt is None:
+        fmt = ValidateFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ValidateFormat.text
+    files = _config_files(paths, lg)
+    results: list[tuple[str, LoadResult]] = [(f, check_config(f)) for f in files]
+    seen: set[str] = set()
+    n_err = n_warn = 0
+    report: list[dict[str, Any]] = []
+    for f, res in results:
+        fresh = []
+        for d in res.diagnostics:
+            key = d.render("en")
+            if key not in seen:  # a table's errors show once though several files extend it
+                seen.add(key)
+                fresh.append(d)
+        n_err += sum(d.severity == "error" for d in fresh)
+        n_warn += sum(d.severity == "warning" for d in fresh)
+        report.append({"path": f, "valid": not res.errors, "diagnostics": fresh})
+        if fmt == ValidateFormat.text:
+            print_diagnostics(fresh, lg)
+            if not res.errors:
+                eff = res.effective
+                assert eff is not None
+                err.print(t("cli.valid_file", lg, path=f, n=len(eff.indicators),
+                            total=num(eff.total_max)), markup=False)
+        elif fmt == ValidateFormat.github:
+            for d in fresh:
+                loc = d.location
+                props = [f"file={_gh_escape(loc.file or f, True)}"]
+                if loc.line:
+                    props.append(f"line={loc.line}")
+                if loc.col:
+                    props.append(f"col={loc.col}")
+                msg = (f"{loc.path}: " if loc.path else "") + d.message.render(lg)
+                if d.hint:
+                    msg += "\n" + d.hint.render(lg)
+                out.print(f"::{d.severity} {','.join(props)}::{_gh_escape(msg)}", markup=False, soft_wrap=True)
+    if fmt == ValidateFormat.json:
+        payload = {
+            "valid": n_err == 0,
+            "errors": n_err,
+            "warnings": n_warn,
+            "files": [
+                {"path": r["path"], "valid": r["valid"],
+                 "diagnostics": [_diag_json(d, lg) for d in r["diagnostics"]]}
+                for r in report
+            ],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == ValidateFormat.text:
+        key = "cli.validate_summary_ok" if n_err == 0 else "cli.validate_summary_bad"
+        err.print(t(key, lg, files=len(files), errors=n_err, warnings=n_warn), markup=False)
+    raise typer.Exit(EXIT_OK if n_err == 0 else EXIT_PROBLEMS)
+
+
+def _diag_json(d: Diagnostic, lang: Lang) -> dict[str, Any]:
+    loc = d.location
+    return {
+        "severity": d.severity, "file": loc.file, "line": loc.line, "column": loc.col, "path": loc.path,
+        "message": d.message.render(lang), "hint": d.hint.render(lang) if d.hint else None,
+        "code": d.message.key,
+    }
+
+
+# ---------------------------------------------------------------- schema
+
+
+class SchemaKind(StrEnum):
+    config = "config"
+    table = "table"
+    targets = "targets"
+    scores = "scores"
+
+
+def schema_for(kind: SchemaKind) -> dict[str, Any]:
+    if kind == SchemaKind.table:
+        return table_schema()
+    if kind == SchemaKind.targets:
+        return targets_schema()
+    if kind == SchemaKind.scores:
+        from campuseval.output.results_json import scores_schema
+
+        return scores_schema()
+    return config_schema()
+
+
+@command("schema", "输出 JSON Schema（draft-07）/ print the JSON Schema (draft-07)")
+def schema_cmd(
+    kind: Annotated[SchemaKind, typer.Argument(
+        help="config（指标表或目标值文件）、table、targets 或 scores（scores.json）")] = SchemaKind.config,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="把全部 schema 写入此文件夹 / write every schema into this folder")] = None,
+    lang: LangOpt = None,
+) -> None:
+    if out_dir is None:
+        sys.stdout.write(dumps(schema_for(kind)))
+        return
+    from campuseval.output.atomic import write_text
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for k in SchemaKind:
+        write_text(out_dir / f"{k.value}.schema.json", dumps(schema_for(k)))
+    err.print(t("cli.schema_written", _lang(lang), path=str(out_dir)), markup=False)
+
+
+# ---------------------------------------------------------------- indicators
+
+
+TableOpt = Annotated[str | None, typer.Option("--table", help="指标表（默认：内置绍兴表）/ indicator table (default: the shipped Shaoxing table)")]
+TargetsOpt = Annotated[str | None, typer.Option("--targets", help="目标值文件 / a locality's targets file")]
+
+
+def load_effective(table: str | None, targets: str | None, lang: Lang) -> Any:
+    """The effective table from --table/--targets; warnings are printed, errors raised."""
+    from campuseval.config.load import default_table_path
+
+    if targets is not None:
+        res = check_config(targets)
+        if res.effective is not None and table is not None:
+            root = res.effective.sources[0]
+            try:
+                given = hashlib.sha256(resolve_user_path(table).read_bytes()).hexdigest()
+            except OSError:
+                given = ""
+            if given != root.sha256:
+                raise UsageError([diag(Location(file=targets), "cli.table_mismatch", "cli.table_mismatch.hint",
+                                       table=table, extends=root.path)])
+    else:
+        res = check_config(table if table is not None else str(default_table_path()))
+    if res.errors or res.effective is None:
+        raise ConfigError(res.errors)
+    print_diagnostics(res.warnings, lang)
+    return res.effective
+
+
+@command("indicators", "列出生效的指标表（含区县改动后的分值）/ list the effective table after a locality's changes")
+def indicators_cmd(
+    table: TableOpt = None,
+    targets: TargetsOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    lg = _lang(lang)
+    eff = load_effective(table, targets, lg)
+    title = eff.table.name.get(lg)
+    if eff.locality is not None:
+        title += f" - {eff.locality.name.get(lg)}"
+    grid = RichTable(title=title, show_lines=False, header_style="bold")
+    for key in ("code", "name", "part", "points", "effective", "direction", "subject", "target", "rule", "origin"):
+        grid.add_column(t(f"cli.col.{key}", lg), overflow="fold", no_wrap=key in ("code", "points", "effective"),
+                        min_width=12 if key == "name" else None)
+    for ind in eff.indicators:
+        spec = ind.spec
+        target = value(spec.target, spec.scale, 4) if spec.target is not None else "-"
+        if ind.campus_targets:
+            target += " (" + ", ".join(f"{c}: {num(v)}" for c, v in ind.campus_targets.items()) + ")"
+        grid.add_row(
+            spec.code, spec.name.get(lg), spec.part, num(spec.points), num(ind.points),
+            _ARROWS[spec.direction], subject_text(spec.subject, lg), target,
+            t(f"rulename.{spec.rule.type}", lg),
+            ", ".join(dict.fromkeys(t(f"change.{c.what}", lg) for c in ind.changes)),
+        )
+    out.print(grid)
+    parts = "  ".join(f"{p.code} {p.name.get(lg)} {num(p.points)}" for p in eff.effective_parts())
+    out.print(t("cli.parts_line", lg, parts=parts, total=num(eff.total_max)), markup=False)
+    for d in eff.dropped:
+        out.print(t("cli.dropped_line", lg, code=d.code, name=d.name.get(lg), file=d.file), markup=False)
+
+
+_ARROWS = {"higher": "↑", "lower": "↓", "monitor": "-"}
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

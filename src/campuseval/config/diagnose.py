@@ -1,0 +1,175 @@
+"""Turns pydantic validation errors into located, translated diagnostics with did-you-mean hints."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from campuseval.config.yamlsource import Path_, YamlDoc
+from campuseval.errors import Diagnostic, Msg
+
+# Pydantic error types we translate; anything else falls back to pydantic's own message.
+_KNOWN = {
+    "missing", "extra_forbidden", "string_type", "int_type", "int_parsing", "int_from_float",
+    "float_type", "float_parsing", "finite_number", "bool_type", "bool_parsing", "list_type",
+    "dict_type", "model_type", "model_attributes_type", "string_pattern_mismatch",
+    "string_too_short", "string_too_long", "too_short", "too_long", "greater_than",
+    "greater_than_equal", "less_than", "less_than_equal", "literal_error",
+    "union_tag_invalid", "union_tag_not_found",
+}
+# Tags of callable-discriminated unions that pydantic puts in error locations.
+UNION_TAGS = {"number", "by_campus", "range"}
+
+
+def display_path(data: Any, path: Path_) -> str:
+    """`indicators.A1.rule.target` rather than `indicators[0].rule.target`: list items by their code."""
+    out: list[str] = []
+    node = data
+    for elem in path:
+        if isinstance(elem, int):
+            item = node[elem] if isinstance(node, list) and 0 <= elem < len(node) else None
+            label = None
+            if isinstance(item, dict):
+                label = item.get("code", item.get("id"))
+            if isinstance(label, str | int) and not isinstance(label, bool):
+                out.append(str(label))
+            else:
+                out.append(f"[{elem}]")
+            node = item
+        else:
+            out.append(str(elem))
+            node = node.get(elem) if isinstance(node, dict) else None
+    text = ".".join(out)
+    return text.replace(".[", "[")
+
+
+def data_path(data: Any, loc: tuple[int | str, ...]) -> tuple[Path_, bool]:
+    """Map a pydantic loc onto the data, dropping union tags; True when the last key is absent."""
+    path: list[str | int] = []
+    node = data
+    for i, elem in enumerate(loc):
+        if isinstance(elem, int) and isinstance(node, list):
+            path.append(elem)
+            node = node[elem] if 0 <= elem < len(node) else None
+        elif isinstance(node, dict) and elem in node:
+            path.append(elem)
+            node = node[elem]
+        elif isinstance(node, dict) and node.get("type") == elem:
+            continue  # a discriminated union's tag
+        elif elem in UNION_TAGS or (isinstance(elem, str) and "[" in elem):
+            continue  # a callable discriminator's tag or a validator wrapper
+        else:
+            path.append(elem)
+            return tuple(path), i == len(loc) - 1
+    return tuple(path), False
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """The concrete types inside Annotated / Optional / Union."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for a in typing.get_args(tp):
+            out.extend(_unwrap(a))
+        return out
+    return [tp]
+
+
+def fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """Field names of the model found by walking `loc` from `model`; [] when the walk fails."""
+    candidates: list[Any] = [model]
+    for elem in loc:
+        nxt: list[Any] = []
+        for tp in candidates:
+            for c in _unwrap(tp):
+                origin = typing.get_origin(c)
+                if isinstance(c, type) and issubclass(c, BaseModel):
+                    if isinstance(elem, str) and elem in c.model_fields:
+                        nxt.append(c.model_fields[elem].annotation)
+                    elif isinstance(elem, str) and "type" in c.model_fields:
+                        lit = typing.get_args(c.model_fields["type"].annotation)
+                        if elem in lit:
+                            nxt.append(c)
+                elif origin is list and isinstance(elem, int):
+                    nxt.append(typing.get_args(c)[0])
+                elif origin is dict and isinstance(elem, str):
+                    nxt.append(typing.get_args(c)[1])
+        candidates = nxt
+        if not candidates:
+            return []
+    names: list[str] = []
+    for tp in candidates:
+        for c in _unwrap(tp):
+            if isinstance(c, type) and issubclass(c, BaseModel):
+                names.extend(f.alias or n for n, f in c.model_fields.items())
+    return sorted(set(names))
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def translate(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> list[Diagnostic]:
+    """Every pydantic error of `exc` as a Diagnostic located in `doc`."""
+    out: list[Diagnostic] = []
+    seen: set[tuple[Any, ...]] = set()
+    for err in exc.errors(include_url=False):
+        etype = err["type"]
+        loc = tuple(err["loc"])
+        path, absent = data_path(doc.data, loc)
+        ctx = dict(err.get("ctx") or {})
+        params: dict[str, Any] = {k: _short(v) for k, v in ctx.items()}
+        params["input"] = _short(err.get("input"))
+        hint: Msg | None = None
+        if etype == "missing":
+            field_name = path[-1] if path else ""
+            parent = path[:-1]
+            location = doc.location(parent, display_path(doc.data, parent) or None, key=True)
+            message = Msg("cfg.missing", {"field": field_name})
+        elif etype == "extra_forbidden":
+            location = doc.location(path, display_path(doc.data, path), key=True)
+            allowed = fields_at(model, loc[:-1])
+            key = str(path[-1]) if path else ""
+            message = Msg("cfg.extra_forbidden", {"key": key})
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            if close:
+                hint = Msg("cfg.did_you_mean", {"suggestion": close[0], "allowed": ", ".join(allowed)})
+            elif allowed:
+                hint = Msg("cfg.allowed_keys", {"allowed": ", ".join(allowed)})
+        else:
+            location = doc.location(path, display_path(doc.data, path), key=absent)
+            if etype in _KNOWN or etype.startswith("ce_"):
+                if etype == "literal_error":
+                    params["expected"] = ctx.get("expected", "")
+                    close = difflib.get_close_matches(
+                        str(err.get("input")), _literal_options(str(ctx.get("expected", ""))), n=1
+                    )
+                    if close:
+                        hint = Msg("cfg.did_you_mean_value", {"suggestion": close[0]})
+                if etype == "union_tag_invalid":
+                    close = difflib.get_close_matches(
+                        str(ctx.get("tag", "")), _literal_options(str(ctx.get("expected_tags", ""))), n=1
+                    )
+                    if close:
+                        hint = Msg("cfg.did_you_mean_value", {"suggestion": close[0]})
+                message = Msg(f"pyd.{etype}", params)
+            else:
+                message = Msg("pyd.other", {"msg": err["msg"]})
+        key_ = (location.line, location.col, message.key)
+        if key_ in seen:
+            continue
+        seen.add(key_)
+        out.append(Diagnostic(location=location, message=message, hint=hint))
+    return out
+
+
+def _literal_options(expected: str) -> list[str]:
+    """Options out of pydantic's "'a', 'b' or 'c'" text."""
+    return [p.strip().strip("'") for p in expected.replace(" or ", ",").split(",") if p.strip()]

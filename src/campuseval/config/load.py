@@ -1,0 +1,342 @@
+"""Loads an indicator table or a targets file (following `extends`) into a validated EffectiveTable."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from campuseval.config import checks
+from campuseval.config.diagnose import display_path, translate
+from campuseval.config.effective import Change, Dropped, EffectiveTable, SourceFile, build
+from campuseval.config.models import CampusTargets, Indicator, Table, TargetsFile
+from campuseval.config.rules import Rule
+from campuseval.config.yamlsource import YamlDoc, read_yaml
+from campuseval.errors import ConfigError, Diagnostic, Location, diag
+
+BUILTIN = "builtin:"
+DEFAULT_TABLE = "indicators_shaoxing.yaml"
+MAX_CHAIN = 10
+
+
+def shipped_dir() -> Path:
+    """The folder of configs shipped with the package (configs/ in the repository)."""
+    return Path(str(resources.files("campuseval.configs")))
+
+
+def default_table_path() -> Path:
+    return shipped_dir() / DEFAULT_TABLE
+
+
+def shown_path(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when that is shorter."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return rel if not rel.startswith(".." + os.sep + "..") else str(path)
+
+
+@dataclass
+class LoadResult:
+    """An effective table (None when invalid) and every diagnostic found on the way."""
+
+    effective: EffectiveTable | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+def load_config(path: str | Path) -> EffectiveTable:
+    """Load a table or targets file into an EffectiveTable, or raise ConfigError with every error."""
+    result = check_config(path)
+    if result.errors or result.effective is None:
+        raise ConfigError(result.errors)
+    return result.effective
+
+
+def check_config(path: str | Path) -> LoadResult:
+    """Load a table or targets file and collect every error and warning instead of raising."""
+    p = resolve_user_path(str(path))
+    try:
+        return _load(p, str(path) if not str(path).startswith(BUILTIN) else shown_path(p), p.parent.parent, [])
+    except ConfigError as exc:
+        return LoadResult(None, exc.diagnostics)
+
+
+def resolve_user_path(text: str) -> Path:
+    """`builtin:NAME` names a shipped config; anything else is a path."""
+    if text.startswith(BUILTIN):
+        return shipped_dir() / text[len(BUILTIN):]
+    return Path(text)
+
+
+def _validate(model: type[BaseModel], doc: YamlDoc) -> tuple[Any, list[Diagnostic]]:
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, translate(exc, doc, model)
+
+
+def _load(path: Path, shown: str, root: Path, chain: list[Path]) -> LoadResult:
+    doc = read_yaml(path, shown)
+    if "extends" in doc.data:
+        return _load_targets(doc, path, root, chain)
+    table, errors = _validate(Table, doc)
+    if errors:
+        return LoadResult(None, errors)
+    errors = checks.check_table(table, doc)
+    if errors:
+        return LoadResult(None, errors)
+    eff = build(
+        table, list(table.indicators), list(table.raw_fields),
+        reweight=table.reweight, missing=table.missing,
+        origins={i.code: shown for i in table.indicators},
+        sources=(SourceFile(shown, doc.sha256, "table"),),
+    )
+    return LoadResult(eff)
+
+
+def _resolve_extends(tf: TargetsFile, doc: YamlDoc, path: Path, root: Path,
+                     chain: list[Path]) -> tuple[Path | None, list[Diagnostic]]:
+    loc = doc.location(("extends",), "extends")
+    text = tf.extends
+    if text.startswith(BUILTIN):
+        target = shipped_dir() / text[len(BUILTIN):]
+        if not target.is_file():
+            return None, [diag(loc, "cfg.extends_builtin_missing", "cfg.extends_builtin_missing.hint",
+                               hint_params={"names": ", ".join(sorted(
+                                   BUILTIN + q.name for q in shipped_dir().glob("*.yaml")))},
+                               name=text)]
+    else:
+        if os.path.isabs(text) or text.startswith(("/", "\\")) or (len(text) > 1 and text[1] == ":"):
+            return None, [diag(loc, "cfg.extends_absolute", "cfg.extends_absolute.hint", path=text)]
+        target = (path.parent / text).resolve()
+        # A config may only reach files beside it or one folder up (targets/ -> the table):
+        # a shared targets file must not be able to pull in arbitrary files from the disk.
+        if not target.is_relative_to(root.resolve()):
+            return None, [diag(loc, "cfg.extends_outside", "cfg.extends_outside.hint",
+                               path=text, root=shown_path(root))]
+        if not target.is_file():
+            return None, [diag(loc, "cfg.extends_missing", "cfg.extends_missing.hint", path=text)]
+    resolved = target.resolve()
+    if resolved in chain or resolved == path.resolve():
+        names = " -> ".join(shown_path(p) for p in [*chain, path.resolve(), resolved])
+        return None, [diag(loc, "cfg.extends_circular", chain=names)]
+    if len(chain) >= MAX_CHAIN:
+        return None, [diag(loc, "cfg.extends_too_deep", limit=MAX_CHAIN)]
+    return target, []
+
+
+def _load_targets(doc: YamlDoc, path: Path, root: Path, chain: list[Path]) -> LoadResult:
+    tf, errors = _validate(TargetsFile, doc)
+    if errors:
+        return LoadResult(None, errors)
+    target, errors = _resolve_extends(tf, doc, path, root, chain)
+    if target is None:
+        return LoadResult(None, errors)
+    parent = _load(target, shown_path(target), root, [*chain, path.resolve()])
+    if parent.effective is None:
+        return LoadResult(None, parent.diagnostics)
+    eff, diags = apply_targets(parent.effective, tf, doc)
+    all_diags = parent.diagnostics + diags
+    if any(d.severity == "error" for d in diags):
+        return LoadResult(None, all_diags)
+    return LoadResult(eff, all_diags)
+
+
+def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[EffectiveTable, list[Diagnostic]]:
+    """Apply one targets file to an effective table; pure apart from reading `doc` for locations."""
+    out: list[Diagnostic] = []
+    at = checks.doc_at(doc, ())
+    shown = doc.path
+    specs: dict[str, Indicator] = {i.code: i for i in (e.spec for e in base.indicators)}
+    origins = {e.code: e.origin for e in base.indicators}
+    changes: dict[str, list[Change]] = {e.code: list(e.changes) for e in base.indicators}
+    campus_targets: dict[str, dict[str, float]] = {e.code: dict(e.campus_targets) for e in base.indicators}
+    raw_fields = list(base.raw_fields)
+    part_codes = [p.code for p in base.parts]
+    campuses = tuple(tf.campuses) if tf.campuses is not None else base.campuses
+    campus_ids = [c.id for c in campuses]
+    for dup in sorted(checks.duplicates(campus_ids)):
+        idx = [n for n, c in enumerate(campus_ids) if c == dup][1]
+        out.append(diag(at("campuses", idx, "id"), "cfg.duplicate_code", code=dup))
+
+    # Drops first: a file may drop an indicator and add a different one in its place.
+    dropped = list(base.dropped)
+    dropped_here: dict[str, Indicator] = {}
+    for dup in sorted(checks.duplicates(tf.drop)):
+        out.append(diag(at("drop", [n for n, c in enumerate(tf.drop) if c == dup][1]),
+                        "cfg.duplicate_code", code=dup))
+    for n, code in enumerate(dict.fromkeys(tf.drop)):
+        if code not in specs:
+            hint, params = checks.ref_hint(code, specs)
+            out.append(diag(at("drop", n), "cfg.unknown_indicator", hint, hint_params=params, code=code))
+            continue
+        ind = specs.pop(code)
+        dropped_here[code] = ind
+        dropped.append(Dropped(code, ind.name, ind.part, shown))
+
+    raw_codes = {r.code for r in raw_fields}
+    for n, raw in enumerate(tf.add_raw_fields):
+        if raw.code in raw_codes or raw.code in specs:
+            out.append(diag(at("add_raw_fields", n, "code"), "cfg.duplicate_code", code=raw.code))
+        raw_codes.add(raw.code)
+        raw_fields.append(raw)
+
+    for n, ind in enumerate(tf.add):
+        a = checks.doc_at(doc, ("add", n))
+        if ind.code in specs or ind.code in raw_codes:
+            out.append(diag(a("code"), "cfg.add_exists", "cfg.add_exists.hint", code=ind.code))
+            continue
+        if ind.part not in part_codes:
+            hint, params = checks.ref_hint(ind.part, part_codes)
+            out.append(diag(a("part"), "cfg.unknown_part", hint, hint_params=params, part=ind.part))
+        out.extend(checks.check_formula(ind, raw_codes, a))
+        out.extend(checks.check_homogeneity_subject(ind, a))
+        specs[ind.code] = ind
+        origins[ind.code] = shown
+        changes[ind.code] = [Change(shown, "added", "", ind.code)]
+        campus_targets[ind.code] = {}
+    added = {i.code for i in tf.add}
+    names: dict[str, str] = {i.name.zh: i.code for c, i in specs.items() if c not in added}
+    names.update({r.name.zh: r.code for r in base.raw_fields})
+    for n, ind in enumerate(tf.add):
+        if ind.name.zh in names and names[ind.name.zh] != ind.code:
+            out.append(diag(at("add", n, "name"), "cfg.duplicate_name", name=ind.name.zh,
+                            other=names[ind.name.zh]))
+        names.setdefault(ind.name.zh, ind.code)
+
+    def known(section: str, code: str) -> bool:
+        if code in specs:
+            return True
+        if code in dropped_here:
+            out.append(diag(at(section, code), "cfg.changed_dropped", code=code))
+        else:
+            hint, params = checks.ref_hint(code, specs)
+            out.append(diag(doc.location((section, code), f"{section}.{code}", key=True),
+                            "cfg.unknown_indicator", hint, hint_params=params, code=code))
+        return False
+
+    rule_changed: set[str] = set()
+    for code, pts in tf.points.items():
+        if known("points", code):
+            old = specs[code]
+            specs[code] = old.model_copy(update={"points": pts})
+            changes[code].append(Change(shown, "points", f"{old.points:g}", f"{pts:g}"))
+    for code, rule in tf.rules.items():
+        if known("rules", code):
+            old = specs[code]
+            update: dict[str, Any] = {"rule": rule}
+            if not rule.uses_target and code not in tf.targets:
+                update["target"] = None  # the old target meant something only to the old rule
+            specs[code] = old.model_copy(update=update)
+            rule_changed.add(code)
+            changes[code].append(Change(shown, "rule", old.rule.type, rule.type))
+    for code, value in tf.targets.items():
+        if not known("targets", code):
+            continue
+        old = specs[code]
+        if isinstance(value, CampusTargets):
+            if value.default is not None:
+                specs[code] = old.model_copy(update={"target": value.default})
+                changes[code].append(Change(shown, "target", _fmt(old.target), _fmt(value.default)))
+            for cid, v in value.campuses.items():
+                if cid not in campus_ids:
+                    hint, params = checks.ref_hint(cid, campus_ids)
+                    out.append(diag(doc.location(("targets", code, "campuses", cid),
+                                                 f"targets.{code}.campuses.{cid}", key=True),
+                                    "cfg.unknown_campus", hint, hint_params=params, campus=cid))
+                campus_targets[code][cid] = v
+                changes[code].append(Change(shown, "target", _fmt(old.target), f"{cid}: {_fmt(v)}"))
+        else:
+            specs[code] = old.model_copy(update={"target": value})
+            changes[code].append(Change(shown, "target", _fmt(old.target), _fmt(value)))
+    for code, hom in tf.homogeneity.items():
+        if known("homogeneity", code):
+            old = specs[code]
+            specs[code] = old.model_copy(update={"homogeneity": hom})
+            out.extend(checks.check_homogeneity_subject(specs[code], lambda *s, c=code: at("homogeneity", c)))
+            changes[code].append(Change(shown, "homogeneity", "", _hom(hom)))
+
+    # Re-check every indicator this file touched, pointing at the setting it changed.
+    touched = added | rule_changed | set(tf.targets) | set(tf.points)
+    add_index = {i.code: n for n, i in enumerate(tf.add)}
+    for code in sorted(touched & set(specs)):
+        ind = specs[code]
+        if code in add_index:
+            a = checks.doc_at(doc, ("add", add_index[code]))
+            rule_at: Callable[..., Location] = lambda *s, a=a: a("rule", *s)  # noqa: E731
+            target_at: Callable[..., Location] = lambda a=a: a("target")  # noqa: E731
+            points_at: Callable[..., Location] = lambda a=a: a("points")  # noqa: E731
+        else:
+            rule_at = (lambda *s, c=code: at("rules", c, *s)) if code in rule_changed else (
+                lambda *s, c=code: at(_first_section(tf, c), c))
+            target_at = lambda c=code: at(_first_section(tf, c, prefer="targets"), c)  # noqa: E731
+            points_at = lambda c=code: at(_first_section(tf, c, prefer="points"), c)  # noqa: E731
+        out.extend(checks.check_rule_fit(ind, ind.rule, ind.target, rule_at, target_at, points_at))
+        for cid, v in campus_targets.get(code, {}).items():
+            if code in tf.targets:
+                loc = at("targets", code, "campuses", cid)
+                out.extend(checks.check_target_value(ind.scale, v, loc))
+                if ind.rule.type == "target_pro_rata" and v <= 0:
+                    out.append(diag(loc, "cfg.target_positive", rule=ind.rule.type))
+
+    indicators = list(specs.values())
+    for part in base.parts:
+        if not any(i.part == part.code and i.rule.scored for i in indicators):
+            out.append(diag(at("drop"), "cfg.part_empty", part=part.code))
+    if tf.add or tf.points:
+        with_dropped = indicators + list(dropped_here.values())
+        out.extend(checks.check_part_sums(
+            base.parts, with_dropped, lambda code: at("add" if tf.add else "points"), severity="warning"))
+    if tf.years is not None and base.years is not None and not set(tf.years) <= set(base.years):
+        out.append(diag(at("years"), "cfg.years_outside", severity="warning",
+                        years=", ".join(map(str, tf.years)), base=", ".join(map(str, base.years))))
+    eff = build(
+        base.table, indicators, raw_fields,
+        reweight=tf.reweight or base.reweight,
+        missing=tf.missing or base.missing,
+        campus_targets={k: v for k, v in campus_targets.items() if k in specs},
+        origins=origins, changes=changes,
+        campuses=campuses, locality=tf.locality,
+        years=tuple(tf.years) if tf.years is not None else base.years,
+        dropped=tuple(dropped),
+        sources=(*base.sources, SourceFile(shown, doc.sha256, "targets")),
+    )
+    return eff, out
+
+
+def _first_section(tf: TargetsFile, code: str, prefer: str = "rules") -> str:
+    order = [prefer, "rules", "targets", "points", "homogeneity"]
+    for section in order:
+        if code in getattr(tf, section):
+            return section
+    return prefer
+
+
+def _fmt(v: float | None) -> str:
+    return "-" if v is None else f"{v:g}"
+
+
+def _hom(h: Any) -> str:
+    bits = []
+    if h.min_ratio is not None:
+        bits.append(f"min_ratio {h.min_ratio:g}")
+    if h.max_diff is not None:
+        bits.append(f"max_diff {h.max_diff:g}")
+    return ", ".join(bits)
+
+
+__all__ = ["LoadResult", "Rule", "check_config", "display_path", "load_config", "shipped_dir"]

@@ -1,0 +1,230 @@
+"""Pydantic models of the two config files: the indicator table and a locality's targets file."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from campuseval.config.rules import Rule
+from campuseval.i18n import Lang
+
+Scale = Literal["percent", "fraction", "count", "money", "days", "level", "ratio"]
+Direction = Literal["higher", "lower", "monitor"]
+Subject = Literal["campus", "hq", "both", "locality"]
+MissingPolicy = Literal["zero", "reweight", "error"]
+Reweight = Literal["scale_within_part", "shrink_total"]
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+
+
+def _int_to_str(v: Any) -> Any:
+    # `code: 10` is an int in YAML; a code is a name, so take its digits as written.
+    return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+def _str_or_int_schema(pattern: str | None = None) -> WithJsonSchema:
+    text: dict[str, Any] = {"type": "string", "minLength": 1}
+    if pattern:
+        text["pattern"] = pattern
+    return WithJsonSchema({"anyOf": [text, {"type": "integer", "minimum": 0}]})
+
+
+Code = Annotated[
+    str,
+    BeforeValidator(_int_to_str),
+    StringConstraints(pattern=CODE_PATTERN, min_length=1, max_length=40),
+    _str_or_int_schema(CODE_PATTERN),
+]
+IntOrStr = Annotated[str, BeforeValidator(_int_to_str), StringConstraints(min_length=1), _str_or_int_schema()]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class LocalText(_Model):
+    """A text in Chinese and optionally English; a plain string is taken as the Chinese text."""
+
+    zh: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+    en: Annotated[str, StringConstraints(strip_whitespace=True)] | None = None
+
+    def get(self, lang: Lang) -> str:
+        return (self.en or self.zh) if lang == "en" else self.zh
+
+    def as_dict(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en or self.zh}
+
+
+def _text(v: Any) -> Any:
+    return {"zh": v} if isinstance(v, str) else v
+
+
+_TEXT_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {
+            "type": "object",
+            "properties": {"zh": {"type": "string", "minLength": 1}, "en": {"type": "string"}},
+            "required": ["zh"],
+            "additionalProperties": False,
+        },
+    ]
+}
+
+Text = Annotated[LocalText, BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+
+
+class Part(_Model):
+    """A section of the table (e.g. 公立医院高质量发展指标) and the points it carries."""
+
+    code: Code
+    name: Text
+    points: Annotated[float, Field(gt=0)]
+
+
+class RawField(_Model):
+    """A raw figure reported in the data (a numerator or denominator) that formulas may use."""
+
+    code: Code
+    name: Text
+    scale: Scale = "count"
+    unit: Text | None = Field(None, description="display unit, e.g. 人次 or 万元")
+    definition: Text | None = None
+
+
+class Homogeneity(_Model):
+    """How far a campus may fall short of its HQ before the gap is flagged; give one bound or both."""
+
+    min_ratio: Annotated[float, Field(gt=0, le=1)] | None = Field(
+        None, description="flag when campus/HQ (HQ/campus for lower-is-better) falls below this"
+    )
+    max_diff: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="flag when the shortfall, in the indicator's unit, exceeds this"
+    )
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Homogeneity:
+        if self.min_ratio is None and self.max_diff is None:
+            raise PydanticCustomError("ce_homogeneity_empty", "give min_ratio, max_diff or both", {})
+        return self
+
+
+class Rounding(_Model):
+    """Decimal places at which scores are rounded half-up (四舍五入); nowhere else."""
+
+    indicator: Annotated[int, Field(ge=0, le=6)] = 2
+    total: Annotated[int, Field(ge=0, le=6)] = 2
+
+
+class Indicator(_Model):
+    """One indicator: what it measures, whose value it is, and how it scores."""
+
+    code: Code
+    name: Text
+    part: Code
+    points: Annotated[float, Field(ge=0)]
+    scale: Scale
+    unit: Text | None = Field(None, description="display unit, e.g. 人次; percent and days need none")
+    direction: Direction
+    subject: Subject
+    definition: Text
+    formula: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = Field(
+        None, description="arithmetic over raw field codes, e.g. `a_lvl4_ops / a_ops * 100`"
+    )
+    national_no: IntOrStr | None = Field(
+        None, description="number in the national tertiary hospital assessment (国考)"
+    )
+    rule: Rule
+    target: float | None = Field(None, description="default target, in the indicator's unit")
+    homogeneity: Homogeneity | None = None
+    missing: MissingPolicy | None = Field(None, description="overrides the table's missing-value policy")
+    source: Text | None = Field(None, description="who reports the figure")
+    decimals: Annotated[int, Field(ge=0, le=6)] | None = Field(None, description="places shown for values")
+
+
+class Table(_Model):
+    """An indicator table: parts, raw fields and indicators, and how scores are combined."""
+
+    id: Code
+    name: Text
+    version: IntOrStr
+    provenance: Text = Field(description="where the table comes from and how official it is")
+    entity: Text = Field(
+        default_factory=lambda: LocalText(zh="院区", en="campus"),
+        description="what the evaluated units are called",
+    )
+    total_points: Annotated[float, Field(gt=0)] = 100
+    rounding: Rounding = Field(default_factory=Rounding)
+    missing: MissingPolicy = Field("zero", description="what a missing value does: zero, reweight or error")
+    reweight: Reweight = "scale_within_part"
+    homogeneity: Homogeneity = Field(
+        default_factory=lambda: Homogeneity(min_ratio=0.9),
+        description="default tolerance for indicators reported for both campus and HQ",
+    )
+    parts: Annotated[list[Part], Field(min_length=1)]
+    raw_fields: list[RawField] = Field(default_factory=list)
+    indicators: Annotated[list[Indicator], Field(min_length=1)]
+
+
+class Ref(_Model):
+    """A named unit referred to from a campus: its HQ or its district."""
+
+    id: Code
+    name: Text
+
+
+class Campus(_Model):
+    """An evaluated unit (usually a campus), with its HQ and district when it has them."""
+
+    id: Code
+    name: Text
+    hq: Ref | None = None
+    district: Ref | None = None
+
+
+class CampusTargets(_Model):
+    """A target that differs by campus: `default` for all, `campuses` for exceptions."""
+
+    default: float | None = None
+    campuses: dict[Annotated[str, StringConstraints(pattern=CODE_PATTERN)], float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _something(self) -> CampusTargets:
+        if self.default is None and not self.campuses:
+            raise PydanticCustomError("ce_empty_target", "give a default or per-campus targets", {})
+        return self
+
+
+TargetOverride = float | CampusTargets
+CodeKey = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
+
+
+class TargetsFile(_Model):
+    """A locality's changes to a table: its campuses, targets, and indicators added or dropped."""
+
+    extends: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="the table or targets file this file changes, relative to this file"
+    )
+    locality: Ref
+    years: Annotated[list[Annotated[int, Field(ge=2000, le=2100)]], Field(min_length=1)] | None = None
+    campuses: list[Campus] | None = Field(None, description="replaces the campuses of the file extended")
+    reweight: Reweight | None = None
+    missing: MissingPolicy | None = None
+    drop: list[CodeKey] = Field(default_factory=list, description="indicators this locality does not use")
+    add: list[Indicator] = Field(default_factory=list, description="indicators this locality adds")
+    add_raw_fields: list[RawField] = Field(default_factory=list)
+    points: dict[CodeKey, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    targets: dict[CodeKey, TargetOverride] = Field(default_factory=dict)
+    rules: dict[CodeKey, Rule] = Field(default_factory=dict)
+    homogeneity: dict[CodeKey, Homogeneity] = Field(default_factory=dict)
+    notes: Text | None = None

@@ -1,0 +1,65 @@
+"""JSON Schema (draft-07) of the config files, for editors (yaml-language-server) and CI."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from campuseval.config.models import Table, TargetsFile
+
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+
+
+def _to_draft07(node: Any) -> Any:
+    """Rewrite pydantic's `$defs` references as draft-07 `definitions`."""
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            if k == "$ref" and isinstance(v, str):
+                out[k] = v.replace("#/$defs/", "#/definitions/")
+            elif k == "$defs":
+                out["definitions"] = _to_draft07(v)
+            elif k == "discriminator":
+                continue  # an OpenAPI keyword draft-07 does not know; oneOf + const does the work
+            else:
+                out[k] = _to_draft07(v)
+        return out
+    if isinstance(node, list):
+        return [_to_draft07(v) for v in node]
+    return node
+
+
+def model_schema(model: type[BaseModel], title: str, description: str) -> dict[str, Any]:
+    """The draft-07 schema of one model."""
+    body = _to_draft07(model.model_json_schema(mode="validation"))
+    return {"$schema": DRAFT_07, "title": title, "description": description,
+            **{k: v for k, v in body.items() if k not in ("title", "description")}}
+
+
+def table_schema() -> dict[str, Any]:
+    return model_schema(Table, "campuseval indicator table",
+                        "An indicator table: parts, raw fields and indicators with their scoring rules.")
+
+
+def targets_schema() -> dict[str, Any]:
+    return model_schema(TargetsFile, "campuseval targets file",
+                        "A locality's changes to an indicator table: campuses, targets, indicators "
+                        "added or dropped, rules and points changed.")
+
+
+def config_schema() -> dict[str, Any]:
+    """Either file kind: a targets file has `extends`, a table has `parts`."""
+    table, targets = table_schema(), targets_schema()
+    defs = {**table.pop("definitions", {}), **targets.pop("definitions", {})}
+    for s in (table, targets):
+        s.pop("$schema", None)
+    return {"$schema": DRAFT_07, "title": "campuseval config",
+            "description": "An indicator table or a targets file.",
+            "definitions": {**defs, "Table": table, "TargetsFile": targets},
+            "oneOf": [{"$ref": "#/definitions/Table"}, {"$ref": "#/definitions/TargetsFile"}]}
+
+
+def dumps(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

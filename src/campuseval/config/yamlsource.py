@@ -1,0 +1,270 @@
+"""Reads YAML into plain data with a line and column for every key and value, refusing tags, duplicate keys and YAML 1.1 surprises."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from campuseval.errors import ConfigError, Diagnostic, Location, diag
+
+Path_ = tuple[str | int, ...]
+
+# PyYAML resolves plain scalars by YAML 1.1 (010 -> 8, yes -> True). We remove every
+# implicit resolver so that every plain scalar composes as a string, then resolve
+# scalars ourselves by the stricter YAML 1.2 core schema below.
+class _NoImplicitLoader(yaml.SafeLoader):
+    pass
+
+
+_NoImplicitLoader.yaml_implicit_resolvers = {}
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_FLOAT_RE = re.compile(r"^[-+]?(\.[0-9]+|(0|[1-9][0-9]*)(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUES = {"true", "True", "TRUE"}
+_FALSES = {"false", "False", "FALSE"}
+# A key written with a full-width colon: `name：值` at the start of a line (after an
+# optional list dash), with no ASCII colon before it.
+_FULLWIDTH_COLON_KEY = re.compile(r"^[ ]*(- +)?[A-Za-z_][A-Za-z0-9_\-]*[ \t]*：")
+MAX_NODES = 200_000  # alias bombs expand exponentially; no honest config comes close
+
+
+def resolve_plain(text: str) -> Any:
+    """Resolve an unquoted scalar: null, bool, int, float by YAML 1.2 core; anything else is a string.
+
+    Leading zeros keep a scalar a string, so indicator codes such as `010` survive.
+    """
+    if text in _NULLS:
+        return None
+    if text in _TRUES:
+        return True
+    if text in _FALSES:
+        return False
+    if _INT_RE.match(text):
+        return int(text)
+    if _FLOAT_RE.match(text):
+        return float(text)
+    return text
+
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML file: its data and where every key and value sits."""
+
+    path: str
+    text: str
+    data: Any
+    sha256: str
+    value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def mark(self, path: Path_, key: bool = False) -> tuple[int | None, int | None]:
+        """Line and column of `path` (its key if `key`), else of its nearest known ancestor."""
+        p = tuple(path)
+        while True:
+            marks = self.key_marks if key else self.value_marks
+            if p in marks:
+                return marks[p]
+            if key and p in self.value_marks:
+                return self.value_marks[p]
+            if not p:
+                return (None, None)
+            p = p[:-1]
+            key = True  # an ancestor is best pointed at by its key
+
+    def location(self, path: Path_, display: str | None = None, key: bool = False) -> Location:
+        line, col = self.mark(path, key=key)
+        return Location(file=self.path, line=line, col=col, path=display)
+
+
+def decode_config_bytes(raw: bytes, path: str) -> str:
+    """UTF-8 text of a config file, or a ConfigError that names the encoding problem."""
+    loc = Location(file=path)
+    if not raw.strip():
+        raise ConfigError([diag(loc, "yaml.empty", "yaml.empty.hint")])
+    if b"\x00" in raw[:8192]:
+        raise ConfigError([diag(loc, "yaml.binary", "yaml.binary.hint")])
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ConfigError(
+                [diag(Location(file=path, line=line), "yaml.not_utf8", "yaml.not_utf8.hint")]
+            ) from None
+        raise ConfigError(
+            [diag(Location(file=path, line=line), "yaml.gbk", "yaml.gbk.hint")]
+        ) from None
+
+
+def _prescan(text: str, path: str) -> list[Diagnostic]:
+    """Faults typical of Chinese editors, found line by line before the parser misreads them."""
+    found: list[Diagnostic] = []
+    in_block_scalar = False
+    block_indent = 0
+    for n, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if in_block_scalar:
+            if stripped and indent <= block_indent:
+                in_block_scalar = False
+            else:
+                continue
+        if stripped.startswith("#") or not stripped:
+            continue
+        if stripped[0] == "\t":
+            found.append(diag(Location(file=path, line=n, col=indent + 1), "yaml.tab", "yaml.tab.hint"))
+            continue
+        if stripped[0] == "\u3000":
+            found.append(
+                diag(Location(file=path, line=n, col=indent + 1), "yaml.fullwidth_space",
+                     "yaml.fullwidth_space.hint")
+            )
+            continue
+        m = _FULLWIDTH_COLON_KEY.match(line)
+        if m:
+            found.append(
+                diag(Location(file=path, line=n, col=m.end()), "yaml.fullwidth_colon",
+                     "yaml.fullwidth_colon.hint")
+            )
+        if re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", line):
+            in_block_scalar = True
+            block_indent = indent
+    return found
+
+
+_PROBLEM_KEYS = {
+    "mapping values are not allowed here": "yaml.p.mapping_values",
+    "could not find expected ':'": "yaml.p.expected_colon",
+    "found character '\\t' that cannot start any token": "yaml.p.tab",
+    "did not find expected key": "yaml.p.expected_key",
+    "did not find expected '-' indicator": "yaml.p.expected_dash",
+    "found undefined alias": "yaml.p.alias",
+    "found unexpected end of stream": "yaml.p.eof",
+    "found unknown escape character": "yaml.p.escape",
+    "expected a single document in the stream": "yaml.p.multi_doc",
+    "but found another document": "yaml.p.multi_doc",
+}
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    problem = (exc.problem or exc.context or "").strip()
+    loc = Location(
+        file=path,
+        line=mark.line + 1 if mark else None,
+        col=mark.column + 1 if mark else None,
+    )
+    for text, key in _PROBLEM_KEYS.items():
+        if problem.startswith(text) or (exc.context or "").startswith(text):
+            return diag(loc, "yaml.syntax", key, problem=problem)
+    return diag(loc, "yaml.syntax", "yaml.syntax.hint", problem=problem)
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, recording marks and collecting faults."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.value_marks: dict[Path_, tuple[int, int]] = {}
+        self.key_marks: dict[Path_, tuple[int, int]] = {}
+        self.errors: list[Diagnostic] = []
+        self.count = 0
+
+    def loc(self, node: yaml.Node) -> Location:
+        return Location(file=self.path, line=node.start_mark.line + 1, col=node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise ConfigError([diag(self.loc(node), "yaml.too_large", "yaml.too_large.hint")])
+        self.value_marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP_TAG:
+                self.errors.append(diag(self.loc(node), "yaml.tag", "yaml.tag.hint", tag=node.tag))
+            out: dict[str, Any] = {}
+            first_seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or (
+                    isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
+                    and key_node.style is None
+                ):
+                    self.errors.append(diag(self.loc(key_node), "yaml.merge_key", "yaml.merge_key.hint"))
+                    continue
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.errors.append(diag(self.loc(key_node), "yaml.complex_key"))
+                    continue
+                key = str(key_node.value)
+                if key in first_seen:
+                    self.errors.append(
+                        diag(self.loc(key_node), "yaml.duplicate_key", "yaml.duplicate_key.hint",
+                             key=key, first=first_seen[key])
+                    )
+                    continue
+                first_seen[key] = key_node.start_mark.line + 1
+                child = (*path, key)
+                self.key_marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                out[key] = self.build(value_node, child)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                self.errors.append(diag(self.loc(node), "yaml.tag", "yaml.tag.hint", tag=node.tag))
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        if node.tag != _STR_TAG:
+            self.errors.append(diag(self.loc(node), "yaml.tag", "yaml.tag.hint", tag=node.tag))
+            return None
+        if node.style is None:
+            return resolve_plain(node.value)
+        return node.value
+
+
+def parse_yaml_text(text: str, path: str, sha256: str = "") -> YamlDoc:
+    """Parse YAML text into a YamlDoc, raising ConfigError with every fault found."""
+    pre = _prescan(text, path)
+    if pre:
+        raise ConfigError(pre)
+    try:
+        node = yaml.compose(text, Loader=_NoImplicitLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError([_syntax_error(exc, path)]) from None
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        raise ConfigError([diag(Location(file=path), "yaml.syntax", "yaml.syntax.hint",
+                                problem=str(exc))]) from None
+    if node is None:
+        raise ConfigError([diag(Location(file=path), "yaml.empty", "yaml.empty.hint")])
+    builder = _Builder(path)
+    data = builder.build(node, ())
+    if builder.errors:
+        raise ConfigError(builder.errors)
+    if not isinstance(data, dict):
+        raise ConfigError([diag(builder.loc(node), "yaml.not_mapping", "yaml.not_mapping.hint")])
+    return YamlDoc(path=path, text=text, data=data, sha256=sha256,
+                   value_marks=builder.value_marks, key_marks=builder.key_marks)
+
+
+def read_yaml(path: Path, display: str | None = None) -> YamlDoc:
+    """Read and parse one YAML config file; `display` is the name shown in messages."""
+    shown = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([diag(Location(file=shown), "file.not_found", "file.not_found.hint")]) from None
+    except IsADirectoryError:
+        raise ConfigError([diag(Location(file=shown), "file.is_dir")]) from None
+    except OSError as exc:
+        raise ConfigError([diag(Location(file=shown), "file.unreadable", reason=exc.strerror)]) from None
+    text = decode_config_bytes(raw, shown)
+    return parse_yaml_text(text, shown, hashlib.sha256(raw).hexdigest())

@@ -1,0 +1,30 @@
+"""Numbers as people read them: trailing zeros trimmed, percents with %, half-up at the shown places."""
+
+from __future__ import annotations
+
+from campuseval.rounding import round_half_up
+
+
+def num(x: float | None, places: int = 4) -> str:
+    """`x` rounded half-up to at most `places` decimals, without trailing zeros; '-' for None."""
+    if x is None or x != x:
+        return "-"
+    r = round_half_up(x, places)
+    text = f"{r:.{places}f}".rstrip("0").rstrip(".") if places > 0 else f"{r:.0f}"
+    return "0" if text in ("-0", "") else text
+
+
+def fixed(x: float | None, places: int) -> str:
+    """`x` with exactly `places` decimals (scores: 9.50, not 9.5); '-' for None."""
+    if x is None or x != x:
+        return "-"
+    text = f"{round_half_up(x, places):.{places}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def value(x: float | None, scale: str, places: int | None = None) -> str:
+    """An indicator value in its scale: 45 -> '45%' for percent, else the number."""
+    shown = num(x, 2 if places is None else places)
+    if shown == "-":
+        return shown
+    return shown + "%" if scale == "percent" else shown

@@ -1,0 +1,139 @@
+"""A safe evaluator for indicator formulas: numbers, raw-field names, + - * /, parentheses, min/max/abs."""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+MAX_LENGTH = 500
+MAX_DEPTH = 40
+_FUNCS: dict[str, Callable[..., float]] = {"min": min, "max": max, "abs": abs}
+_BINOPS: dict[type[ast.operator], Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+# Full-width and typographic operators that Chinese input methods produce. NFKC already
+# maps （）＋－／ and full-width letters and digits; these it leaves alone.
+_SYMBOLS = str.maketrans({"×": "*", "÷": "/", "−": "-", "—": "-", "，": ","})
+
+
+class FormulaError(Exception):
+    """A formula that cannot be parsed or uses something not allowed; `reason` is a catalog key."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{reason}: {detail}")
+
+
+class MissingInput(Exception):
+    """A raw field the formula needs has no value."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        super().__init__(", ".join(names))
+
+
+class NotComputable(Exception):
+    """The arithmetic has no finite answer (division by zero, overflow)."""
+
+
+Evaluator = Callable[[Mapping[str, float | None]], float]
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed formula: its normalised text, the names it uses, and a compiled evaluator."""
+
+    text: str
+    names: frozenset[str]
+    _fn: Evaluator
+
+    def evaluate(self, values: Mapping[str, float | None]) -> float:
+        """The formula's value; raises MissingInput or NotComputable instead of giving NaN or inf."""
+        missing = sorted(n for n in self.names if values.get(n) is None or _isnan(values.get(n)))
+        if missing:
+            raise MissingInput(missing)
+        try:
+            result = self._fn(values)
+        except (ZeroDivisionError, OverflowError):
+            raise NotComputable() from None
+        if not math.isfinite(result):
+            raise NotComputable()
+        return result
+
+
+def _isnan(v: float | None) -> bool:
+    return v is not None and v != v
+
+
+def normalise(text: str) -> str:
+    """NFKC plus the operator symbols Chinese keyboards type, so `（a＋b）÷c` reads as `(a+b)/c`."""
+    return unicodedata.normalize("NFKC", text).translate(_SYMBOLS).strip()
+
+
+def parse(text: str) -> Formula:
+    """Parse and check a formula; raises FormulaError for anything outside the whitelist."""
+    if not isinstance(text, str) or not text.strip():
+        raise FormulaError("formula.empty")
+    src = normalise(text)
+    if len(src) > MAX_LENGTH:
+        raise FormulaError("formula.too_long", str(len(src)))
+    try:
+        tree = ast.parse(src, mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError("formula.syntax", exc.msg or "") from None
+    except (ValueError, RecursionError, MemoryError):
+        raise FormulaError("formula.too_deep") from None
+    names: set[str] = set()
+    fn = _compile(tree.body, names, 0)
+    return Formula(text=src, names=frozenset(names), _fn=fn)
+
+
+def _compile(node: ast.AST, names: set[str], depth: int) -> Evaluator:
+    if depth > MAX_DEPTH:
+        raise FormulaError("formula.too_deep")
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise FormulaError("formula.bad_constant", repr(value)[:40])
+        number = float(value)
+        if not math.isfinite(number):
+            raise FormulaError("formula.bad_constant", repr(value)[:40])
+        return lambda env: number
+    if isinstance(node, ast.Name):
+        name = node.id
+        names.add(name)
+        return lambda env: float(env[name])  # type: ignore[arg-type]
+    if isinstance(node, ast.BinOp):
+        op = _BINOPS.get(type(node.op))
+        if op is None:
+            raise FormulaError("formula.bad_operator", type(node.op).__name__)
+        left = _compile(node.left, names, depth + 1)
+        right = _compile(node.right, names, depth + 1)
+        return lambda env: op(left(env), right(env))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _compile(node.operand, names, depth + 1)
+        if isinstance(node.op, ast.USub):
+            return lambda env: -inner(env)
+        return inner
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCS:
+            raise FormulaError("formula.bad_call", ast.unparse(node.func)[:40])
+        if node.keywords or not node.args or any(isinstance(a, ast.Starred) for a in node.args):
+            raise FormulaError("formula.bad_call", node.func.id)
+        if node.func.id == "abs" and len(node.args) != 1:
+            raise FormulaError("formula.bad_call", "abs")
+        func = _FUNCS[node.func.id]
+        args = [_compile(a, names, depth + 1) for a in node.args]
+        if len(args) == 1 and node.func.id != "abs":
+            only = args[0]
+            return lambda env: only(env)
+        return lambda env: float(func(*(a(env) for a in args)))
+    raise FormulaError("formula.not_allowed", type(node).__name__)

@@ -1,0 +1,34 @@
+"""Language selection and message lookup: zh-CN by default, English on request."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal, cast
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+
+def default_lang() -> Lang:
+    """The language from CAMPUSEVAL_LANG, else Chinese."""
+    env = os.environ.get("CAMPUSEVAL_LANG", "zh").strip().lower()
+    return cast(Lang, "en" if env.startswith("en") else "zh")
+
+
+def t(key: str, lang: Lang, /, **params: Any) -> str:
+    """The catalog text for `key` in `lang`, formatted with `params`."""
+    from campuseval.messages import MESSAGES
+
+    try:
+        entry = MESSAGES[key]
+    except KeyError:  # a bug, not a user error: show the key so it is found
+        return key + (" " + repr(params) if params else "")
+    text = entry[0] if lang == "zh" else entry[1]
+    return text.format(**params) if params else text
+
+
+def pick(text: dict[str, str] | None, lang: Lang) -> str:
+    """Choose the `lang` variant of a {zh, en} pair, falling back to Chinese."""
+    if not text:
+        return ""
+    return text.get(lang) or text.get("zh") or next(iter(text.values()), "")

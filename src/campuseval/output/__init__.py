@@ -1,0 +1,1 @@
+"""Result files: scores.json, CSV and the xlsx workbook, written atomically."""
