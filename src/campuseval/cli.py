@@ -313,6 +313,90 @@ def indicators_cmd(
 _ARROWS = {"higher": "↑", "lower": "↓", "monitor": "-"}
 
 
+# ---------------------------------------------------------------- score
+
+
+class LayoutChoice(StrEnum):
+    auto = "auto"
+    wide = "wide"
+    long = "long"
+
+
+def _timestamp(given: str | None) -> str:
+    """--generated-at, else SOURCE_DATE_EPOCH (reproducible builds), else now, to the second."""
+    import datetime as dt
+
+    if given:
+        return given
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).isoformat(timespec="seconds")
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def print_summary(results: Any, lang: Lang) -> None:
+    grid = RichTable(title=t("cli.summary_title", lang, year=results.year), header_style="bold")
+    grid.add_column(t("col.rank", lang), justify="right")
+    grid.add_column(t("col.campus", lang))
+    grid.add_column(t("col.total", lang), justify="right")
+    for p in results.method.parts:
+        grid.add_column(f"{p.code} ({num(p.max)})", justify="right")
+    grid.add_column(t("col.flags", lang), justify="right")
+    for c in sorted(results.campuses, key=lambda c: (c.rank, c.id)):
+        scores = {p.code: p.score for p in c.parts}
+        grid.add_row(str(c.rank), getattr(c.name, lang), f"{c.total:.2f}",
+                     *(f"{scores.get(p.code, 0):.2f}" for p in results.method.parts), str(c.flag_count))
+    out.print(grid)
+
+
+@command("score", "按指标表为院区评分并写出结果 / score the campuses and write the results")
+def score_cmd(
+    data: Annotated[list[str], typer.Argument(help="数据文件（.xlsx 或 .csv）/ data files (.xlsx or .csv)",
+                                              show_default=False)],
+    table: TableOpt = None,
+    targets: TargetsOpt = None,
+    year: Annotated[int | None, typer.Option("--year", help="评价年度（默认：数据中最近的年度）/ year to score")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="结果文件夹 / output folder")] = Path("campuseval-results"),
+    formats: Annotated[str, typer.Option("--format", help="json,csv,xlsx,md,html 中的若干项，逗号分隔")] = "json,csv,xlsx,md,html",
+    layout: Annotated[LayoutChoice, typer.Option("--layout", help="数据格式：auto、wide 或 long")] = LayoutChoice.auto,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的结果文件 / overwrite earlier results")] = False,
+    generated_at: Annotated[str | None, typer.Option("--generated-at", help="报告时间戳（用于可重复输出）/ timestamp to print")] = None,
+    lang: LangOpt = None,
+) -> None:
+    from campuseval.data.read import read_data
+    from campuseval.engine.score import score
+    from campuseval.output.write import check_target, parse_formats, write_outputs
+
+    lg = _lang(lang)
+    fmts = parse_formats(formats)
+    check_target(out_dir, fmts, force)  # before the work, so a refusal costs nothing
+    eff = load_effective(table, targets, lg)
+    dataset = read_data(data, eff, year=year, layout=layout.value)
+    print_diagnostics(dataset.warnings, lg)
+    results = score(eff, dataset, year=year, generated_at=_timestamp(generated_at))
+    print_summary(results, lg)
+    written = write_outputs(results, out_dir, fmts, lg, force=force)
+    err.print(t("out.written", lg, files=", ".join(str(p) for p in written)), markup=False)
+
+
+@command("report", "由 scores.json 重新生成报告 / render reports again from a saved scores.json")
+def report_cmd(
+    scores: Annotated[Path, typer.Argument(help="scores.json", show_default=False)],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="报告文件夹（默认：scores.json 所在文件夹）")] = None,
+    formats: Annotated[str, typer.Option("--format", help="md,html")] = "md,html",
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的报告 / overwrite earlier reports")] = False,
+    lang: LangOpt = None,
+) -> None:
+    from campuseval.output import results_json
+    from campuseval.output.write import parse_formats, write_outputs
+
+    lg = _lang(lang)
+    results = results_json.load(scores, str(scores))
+    fmts = parse_formats(formats)
+    written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force)
+    err.print(t("out.written", lg, files=", ".join(str(p) for p in written)), markup=False)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

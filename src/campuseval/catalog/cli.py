@@ -44,4 +44,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "change.target": ("目标值", "target"),
     "change.rule": ("评分方法", "rule"),
     "change.homogeneity": ("同质化容差", "tolerance"),
+    "cli.summary_title": ("{year} 年评价结果", "Scores for {year}"),
 }

@@ -12,6 +12,7 @@ from campuseval.config.models import Indicator, Part, RawField, Table
 from campuseval.config.rules import RULE_CLASSES, RULE_TYPES, Rule
 from campuseval.config.yamlsource import Path_, YamlDoc
 from campuseval.errors import Diagnostic, Location, diag
+from campuseval.messages import MESSAGES
 
 # Where to point for each role of an indicator's settings: a doc and the path inside it.
 At = Callable[..., Location]
@@ -45,11 +46,11 @@ def ref_hint(word: str, options: Iterable[str]) -> tuple[str, dict[str, str]]:
 def check_target_value(scale: str, value: float, loc: Location) -> list[Diagnostic]:
     """A target must fit the indicator's scale: a percent within 0-100, a fraction within 0-1, counts >= 0."""
     if scale == "percent" and not 0 <= value <= 100:
-        return [diag(loc, "cfg.target_percent", "cfg.target_percent.hint", value=value)]
+        return [diag(loc, "cfg.target_percent", "cfg.target_percent.hint", value=_num(value))]
     if scale == "fraction" and not 0 <= value <= 1:
-        return [diag(loc, "cfg.target_fraction", "cfg.target_fraction.hint", value=value)]
+        return [diag(loc, "cfg.target_fraction", "cfg.target_fraction.hint", value=_num(value))]
     if value < 0:
-        return [diag(loc, "cfg.target_negative", value=value, scale=scale)]
+        return [diag(loc, "cfg.target_negative", value=_num(value), scale=scale)]
     return []
 
 
@@ -78,17 +79,19 @@ def check_rule_fit(ind: Indicator, rule: Rule, target: float | None, rule_at: At
     elif not rule.scored and rule.type != "bonus" and ind.points != 0:
         out.append(diag(points_at(), "cfg.unscored_points", "cfg.unscored_points.hint", rule=rule.type))
     if rule.type == "deduct_per_unit" and rule.floor >= ind.points > 0:
-        out.append(diag(rule_at("floor"), "cfg.floor_too_high", floor=rule.floor, points=ind.points))
+        out.append(diag(rule_at("floor"), "cfg.floor_too_high", floor=_num(rule.floor), points=_num(ind.points)))
     if rule.type == "graded_bands":
         for n, band in enumerate(rule.bands):
             if band.points > ind.points:
                 out.append(diag(rule_at("bands", n, "points"), "cfg.band_points",
-                                band=band.points, points=ind.points))
+                                band=_num(band.points), points=_num(ind.points)))
     if rule.type == "linear_band" and target is not None:
         if ind.direction == "higher" and rule.limit >= target:
-            out.append(diag(rule_at("limit"), "cfg.band_limit_higher", limit=rule.limit, target=target))
+            out.append(diag(rule_at("limit"), "cfg.band_limit_higher", limit=_num(rule.limit),
+                            target=_num(target)))
         if ind.direction == "lower" and rule.limit <= target:
-            out.append(diag(rule_at("limit"), "cfg.band_limit_lower", limit=rule.limit, target=target))
+            out.append(diag(rule_at("limit"), "cfg.band_limit_lower", limit=_num(rule.limit),
+                            target=_num(target)))
     return out
 
 
@@ -99,13 +102,35 @@ def check_formula(ind: Indicator, raw_codes: set[str], at: At) -> list[Diagnosti
     try:
         parsed = formula.parse(ind.formula)
     except formula.FormulaError as exc:
-        return [diag(at("formula"), "cfg.formula_invalid", "cfg.formula_invalid.hint",
-                     reason_key=exc.reason, detail=exc.detail)]
+        return [formula_diag(exc, at("formula"))]
     out = []
     for name in sorted(parsed.names - raw_codes):
         hint, params = ref_hint(name, raw_codes)
         out.append(diag(at("formula"), "cfg.formula_unknown_name", hint, hint_params=params, name=name))
     return out
+
+
+# Python syntax names the formula parser reports, in words a user can act on.
+_FORMULA_NODES = {"Attribute", "Subscript", "Compare", "BoolOp", "IfExp", "Lambda"}
+_FORMULA_OPERATORS = {"Pow": "**", "Mod": "%", "FloorDiv": "//", "MatMult": "@", "BitAnd": "&",
+                      "BitOr": "|", "BitXor": "^", "LShift": "<<", "RShift": ">>"}
+
+
+def formula_diag(exc: formula.FormulaError, loc: Location) -> Diagnostic:
+    """A diagnostic for a formula the parser refused, naming what is wrong in the user's terms.
+
+    The parser's reason is a key such as `formula.bad_call`; each has a sentence in the
+    catalog (`cfg.formula.bad_call`), and refused syntax such as attribute access its own.
+    """
+    detail = exc.detail
+    key = "cfg." + exc.reason
+    if exc.reason == "formula.not_allowed" and detail in _FORMULA_NODES:
+        key += "." + detail
+    elif exc.reason == "formula.bad_operator":
+        detail = _FORMULA_OPERATORS.get(detail, detail)
+    if key not in MESSAGES:  # a reason the catalog does not know yet: still say something useful
+        return diag(loc, "cfg.formula_invalid", "cfg.formula_invalid.hint", reason_key=exc.reason, detail=detail)
+    return diag(loc, key, "cfg.formula_invalid.hint", detail=detail)
 
 
 def check_homogeneity_subject(ind: Indicator, at: At) -> list[Diagnostic]:
@@ -134,7 +159,11 @@ def check_part_sums(parts: Iterable[Part], indicators: Iterable[Indicator], at_p
 
 
 def _num(x: float) -> str:
-    return f"{x:g}"
+    """A number as the user wrote it: 50 not 50.0, 1234567 not 1.23457e+06, 29.99 not 29.990000000000002."""
+    x = float(f"{x:.12g}")
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return str(x)
 
 
 def check_table(table: Table, doc: YamlDoc) -> list[Diagnostic]:

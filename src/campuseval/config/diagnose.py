@@ -21,8 +21,20 @@ _KNOWN = {
     "greater_than_equal", "less_than", "less_than_equal", "literal_error",
     "union_tag_invalid", "union_tag_not_found",
 }
-# Tags of callable-discriminated unions that pydantic puts in error locations.
-UNION_TAGS = {"number", "by_campus", "range"}
+# Tags of callable-discriminated unions that pydantic puts in error locations, and the
+# member names of plain unions such as `float | CampusTargets`.
+UNION_TAGS = {"number", "by_campus", "range", "float", "int", "str", "bool"}
+# Errors that only say "the value has the other shape": when a union member of the shape
+# the user wrote has its own error, these add nothing but a second, contradicting line.
+_SHAPE_SCALAR = {"float_type", "int_type", "string_type", "bool_type"}
+_SHAPE_MAPPING = {"model_type", "dict_type", "model_attributes_type"}
+# Words a user plausibly writes for a field under another name; checked when no field name
+# is close, so that `tolerence` still leads to `homogeneity`.
+SYNONYMS = {
+    "tolerance": "homogeneity", "weight": "points", "score": "points", "max_points": "points",
+    "threshold": "target", "goal": "target", "method": "rule", "scoring": "rule",
+    "expression": "formula", "description": "definition", "parent": "extends", "base": "extends",
+}
 
 
 def display_path(data: Any, path: Path_) -> str:
@@ -112,6 +124,9 @@ def fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
 
 
 def _short(value: Any) -> str:
+    # 50, not 50.0: the number as the user wrote it in the YAML.
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -120,10 +135,16 @@ def translate(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> lis
     """Every pydantic error of `exc` as a Diagnostic located in `doc`."""
     out: list[Diagnostic] = []
     seen: set[tuple[Any, ...]] = set()
-    for err in exc.errors(include_url=False):
+    errors = _prune_union_shapes(exc.errors(include_url=False), doc.data)
+    for err in errors:
         etype = err["type"]
         loc = tuple(err["loc"])
         path, absent = data_path(doc.data, loc)
+        if etype == "union_tag_invalid":
+            # Point at the rule's misspelt type, not at the opening of its mapping.
+            rule = _at(doc.data, path)
+            if isinstance(rule, dict) and "type" in rule:
+                path = (*path, "type")
         ctx = dict(err.get("ctx") or {})
         params: dict[str, Any] = {k: _short(v) for k, v in ctx.items()}
         params["input"] = _short(err.get("input"))
@@ -139,12 +160,19 @@ def translate(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> lis
             key = str(path[-1]) if path else ""
             message = Msg("cfg.extra_forbidden", {"key": key})
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            if not close:
+                alias = difflib.get_close_matches(key.lower(), list(SYNONYMS), n=1, cutoff=0.8)
+                close = [SYNONYMS[alias[0]]] if alias and SYNONYMS[alias[0]] in allowed else []
             if close:
                 hint = Msg("cfg.did_you_mean", {"suggestion": close[0], "allowed": ", ".join(allowed)})
             elif allowed:
                 hint = Msg("cfg.allowed_keys", {"allowed": ", ".join(allowed)})
         else:
             location = doc.location(path, display_path(doc.data, path), key=absent)
+            if etype in ("too_short", "too_long") and isinstance(err.get("input"), str):
+                etype = "string_" + etype  # a constrained string behind a validator reports as a list
+            if etype == "string_type" and isinstance(err.get("input"), int | float):
+                hint = Msg("cfg.quote_number", {"input": params["input"]})  # `version: 2024.1`
             if etype in _KNOWN or etype.startswith("ce_"):
                 if etype == "literal_error":
                     params["expected"] = ctx.get("expected", "")
@@ -154,6 +182,7 @@ def translate(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> lis
                     if close:
                         hint = Msg("cfg.did_you_mean_value", {"suggestion": close[0]})
                 if etype == "union_tag_invalid":
+                    params["expected_tags"] = ctx.get("expected_tags", "")  # every choice, never cut short
                     close = difflib.get_close_matches(
                         str(ctx.get("tag", "")), _literal_options(str(ctx.get("expected_tags", ""))), n=1
                     )
@@ -167,7 +196,45 @@ def translate(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> lis
             continue
         seen.add(key_)
         out.append(Diagnostic(location=location, message=message, hint=hint))
+    # Pydantic reports in field order; a reader fixes a file top to bottom.
+    out.sort(key=lambda d: (d.location.line or 0, d.location.col or 0))
     return out
+
+
+def _at(data: Any, path: Path_) -> Any:
+    """The value at `path` in the data, or None."""
+    node = data
+    for elem in path:
+        found = (isinstance(node, dict) and elem in node) or (
+            isinstance(node, list) and isinstance(elem, int) and 0 <= elem < len(node))
+        if not found:
+            return None
+        node = node[elem]
+    return node
+
+
+def _prune_union_shapes(errors: list[Any], data: Any) -> list[Any]:
+    """Drop "wrong shape" errors of a union member when a member of the right shape reported.
+
+    `targets: {A1: 十}` fails both `float` (not a number) and `CampusTargets` (not a
+    mapping); only the first helps. `A1: {defualt: 3}` fails `float` too; only the
+    mapping member's unknown key helps.
+    """
+    paths = [data_path(data, tuple(e["loc"]))[0] for e in errors]
+
+    def wrong_shape(e: Any) -> bool:
+        given = e.get("input")
+        if e["type"] in _SHAPE_SCALAR:
+            return isinstance(given, dict | list)
+        return e["type"] in _SHAPE_MAPPING and not isinstance(given, dict)
+
+    keep = []
+    for n, e in enumerate(errors):
+        others = (p for m, p in enumerate(paths) if m != n and not wrong_shape(errors[m]))
+        if wrong_shape(e) and any(p[: len(paths[n])] == paths[n] for p in others):
+            continue
+        keep.append(e)
+    return keep
 
 
 def _literal_options(expected: str) -> list[str]:

@@ -26,7 +26,13 @@ MAX_CHAIN = 10
 
 def shipped_dir() -> Path:
     """The folder of configs shipped with the package (configs/ in the repository)."""
-    return Path(str(resources.files("campuseval.configs")))
+    try:
+        return Path(str(resources.files("campuseval.configs")))
+    except ModuleNotFoundError:
+        # setuptools' editable install maps campuseval.configs to configs/, but its finder
+        # cannot import a namespace package inside the regular package campuseval; in a
+        # source checkout the folder sits at the repository root, three levels up.
+        return Path(__file__).resolve().parents[3] / "configs"
 
 
 def default_table_path() -> Path:
@@ -114,7 +120,8 @@ def _resolve_extends(tf: TargetsFile, doc: YamlDoc, path: Path, root: Path,
     text = tf.extends
     if text.startswith(BUILTIN):
         target = shipped_dir() / text[len(BUILTIN):]
-        if not target.is_file():
+        # `builtin:../../x` must not reach past the shipped folder any more than a path may.
+        if not target.is_file() or not target.resolve().is_relative_to(shipped_dir().resolve()):
             return None, [diag(loc, "cfg.extends_builtin_missing", "cfg.extends_builtin_missing.hint",
                                hint_params={"names": ", ".join(sorted(
                                    BUILTIN + q.name for q in shipped_dir().glob("*.yaml")))},
@@ -146,7 +153,10 @@ def _load_targets(doc: YamlDoc, path: Path, root: Path, chain: list[Path]) -> Lo
     target, errors = _resolve_extends(tf, doc, path, root, chain)
     if target is None:
         return LoadResult(None, errors)
-    parent = _load(target, shown_path(target), root, [*chain, path.resolve()])
+    # A shipped file extends its neighbours (targets/shaoxing.yaml -> ../indicators_shaoxing.yaml):
+    # from there on, the shipped folder is the one the chain may not leave.
+    parent_root = shipped_dir() if tf.extends.startswith(BUILTIN) else root
+    parent = _load(target, shown_path(target), parent_root, [*chain, path.resolve()])
     if parent.effective is None:
         return LoadResult(None, parent.diagnostics)
     eff, diags = apply_targets(parent.effective, tf, doc)

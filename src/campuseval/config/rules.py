@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Annotated, ClassVar, Literal
 
@@ -92,7 +93,7 @@ class GradedBands(_Rule):
     @classmethod
     def _no_overlap(cls, bands: list[Band]) -> list[Band]:
         ordered = sorted(bands, key=lambda b: -math.inf if b.min is None else b.min)
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             a_max = math.inf if a.max is None else a.max
             b_min = -math.inf if b.min is None else b.min
             if b_min < a_max:
@@ -133,7 +134,9 @@ class ChangeVsPrevious(_Rule):
     """Full points when the value moved in the indicator's direction against last year, by at least `min_change`."""
 
     type: Literal["change_vs_previous"]
-    min_change: Annotated[float, Field(ge=0, description="smallest change that counts, in the indicator's unit (or a fraction when relative)")] = 0.0
+    min_change: Annotated[float, Field(
+        ge=0, description="smallest change that counts, in the indicator's unit (or a fraction when relative)"
+    )] = 0.0
     relative: bool = Field(False, description="min_change is a fraction of last year's value")
     allow_equal: bool = Field(False, description="an unchanged value also earns the points")
 

@@ -1,4 +1,7 @@
-"""Reads YAML into plain data with a line and column for every key and value, refusing tags, duplicate keys and YAML 1.1 surprises."""
+"""Reads YAML into plain data with a line and column for every key and value.
+
+Refuses tags, duplicate keys and YAML 1.1 surprises (`010` -> 8, `yes` -> True).
+"""
 
 from __future__ import annotations
 
@@ -159,9 +162,25 @@ _PROBLEM_KEYS = {
 }
 
 
+# Faults whose cause is where something was opened, not where the parser gave up (often
+# the end of the file): a quote or bracket left open.
+_OPENED_AT = {
+    "while scanning a quoted scalar": "yaml.p.quote",
+    "while scanning a double-quoted scalar": "yaml.p.quote",
+    "while scanning a single-quoted scalar": "yaml.p.quote",
+    "while parsing a flow sequence": "yaml.p.flow",
+    "while parsing a flow mapping": "yaml.p.flow",
+}
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or exc.context or "").strip()
+    opened = _OPENED_AT.get((exc.context or "").strip())
+    if opened and exc.context_mark and not problem.startswith("found unknown escape character"):
+        mark = exc.context_mark
+        loc = Location(file=path, line=mark.line + 1, col=mark.column + 1)
+        return diag(loc, "yaml.syntax", opened, problem=problem)
     loc = Location(
         file=path,
         line=mark.line + 1 if mark else None,
@@ -171,6 +190,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:
         if problem.startswith(text) or (exc.context or "").startswith(text):
             return diag(loc, "yaml.syntax", key, problem=problem)
     return diag(loc, "yaml.syntax", "yaml.syntax.hint", problem=problem)
+
+
+def _shown_tag(tag: str) -> str:
+    """A tag as the user wrote it: `!!python/object:os.system`, not PyYAML's full URI."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
 
 
 class _Builder:
@@ -190,10 +215,15 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise ConfigError([diag(self.loc(node), "yaml.too_large", "yaml.too_large.hint")])
-        self.value_marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.CollectionNode) and not node.flow_style and path in self.key_marks:
+            # A block mapping or list starts on the line after its key; an error about the
+            # whole of it (bands overlap, parts' sum) is best shown on the key's line.
+            self.value_marks.setdefault(path, self.key_marks[path])
+        else:
+            self.value_marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:
-                self.errors.append(diag(self.loc(node), "yaml.tag", "yaml.tag.hint", tag=node.tag))
+                self.errors.append(diag(self.loc(node), "yaml.tag", "yaml.tag.hint", tag=_shown_tag(node.tag)))
             out: dict[str, Any] = {}
             first_seen: dict[str, int] = {}
             for key_node, value_node in node.value:
@@ -220,11 +250,11 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                self.errors.append(diag(self.loc(node), "yaml.tag", "yaml.tag.hint", tag=node.tag))
+                self.errors.append(diag(self.loc(node), "yaml.tag", "yaml.tag.hint", tag=_shown_tag(node.tag)))
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
         if node.tag != _STR_TAG:
-            self.errors.append(diag(self.loc(node), "yaml.tag", "yaml.tag.hint", tag=node.tag))
+            self.errors.append(diag(self.loc(node), "yaml.tag", "yaml.tag.hint", tag=_shown_tag(node.tag)))
             return None
         if node.style is None:
             return resolve_plain(node.value)
@@ -240,13 +270,24 @@ def parse_yaml_text(text: str, path: str, sha256: str = "") -> YamlDoc:
         node = yaml.compose(text, Loader=_NoImplicitLoader)
     except yaml.MarkedYAMLError as exc:
         raise ConfigError([_syntax_error(exc, path)]) from None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+    except yaml.reader.ReaderError as exc:  # a control character, often pasted from Word or Excel
+        before = text[: exc.position]
+        loc = Location(file=path, line=before.count("\n") + 1, col=len(before) - before.rfind("\n"))
+        raise ConfigError([diag(loc, "yaml.control_char", "yaml.control_char.hint",
+                                code=f"U+{exc.character:04X}" if isinstance(exc.character, int)
+                                else repr(exc.character))]) from None
+    except yaml.YAMLError as exc:
         raise ConfigError([diag(Location(file=path), "yaml.syntax", "yaml.syntax.hint",
                                 problem=str(exc))]) from None
+    except RecursionError:  # brackets nested thousands deep: PyYAML composes recursively
+        raise ConfigError([diag(Location(file=path), "yaml.too_deep")]) from None
     if node is None:
         raise ConfigError([diag(Location(file=path), "yaml.empty", "yaml.empty.hint")])
     builder = _Builder(path)
-    data = builder.build(node, ())
+    try:
+        data = builder.build(node, ())
+    except RecursionError:
+        raise ConfigError([diag(Location(file=path), "yaml.too_deep")]) from None
     if builder.errors:
         raise ConfigError(builder.errors)
     if not isinstance(data, dict):

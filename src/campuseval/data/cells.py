@@ -1,0 +1,156 @@
+"""Reading one cell: the spellings of numbers, percents, yes/no and "missing" that analysts type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+MISSING_WORDS = {"", "-", "--", "—", "——", "–", "/", "无", "暂无", "空", "缺", "n/a", "na", "null", "none", "#n/a"}
+YES_WORDS = {"是", "有", "yes", "y", "true", "√", "达标", "1"}
+NO_WORDS = {"否", "没有", "no", "n", "false", "×", "未达标", "0"}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_UNIT_SUFFIX = re.compile(r"(人次|人·年|人年|人|例|台次|台|项|个|次|天|日|万元|元|级|分)$")
+# Float noise from Excel's binary storage and percent scaling: 0.1234 * 100 is
+# 12.340000000000002; 15 significant digits is what the user typed.
+_SIG = 15
+
+
+class CellProblem(Exception):
+    """A cell whose content cannot be a value of its field; `key` is a catalog key."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+
+@dataclass(frozen=True)
+class RawCell:
+    """A cell as read from CSV or xlsx: its value, and for xlsx its number format."""
+
+    value: Any
+    number_format: str = "General"
+
+
+def denoise(x: float) -> float:
+    return float(format(x, f".{_SIG}g"))
+
+
+def norm_text(text: str) -> str:
+    """NFKC (full-width digits and letters to ASCII, 　 to space) and trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def show(value: Any) -> str:
+    """A cell's content for a message, shortened."""
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_cell(cell: RawCell, scale: str, yes_no: bool) -> float | None:
+    """The cell as a number in the field's scale, None when it says "missing", or CellProblem.
+
+    Percent fields hold percentage points: 45%, a 45% formatted cell (0.45) and 45 all
+    read as 45. Fraction fields hold 0-1: 45% reads as 0.45.
+    """
+    value = cell.value
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        if yes_no:
+            return 1.0 if value else 0.0
+        raise CellProblem("data.bool_in_number", value=value)
+    if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
+        raise CellProblem("data.date_in_number", value=show(value))
+    if isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            raise CellProblem("data.not_finite", value=show(value))
+        if "%" in cell.number_format and scale == "percent":
+            number = denoise(number * 100)
+        return _check_range(number, scale)
+    return _parse_text(str(value), scale, yes_no)
+
+
+def _parse_text(raw: str, scale: str, yes_no: bool) -> float | None:
+    text = norm_text(raw)
+    low = text.lower()
+    if low in MISSING_WORDS:
+        return None
+    if yes_no:
+        if low in YES_WORDS:
+            return 1.0
+        if low in NO_WORDS:
+            return 0.0
+    percent = False
+    if text.endswith("%"):
+        percent = True
+        text = text[:-1].strip()
+    elif text.endswith("‰"):
+        raise CellProblem("data.permille", value=show(raw))
+    text = _UNIT_SUFFIX.sub("", text).strip() if scale in ("count", "money", "days", "level") else text
+    compact = text.replace(" ", "")
+    if _THOUSANDS.match(compact):
+        compact = compact.replace(",", "")
+    if not _NUMBER.match(compact):
+        if low in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity"):
+            raise CellProblem("data.not_finite", value=show(raw))
+        if yes_no:
+            raise CellProblem("data.not_yes_no", value=show(raw))
+        raise CellProblem("data.not_a_number", value=show(raw))
+    number = float(compact)
+    if not math.isfinite(number):
+        raise CellProblem("data.not_finite", value=show(raw))
+    if percent:
+        if scale == "percent":
+            pass
+        elif scale == "fraction":
+            number = denoise(number / 100)
+        else:
+            raise CellProblem("data.percent_sign", value=show(raw), scale=scale)
+    return _check_range(number, scale)
+
+
+def _check_range(number: float, scale: str) -> float:
+    if scale == "percent" and not 0 <= number <= 100:
+        raise CellProblem("data.percent_range", value=f"{number:g}")
+    if scale == "fraction" and not 0 <= number <= 1:
+        raise CellProblem("data.fraction_range", value=f"{number:g}")
+    if scale in ("count", "days", "level") and number < 0:
+        raise CellProblem("data.negative", value=f"{number:g}", scale=scale)
+    return number
+
+
+def parse_year(value: Any) -> int | None:
+    """2024, 2024.0, "2024", "2024年", "２０２４" -> 2024; None when blank; CellProblem otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise CellProblem("data.bad_year", value=value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.year
+    if isinstance(value, int | float):
+        if math.isfinite(value) and float(value).is_integer() and 1900 <= value <= 2200:
+            return int(value)
+        raise CellProblem("data.bad_year", value=show(value))
+    text = norm_text(str(value)).removesuffix("年度").removesuffix("年").strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}(\.0+)?", text) and 1900 <= float(text) <= 2200:
+        return int(float(text))
+    raise CellProblem("data.bad_year", value=show(value))
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -1,0 +1,79 @@
+"""A year's data as read: long-form values with the Excel cell each came from, and the units they belong to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from campuseval.errors import Diagnostic, Location
+
+UnitKind = Literal["campus", "hq", "locality"]
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """A cell as the user sees it in Excel: file, sheet, 1-based row, column letters."""
+
+    file: str
+    sheet: str | None
+    row: int
+    column: str
+
+    def location(self) -> Location:
+        return Location(file=self.file, sheet=self.sheet, row=self.row, column=self.column)
+
+    def short(self) -> str:
+        where = f"{self.sheet}!" if self.sheet else ""
+        return f"{self.file}:{where}{self.column}{self.row}"
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """A unit the data speaks of: a campus, an HQ or a locality (district)."""
+
+    id: str
+    kind: UnitKind
+    name: str
+    hq: str | None = None  # for campuses: the HQ's unit id
+    district: str | None = None  # for campuses: the locality's unit id
+    name_en: str | None = None
+
+
+@dataclass(frozen=True)
+class DataFile:
+    path: str
+    sha256: str
+
+
+@dataclass
+class Dataset:
+    """Values in long form (unit, year, field, value); value NaN means the cell said "missing"."""
+
+    values: pd.DataFrame
+    units: dict[str, UnitInfo]
+    refs: dict[tuple[str, int, str], CellRef] = field(default_factory=dict)
+    files: list[DataFile] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    def years(self) -> list[int]:
+        return sorted({int(y) for y in self.values["year"].unique()}) if len(self.values) else []
+
+    def lookup(self) -> dict[tuple[str, int], dict[str, float]]:
+        """{(unit, year): {field: value}} for fast access by the engine."""
+        out: dict[tuple[str, int], dict[str, float]] = {}
+        for unit, year, fld, val in self.values[["unit", "year", "field", "value"]].itertuples(
+            index=False, name=None
+        ):
+            out.setdefault((str(unit), int(year)), {})[str(fld)] = float(val)
+        return out
+
+    def rows_present(self) -> set[tuple[str, int]]:
+        return {(str(u), int(y)) for u, y in self.values[["unit", "year"]].drop_duplicates().itertuples(
+            index=False, name=None)}
+
+
+def empty_values() -> pd.DataFrame:
+    return pd.DataFrame({"unit": pd.Series(dtype="object"), "year": pd.Series(dtype="int64"),
+                         "field": pd.Series(dtype="object"), "value": pd.Series(dtype="float64")})

@@ -1,0 +1,48 @@
+"""The homogeneity (同质化) gap: how far a campus falls short of its HQ on one indicator, and whether to flag it."""
+
+from __future__ import annotations
+
+from campuseval.results import Gap
+from campuseval.rounding import clean
+
+
+def gap(direction: str, value: float | None, hq_value: float | None,
+        min_ratio: float | None, max_diff: float | None) -> Gap:
+    """Ratio and difference of campus against HQ, direction-aware, with the flag.
+
+    ratio: campus/HQ for higher-is-better, HQ/campus for lower-is-better, so 1 means equal
+    and below 1 means the campus falls short. diff: the shortfall in the indicator's unit
+    (HQ - campus, or campus - HQ for lower-is-better); negative means the campus is ahead.
+    Edge cases: both zero are equal (ratio 1, diff 0). A zero denominator with the campus
+    ahead (HQ 0 on higher, campus 0 on lower) has no finite ratio (null) and is not flagged.
+    A zero numerator (campus 0 on higher, HQ 0 on lower) gives ratio 0. Either value
+    missing: nothing to compare, not flagged, noted as not assessable.
+    """
+    if value is None or hq_value is None:
+        return Gap(ratio=None, diff=None, min_ratio=min_ratio, max_diff=max_diff, flagged=False,
+                   note="not_assessable")
+    if direction == "monitor":
+        ratio = None if hq_value == 0 else float(clean(value / hq_value))
+        return Gap(ratio=ratio, diff=float(clean(value - hq_value)), min_ratio=None, max_diff=None,
+                   flagged=False, note="monitor")
+    lower = direction == "lower"
+    diff = float(clean(value - hq_value if lower else hq_value - value))
+    numerator, denominator = (hq_value, value) if lower else (value, hq_value)
+    ratio: float | None
+    if denominator == 0:
+        ratio = 1.0 if numerator == 0 else None
+    else:
+        ratio = float(clean(numerator / denominator))
+    if value == 0 and hq_value == 0:
+        note = "both_zero"
+    elif hq_value == 0:
+        note = "hq_zero"
+    elif value == 0:
+        note = "campus_zero"
+    else:
+        note = "equal" if diff == 0 else ("campus_worse" if diff > 0 else "campus_better")
+    flagged = bool(
+        (min_ratio is not None and ratio is not None and clean(ratio) < clean(min_ratio))
+        or (max_diff is not None and clean(diff) > clean(max_diff))
+    )
+    return Gap(ratio=ratio, diff=diff, min_ratio=min_ratio, max_diff=max_diff, flagged=flagged, note=note)

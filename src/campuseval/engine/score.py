@@ -1,0 +1,325 @@
+"""The scoring engine: an effective table and a dataset in, Results out; no I/O."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from campuseval import __version__, formula
+from campuseval.config.effective import EffectiveTable, EffIndicator
+from campuseval.data.dataset import Dataset, UnitInfo
+from campuseval.engine.homogeneity import gap as homogeneity_gap
+from campuseval.engine.method import build_method, text
+from campuseval.engine.rules import score_rule
+from campuseval.errors import DataError, Diagnostic, Location, UsageError, diag
+from campuseval.formatting import num
+from campuseval.i18n import t
+from campuseval.results import (
+    CampusScore,
+    Flag,
+    Gap,
+    IndicatorScore,
+    PartScore,
+    RefOut,
+    Results,
+    SourceOut,
+    Text,
+    Trace,
+)
+from campuseval.rounding import clean, round_half_up
+from campuseval.weights import allocate
+
+Row = dict[str, float]
+CONFLICT_TOLERANCE = 0.005  # a reported rate may be rounded; half a percent of the value is noise, more is not
+
+
+@dataclass
+class Resolved:
+    """An indicator's value at one unit and year, and how it was obtained."""
+
+    value: float | None
+    source: str  # reported, computed, missing
+    inputs: dict[str, float | None] = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)
+    problem: Flag | None = None  # missing or not_computable
+    conflict: bool = False
+
+
+@dataclass
+class _Draft:
+    """An indicator score before per-campus re-weighting and rounding."""
+
+    ind: EffIndicator
+    raw_points: float | None  # earned at the default effective points
+    excluded: bool  # missing under the reweight policy
+    result: IndicatorScore
+
+
+class _Context:
+    def __init__(self, eff: EffectiveTable, data: Dataset, year: int) -> None:
+        self.eff = eff
+        self.data = data
+        self.year = year
+        self.lookup = data.lookup()
+        self.formulas = {i.code: formula.parse(i.spec.formula) for i in eff.indicators if i.spec.formula}
+        self.places = eff.table.rounding.indicator
+        self.problems: list[Diagnostic] = []
+
+    def resolve(self, ind: EffIndicator, unit: str | None, year: int, prefix: str = "") -> Resolved:
+        row = self.lookup.get((unit, year)) if unit is not None else None
+        if row is None:
+            return Resolved(None, "missing", problem="missing")
+        code = ind.code
+        reported = _present(row.get(code))
+        inputs: dict[str, float | None] = {}
+        cells: dict[str, str] = {}
+        if reported is not None:
+            inputs[prefix + code] = reported
+            self._cell(unit, year, code, prefix + code, cells)
+        parsed = self.formulas.get(code)
+        computed: float | None = None
+        problem: Flag | None = None
+        if parsed is not None:
+            for name in sorted(parsed.names):
+                inputs[prefix + name] = _present(row.get(name))
+                self._cell(unit, year, name, prefix + name, cells)
+            try:
+                computed = formula_value(parsed, row)
+            except formula.NotComputable:
+                problem = "not_computable"
+            except formula.MissingInput:
+                problem = "missing"
+        if reported is not None:
+            conflict = computed is not None and _differs(reported, computed)
+            return Resolved(reported, "reported", inputs, cells, conflict=conflict)
+        if computed is not None:
+            return Resolved(computed, "computed", inputs, cells)
+        return Resolved(None, "missing", inputs, cells, problem=problem or "missing")
+
+    def _cell(self, unit: str | None, year: int, fld: str, key: str, cells: dict[str, str]) -> None:
+        ref = self.data.refs.get((unit or "", year, fld))
+        if ref is not None:
+            cells[key] = ref.short()
+
+
+def _present(v: float | None) -> float | None:
+    return None if v is None or v != v else v
+
+
+def _differs(a: float, b: float) -> bool:
+    return abs(a - b) > CONFLICT_TOLERANCE * max(abs(a), abs(b), 1e-12)
+
+
+def formula_value(parsed: formula.Formula, row: Row) -> float:
+    """The formula over one row of raw values, with float noise stripped (15 significant digits)."""
+    return float(clean(parsed.evaluate({n: _present(row.get(n)) for n in parsed.names})))
+
+
+def pick_year(eff: EffectiveTable, data: Dataset, year: int | None) -> int:
+    years = data.years()
+    if not years:
+        raise DataError([diag(Location(file=", ".join(f.path for f in data.files) or None), "data.no_rows",
+                              "data.no_rows.hint")])
+    if year is None:
+        year = max(years)
+    elif year not in years:
+        raise DataError([diag(Location(file=", ".join(f.path for f in data.files)), "data.year_absent",
+                              "data.year_absent.hint", year=year, years=", ".join(map(str, years)))])
+    if eff.years is not None and year not in eff.years:
+        source = eff.sources[-1].path if eff.sources else None
+        raise UsageError([diag(Location(file=source), "data.year_not_covered", "data.year_not_covered.hint",
+                               year=year, years=", ".join(map(str, eff.years)))])
+    return year
+
+
+def campuses_of(eff: EffectiveTable, data: Dataset) -> list[tuple[UnitInfo, Text]]:
+    """The campuses to score with their names: those of the targets file, else those the data describes."""
+    if eff.campuses:
+        out = []
+        for c in eff.campuses:
+            info = UnitInfo(c.id, "campus", c.name.zh, c.hq.id if c.hq else None,
+                            c.district.id if c.district else None, c.name.en)
+            out.append((info, Text(zh=c.name.zh, en=c.name.en or c.name.zh)))
+        return out
+    units = sorted((u for u in data.units.values() if u.kind == "campus"), key=lambda u: u.id)
+    if not units:
+        raise DataError([diag(Location(file=", ".join(f.path for f in data.files)), "data.no_campus",
+                              "data.no_campus.hint")])
+    return [(u, Text(zh=u.name, en=u.name_en or u.name)) for u in units]
+
+
+def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, generated_at: str = "",
+          tool_version: str = __version__) -> Results:
+    """Score every campus for `year` (default: the latest year in the data)."""
+    year = pick_year(eff, data, year)
+    ctx = _Context(eff, data, year)
+    prev_year = year - 1 if any(y == year - 1 for _, y in ctx.lookup) else None
+    campus_list = campuses_of(eff, data)
+    warnings: list[Text] = [Text(zh=w.render("zh"), en=w.render("en")) for w in data.warnings]
+    scores = [_score_campus(ctx, info, name, warnings) for info, name in campus_list]
+    if ctx.problems:
+        raise DataError(ctx.problems)
+    _rank(scores)
+    return Results(
+        tool_version=tool_version, generated_at=generated_at, year=year, previous_year=prev_year,
+        locality=RefOut(id=eff.locality.id, name=text(eff.locality.name)) if eff.locality else None,  # type: ignore[arg-type]
+        config_files=[SourceOut(path=s.path, sha256=s.sha256, role=s.role) for s in eff.sources],
+        data_files=[SourceOut(path=f.path, sha256=f.sha256, role="data") for f in data.files],
+        method=build_method(eff), campuses=scores, warnings=warnings,
+    )
+
+
+def _ref(eff: EffectiveTable, data: Dataset, unit_id: str | None, kind: str) -> RefOut | None:
+    if unit_id is None:
+        return None
+    for c in eff.campuses:
+        ref = c.hq if kind == "hq" else c.district
+        if ref is not None and ref.id == unit_id:
+            return RefOut(id=ref.id, name=Text(zh=ref.name.zh, en=ref.name.en or ref.name.zh))
+    info = data.units.get(unit_id)
+    name = info.name if info else unit_id
+    return RefOut(id=unit_id, name=Text(zh=name, en=(info.name_en if info else None) or name))
+
+
+def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, warnings: list[Text]) -> CampusScore:
+    eff = ctx.eff
+    if (campus.id, ctx.year) not in ctx.lookup:
+        warnings.append(Text(zh=t("engine.no_row", "zh", unit=name.zh, year=ctx.year),
+                             en=t("engine.no_row", "en", unit=name.en, year=ctx.year)))
+    drafts = [_score_indicator(ctx, campus, name, ind) for ind in eff.indicators]
+    _reweight(ctx, drafts)
+    parts: list[PartScore] = []
+    for part in eff.effective_parts():
+        members = [d for d in drafts if d.ind.spec.part == part.code and d.ind.scored]
+        got = sum((clean(d.result.points or 0.0) for d in members), start=clean(0.0))
+        cap = sum((clean(d.result.max_points) for d in members), start=clean(0.0))
+        parts.append(PartScore(code=part.code, name=Text(zh=part.name.zh, en=part.name.en or part.name.zh),
+                               score=float(got), max=float(cap)))
+    bonus = sum((clean(d.result.points or 0.0) for d in drafts if d.ind.spec.rule.type == "bonus"),
+                start=clean(0.0))
+    total = round_half_up(float(sum((clean(p.score) for p in parts), start=clean(0.0)) + bonus),
+                          eff.table.rounding.total)
+    veto = None
+    for d in drafts:
+        rule = d.ind.spec.rule
+        if rule.type == "veto" and "veto" in d.result.flags:
+            veto = d.ind.code
+            total = 0.0 if rule.effect == "zero" else min(total, float(rule.cap or 0.0))
+            d.result.trace.arithmetic += f"; total -> {num(total, 4)}"
+            break
+    results = [d.result for d in drafts]
+    return CampusScore(
+        id=campus.id, name=name, hq=_ref(eff, ctx.data, campus.hq, "hq"),
+        district=_ref(eff, ctx.data, campus.district, "locality"),
+        total=total, max_total=float(sum((clean(p.max) for p in parts), start=clean(0.0))), rank=0,
+        bonus=float(bonus), veto=veto, parts=parts, indicators=results,
+        flag_count=sum(1 for r in results if r.flags),
+    )
+
+
+def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: EffIndicator) -> _Draft:
+    spec = ind.spec
+    unit = {"campus": campus.id, "both": campus.id, "hq": campus.hq, "locality": campus.district}[spec.subject]
+    own = ctx.resolve(ind, unit, ctx.year)
+    hq = ctx.resolve(ind, campus.hq, ctx.year, "hq.") if spec.subject == "both" else None
+    prev = ctx.resolve(ind, unit, ctx.year - 1, "prev.") if spec.rule.type == "change_vs_previous" else None
+    target = ind.target_for(campus.id)
+    inputs = {**own.inputs, **(hq.inputs if hq else {}), **(prev.inputs if prev else {})}
+    cells = {**own.cells, **(hq.cells if hq else {}), **(prev.cells if prev else {})}
+    flags: list[Flag] = []
+    if own.conflict:
+        flags.append("value_conflict")
+    hq_value = hq.value if hq else None
+    prev_value = prev.value if prev else None
+    gap: Gap | None = None
+    if spec.subject == "both":
+        h = ctx.eff.homogeneity_for(ind)
+        gap = homogeneity_gap(spec.direction, own.value, hq_value, h.min_ratio, h.max_diff)
+        if gap.flagged:
+            flags.append("homogeneity_gap")
+    raw_points: float | None = None
+    excluded = False
+    arithmetic = ""
+    problem: Flag | None = own.problem
+    if own.value is not None:
+        outcome = score_rule(spec.rule, spec.direction, own.value, ind.points, target, hq_value, prev_value)
+        arithmetic = outcome.arithmetic
+        raw_points = outcome.points
+        if outcome.missing is not None:
+            problem = outcome.missing  # type: ignore[assignment]
+            if outcome.missing == "previous_missing":
+                arithmetic = t("engine.previous_missing", "en", year=ctx.year - 1)
+        if spec.rule.type == "veto" and own.value > 0:
+            flags.append("veto")
+    if problem is not None and (ind.scored or spec.rule.type == "bonus"):
+        policy = spec.missing or ctx.eff.missing
+        flags.append(problem)
+        if policy == "error" and ind.scored:
+            ctx.problems.append(_missing_problem(ctx, ind, campus_name, unit, problem))
+        elif policy == "reweight" and ind.scored:
+            excluded = True
+            flags.append("reweighted")
+            arithmetic = arithmetic or problem
+        else:
+            raw_points = 0.0
+            arithmetic = (arithmetic + "; " if arithmetic else "") + f"{problem} -> 0"
+    elif problem is not None:
+        flags.append(problem)
+    result = IndicatorScore(
+        code=spec.code, name=Text(zh=spec.name.zh, en=spec.name.en or spec.name.zh), part=spec.part,
+        scale=spec.scale, unit=text(spec.unit), direction=spec.direction, subject=spec.subject,
+        rule=spec.rule.type, value=own.value, hq_value=hq_value, previous_value=prev_value, target=target,
+        points=None, max_points=ind.points, scored=ind.scored, gap=gap, flags=list(dict.fromkeys(flags)),
+        trace=Trace(inputs=inputs, cells=cells, formula=spec.formula, value_source=own.source,
+                    arithmetic=arithmetic),
+    )
+    return _Draft(ind, raw_points, excluded, result)
+
+
+def _missing_problem(ctx: _Context, ind: EffIndicator, campus: Text, unit: str | None, problem: str) -> Diagnostic:
+    ref = ctx.data.refs.get((unit or "", ctx.year, ind.code))
+    location = ref.location() if ref else Location(file=", ".join(f.path for f in ctx.data.files))
+    return diag(location, "engine.missing_required", "engine.missing_required.hint",
+                indicator=f"{ind.code} {ind.spec.name.zh}", campus=campus.zh, year=ctx.year, problem=problem)
+
+
+def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:
+    """Give each indicator its per-campus maximum and round its points (四舍五入, at the indicator places)."""
+    eff = ctx.eff
+    maxima = {d.ind.code: d.ind.points for d in drafts}
+    for part in eff.parts:
+        members = [d for d in drafts if d.ind.spec.part == part.code and d.ind.scored]
+        if not any(d.excluded for d in members):
+            continue
+        kept = [d for d in members if not d.excluded]
+        if eff.reweight == "scale_within_part" and kept:
+            shares = allocate([d.ind.spec.points for d in kept], part.points, ctx.places)
+            maxima.update({d.ind.code: s for d, s in zip(kept, shares, strict=True)})
+        for d in members:
+            if d.excluded:
+                maxima[d.ind.code] = 0.0
+    for d in drafts:
+        res = d.result
+        if not d.ind.scored and d.ind.spec.rule.type != "bonus":
+            res.max_points = 0.0
+            continue
+        new_max = maxima[d.ind.code]
+        res.max_points = new_max
+        if d.excluded:
+            res.points = 0.0
+            continue
+        earned = d.raw_points if d.raw_points is not None else 0.0
+        if d.ind.points > 0 and not math.isclose(new_max, d.ind.points):
+            earned = earned * new_max / d.ind.points
+            res.trace.arithmetic += f"; × {num(new_max, 4)} ÷ {num(d.ind.points, 4)} (reweighted) = {num(earned, 4)}"
+        rounded = round_half_up(earned, ctx.places)
+        if float(clean(earned)) != rounded:
+            res.trace.arithmetic += f"; {num(earned, 6)} -> {rounded:.{ctx.places}f}"
+        res.points = rounded
+
+
+def _rank(scores: list[CampusScore]) -> None:
+    """Competition ranking (1, 2, 2, 4) by total, highest first; ties keep the table's order."""
+    ordered = sorted(scores, key=lambda c: -c.total)
+    for c in scores:
+        c.rank = 1 + sum(1 for o in ordered if o.total > c.total)

@@ -1,0 +1,196 @@
+"""Scoring results: the models behind scores.json (schema campuseval.scores/1) and their DataFrame views."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "campuseval.scores/1"
+
+Flag = Literal[
+    "missing",  # no value (blank, -, 无, or no column/row)
+    "not_computable",  # the formula has no finite answer (division by zero)
+    "hq_missing",  # the HQ value the rule or the gap needs is missing
+    "previous_missing",  # last year's value a change rule needs is missing
+    "reweighted",  # missing, and its points went to the other indicators of its part
+    "homogeneity_gap",  # the campus falls short of HQ beyond the tolerance
+    "veto",  # a veto event occurred
+    "value_conflict",  # a reported value differs from the one computed from raw fields
+]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Text(_Out):
+    zh: str
+    en: str
+
+
+class Gap(_Out):
+    """Campus against HQ for one indicator: ratio and difference, direction-aware, and the flag."""
+
+    ratio: float | None = Field(description="campus/HQ (HQ/campus for lower-is-better); 1 = equal; "
+                                            "null when undefined (HQ 0 on a higher-is-better indicator)")
+    diff: float | None = Field(description="shortfall in the indicator's unit: HQ - campus "
+                                           "(campus - HQ for lower-is-better); negative = campus better")
+    min_ratio: float | None
+    max_diff: float | None
+    flagged: bool
+    note: str = Field(description="equal, campus_better, campus_worse, hq_zero, campus_zero, both_zero, "
+                                  "not_assessable, monitor")
+
+
+class Trace(_Out):
+    """How the score came about: inputs, the value, and the arithmetic in one line."""
+
+    inputs: dict[str, float | None] = Field(default_factory=dict,
+                                            description="raw inputs by field code; hq. and prev. prefixes")
+    cells: dict[str, str] = Field(default_factory=dict, description="where each input was read (file:sheet!A1)")
+    formula: str | None = None
+    value_source: Literal["reported", "computed", "missing"] = "missing"
+    arithmetic: str = ""
+
+
+class IndicatorScore(_Out):
+    code: str
+    name: Text
+    part: str
+    scale: str
+    unit: Text | None
+    direction: str
+    subject: str
+    rule: str
+    value: float | None
+    hq_value: float | None
+    previous_value: float | None
+    target: float | None
+    points: float | None = Field(description="points earned, rounded half-up; null for unscored rules")
+    max_points: float = Field(description="effective maximum after re-weighting")
+    scored: bool
+    gap: Gap | None
+    flags: list[Flag]
+    trace: Trace
+
+
+class PartScore(_Out):
+    code: str
+    name: Text
+    score: float
+    max: float
+
+
+class RefOut(_Out):
+    id: str
+    name: Text
+
+
+class CampusScore(_Out):
+    id: str
+    name: Text
+    hq: RefOut | None
+    district: RefOut | None
+    total: float
+    max_total: float
+    rank: int
+    bonus: float
+    veto: str | None = Field(description="code of the veto indicator that zeroed or capped the total")
+    parts: list[PartScore]
+    indicators: list[IndicatorScore]
+    flag_count: int
+
+
+class SourceOut(_Out):
+    path: str
+    sha256: str
+    role: str
+
+
+class MethodIndicator(_Out):
+    """An indicator as the table defines it after local changes, for the method appendix."""
+
+    code: str
+    name: Text
+    part: str
+    points: float
+    effective_points: float
+    direction: str
+    subject: str
+    scale: str
+    rule: str
+    rule_text: Text
+    target: float | None
+    campus_targets: dict[str, float]
+    formula: str | None
+    national_no: str | None
+    definition: Text
+    tolerance: dict[str, float | None] | None
+    origin: str
+    changes: list[str]
+
+
+class Method(_Out):
+    table_id: str
+    table_name: Text
+    table_version: str
+    provenance: Text
+    entity: Text
+    total_points: float
+    reweight: str
+    missing: str
+    rounding: dict[str, int]
+    parts: list[PartScore]
+    indicators: list[MethodIndicator]
+    dropped: list[dict[str, str]]
+
+
+class Results(_Out):
+    """Everything one scoring run produced; what scores.json holds."""
+
+    schema_version: str = SCHEMA_VERSION
+    tool_version: str
+    generated_at: str
+    year: int
+    previous_year: int | None
+    locality: RefOut | None
+    config_files: list[SourceOut]
+    data_files: list[SourceOut]
+    method: Method
+    campuses: list[CampusScore]
+    warnings: list[Text] = Field(default_factory=list)
+
+    def summary_frame(self) -> pd.DataFrame:
+        """One row per campus: rank, total and each part."""
+        rows = []
+        for c in self.campuses:
+            row: dict[str, object] = {"campus": c.id, "name": c.name.zh, "rank": c.rank, "total": c.total,
+                                      "max_total": c.max_total}
+            for p in c.parts:
+                row[p.code] = p.score
+            row["flags"] = c.flag_count
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per campus and indicator, with value, HQ value, target, points and gap."""
+        rows = []
+        for c in self.campuses:
+            for i in c.indicators:
+                rows.append({
+                    "campus": c.id, "campus_name": c.name.zh, "indicator": i.code, "name": i.name.zh,
+                    "part": i.part, "value": i.value, "hq_value": i.hq_value, "previous_value": i.previous_value,
+                    "target": i.target, "rule": i.rule, "points": i.points, "max_points": i.max_points,
+                    "gap_ratio": i.gap.ratio if i.gap else None, "gap_diff": i.gap.diff if i.gap else None,
+                    "gap_flagged": i.gap.flagged if i.gap else False, "flags": ",".join(i.flags),
+                    "arithmetic": i.trace.arithmetic,
+                })
+        return pd.DataFrame(rows)
+
+    def campus(self, campus_id: str) -> CampusScore:
+        for c in self.campuses:
+            if c.id == campus_id:
+                return c
+        raise KeyError(campus_id)
