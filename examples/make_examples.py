@@ -100,14 +100,40 @@ def write_csv(path: Path, fields: list[str], rows: list[dict[str, object]], enco
             w.writerow([row["单位"], row["年份"], *(row.get(k, "") for k in fields)])
 
 
+def write_xlsx(rows: dict[str, list[dict[str, object]]]) -> None:
+    """Fill the workbook `campuseval template` makes, as a campus analyst would."""
+    import re
+
+    import openpyxl
+
+    from campuseval.config import load_config
+    from campuseval.data.template import write_template
+
+    target = DATA / "demo_2023-2024.xlsx"
+    write_template(load_config(HERE / "targets.yaml"), target, years=list(YEARS))
+    wb = openpyxl.load_workbook(target)
+    for key, sheet in (("campus", "院区"), ("hq", "总院"), ("locality", "属地")):
+        ws = wb[sheet]
+        headers = [re.sub(r"（[^（）]*）$", "", str(c.value)) for c in ws[1]]
+        by_unit = {(r["单位"], r["年份"]): r for r in rows[key]}
+        for row in ws.iter_rows(min_row=2):
+            source = by_unit.get((row[0].value, row[1].value))
+            if source is None:
+                continue
+            for cell, header in zip(row[2:], headers[2:], strict=True):
+                cell.value = source.get(header)
+    wb.save(target)
+
+
 def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     rows = build()
-    write_csv(DATA / "院区.csv", CAMPUS_FIELDS, rows["campus"], "utf-8-sig")
-    write_csv(DATA / "总院.csv", HQ_FIELDS, rows["hq"], "utf-8-sig")
+    write_xlsx(rows)
+    write_csv(DATA / "campus.csv", CAMPUS_FIELDS, rows["campus"], "utf-8-sig")
+    write_csv(DATA / "hq.csv", HQ_FIELDS, rows["hq"], "utf-8-sig")
     # The insurance bureau's export comes in GBK, as Chinese Excel saves CSV by default.
-    write_csv(DATA / "属地医保.csv", LOCALITY_FIELDS, rows["locality"], "gb18030")
-    print(f"wrote CSV files to {DATA}")
+    write_csv(DATA / "insurance.csv", LOCALITY_FIELDS, rows["locality"], "gb18030")
+    print(f"wrote the CSV files and the xlsx workbook to {DATA}")
 
 
 if __name__ == "__main__":

@@ -379,6 +379,28 @@ def score_cmd(
     err.print(t("out.written", lg, files=", ".join(str(p) for p in written)), markup=False)
 
 
+@command("template", "生成数据填报模板（xlsx）/ write an input workbook to fill in")
+def template_cmd(
+    out_file: Annotated[Path, typer.Option("--out", help="模板文件 .xlsx / the workbook to write")],
+    table: TableOpt = None,
+    targets: TargetsOpt = None,
+    year: Annotated[list[int] | None, typer.Option("--year", help="预填的年度，可多次给出 / years to pre-fill")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite an existing file")] = False,
+    lang: LangOpt = None,
+) -> None:
+    from campuseval.data.template import write_template
+    from campuseval.output.atomic import write_with
+
+    lg = _lang(lang)
+    if out_file.suffix.lower() != ".xlsx":
+        raise UsageError([diag(Location(file=str(out_file)), "cli.template_suffix")])
+    if out_file.exists() and not force:
+        raise UsageError([diag(Location(file=str(out_file)), "out.exists", "out.exists.hint", files=out_file.name)])
+    eff = load_effective(table, targets, lg)
+    write_with(out_file, lambda p: write_template(eff, p, years=year, lang=lg))
+    err.print(t("tpl.written", lg, path=str(out_file)), markup=False)
+
+
 @command("report", "由 scores.json 重新生成报告 / render reports again from a saved scores.json")
 def report_cmd(
     scores: Annotated[Path, typer.Argument(help="scores.json", show_default=False)],

@@ -17,7 +17,8 @@ def rule_text(rule: Rule, scale: str, direction: str, points: float, target: flo
         return t("rule.cap_pro_rata", lang, target=tgt)
     if rule.type == "deduct_per_unit":
         key = "rule.deduct_per_unit.higher" if direction == "higher" else "rule.deduct_per_unit.lower"
-        return t(key, lang, target=tgt, step=num(rule.step), deduct=num(rule.deduct), floor=num(rule.floor),
+        step = num(rule.step) + (" " + t("unit.points", lang) if scale == "percent" else "")
+        return t(key, lang, target=tgt, step=step, deduct=num(rule.deduct), floor=num(rule.floor),
                  steps=t(f"rule.steps.{rule.steps}", lang))
     if rule.type == "linear_band":
         return t("rule.linear_band", lang, target=tgt, limit=value(rule.limit, scale, 4))
@@ -33,16 +34,20 @@ def rule_text(rule: Rule, scale: str, direction: str, points: float, target: flo
         key = "rule.relative_to_hq.higher" if direction == "higher" else "rule.relative_to_hq.lower"
         text = t(key, lang, full=num(rule.full_ratio))
         if rule.zero_ratio > 0:
-            text += t("rule.relative_to_hq.zero", lang, zero=num(rule.zero_ratio))
+            text += t("rule.relative_to_hq.zero", lang, zero=num(rule.zero_ratio), full=num(rule.full_ratio))
         return text
     if rule.type == "change_vs_previous":
         amount = ""
         if rule.min_change > 0:
-            amount = (t("rule.change.relative", lang, pct=num(rule.min_change * 100)) if rule.relative
-                      else t("rule.change.absolute", lang, amount=value(rule.min_change, scale, 4)))
+            if rule.relative:
+                amount = t("rule.change.relative", lang, pct=num(rule.min_change * 100))
+            elif scale == "percent":
+                amount = t("rule.change.points", lang, amount=num(rule.min_change))
+            else:
+                amount = t("rule.change.absolute", lang, amount=value(rule.min_change, scale, 4))
         key = "rule.change.higher" if direction == "higher" else "rule.change.lower"
         text = t(key, lang, amount=amount)
-        if rule.allow_equal:
+        if rule.allow_equal and rule.min_change == 0:
             text += t("rule.change.equal", lang)
         return text
     if rule.type == "monitor":

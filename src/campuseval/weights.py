@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from campuseval.rounding import clean
 
@@ -21,7 +21,7 @@ def allocate(raw: list[float], total: float, places: int) -> list[float]:
     if raw_sum == 0:
         return [0.0 for _ in raw]
     unit = Decimal(1).scaleb(-places)
-    target = clean(total).quantize(unit)
+    target = clean(total).quantize(unit, rounding=ROUND_HALF_UP)
     exact = [clean(r) * target / raw_sum for r in raw]
     floors = [e.quantize(unit, rounding=ROUND_FLOOR) for e in exact]
     left = int(((target - sum(floors)) / unit).to_integral_value())

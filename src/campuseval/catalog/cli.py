@@ -45,4 +45,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "change.rule": ("评分方法", "rule"),
     "change.homogeneity": ("同质化容差", "tolerance"),
     "cli.summary_title": ("{year} 年评价结果", "Scores for {year}"),
+    "cli.template_suffix": ("模板文件名须以 .xlsx 结尾", "the template file name must end in .xlsx"),
 }

@@ -110,8 +110,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pyd.greater_than_equal": ("应不小于 {ge}，实际为 {input}", "must be at least {ge}, got {input}"),
     "pyd.less_than": ("应小于 {lt}，实际为 {input}", "must be less than {lt}, got {input}"),
     "pyd.less_than_equal": ("应不大于 {le}，实际为 {input}", "must be at most {le}, got {input}"),
-    "pyd.literal_error": ("“{input}”不是可选值；可选：{expected}", "'{input}' is not allowed; choose {expected}"),
-    "pyd.union_tag_invalid": ("未知的评分规则“{tag}”；可选：{expected_tags}",
+    "pyd.literal_error": ("“{input}”不是可选值；可选：{expected_zh}", "'{input}' is not allowed; choose {expected}"),
+    "pyd.union_tag_invalid": ("未知的评分规则“{tag}”；可选：{expected_tags_zh}",
                               "unknown rule type '{tag}'; choose {expected_tags}"),
     "pyd.union_tag_not_found": ("缺少评分规则类型 type", "the rule has no 'type'"),
     "pyd.other": ("取值无效：{msg}", "invalid value: {msg}"),
@@ -140,6 +140,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cfg.part_sum_scaled": ("部分 {part} 修改后的指标分值之和为 {sum}，将按比例折算为 {points} 分",
                             "part {part}: points after your changes sum to {sum}; they will be scaled "
                             "to the part's {points}"),
+    "cfg.part_sum_shrunk": ("部分 {part} 修改后的指标分值之和为 {sum}；"
+                            "按 shrink_total，该部分计 {sum} 分而不是 {points} 分",
+                            "part {part}: points after your changes sum to {sum}; under shrink_total the part "
+                            "counts {sum}, not {points}"),
     "cfg.part_empty": ("部分 {part} 已没有计分指标", "part {part} has no scored indicator left"),
     "cfg.unknown_part": ("没有部分“{part}”", "there is no part '{part}'"),
     "cfg.unknown_indicator": ("没有指标“{code}”", "there is no indicator '{code}'"),
@@ -219,4 +223,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cfg.extends_builtin_missing.hint": ("可用的内置配置：{names}", "shipped configs: {names}"),
     "cfg.extends_circular": ("extends 循环引用：{chain}", "circular extends: {chain}"),
     "cfg.extends_too_deep": ("extends 链超过 {limit} 层", "the extends chain is longer than {limit}"),
+    "pyd.ce_equal_with_min_change": ("allow_equal 只能与 min_change 为 0 同时使用（持平不可能达到大于 0 的变化量）", "allow_equal cannot be combined with a min_change above 0 (an unchanged value cannot change by more than 0)"),
 }

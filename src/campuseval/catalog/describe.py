@@ -33,12 +33,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "campus / HQ at or above {full}: full points; below, pro rata"),
     "rule.relative_to_hq.lower": ("总院值 ÷ 院区值达到 {full} 得满分（越低越好），低于按比例折算",
                                   "HQ / campus at or above {full}: full points (lower is better); below, pro rata"),
-    "rule.relative_to_hq.zero": ("，不高于 {zero} 得 0 分", "; at or below {zero}: none"),
+    "rule.relative_to_hq.zero": ("；比值不高于 {zero} 得 0 分，{zero} 与 {full} 之间按线性插值", "; at or below {zero}: none, linear between {zero} and {full}"),
     "rule.change.higher": ("较上年上升{amount}得满分，否则 0 分", "full points when it rises{amount} against "
                            "the previous year, else none"),
     "rule.change.lower": ("较上年下降{amount}得满分，否则 0 分", "full points when it falls{amount} against "
                           "the previous year, else none"),
     "rule.change.absolute": (" {amount} 及以上", " by {amount} or more"),
+    "rule.change.points": (" {amount} 个百分点及以上", " by {amount} percentage points or more"),
+    "unit.points": ("个百分点", "percentage points"),
     "rule.change.relative": (" {pct}% 及以上", " by {pct}% or more"),
     "rule.change.equal": ("；与上年持平也得满分", "; an unchanged value also earns them"),
     "rule.monitor": ("仅监测比较，不计分", "monitored and compared, not scored"),

@@ -144,14 +144,19 @@ def duplicates(items: list[str]) -> set[str]:
 
 
 def check_part_sums(parts: Iterable[Part], indicators: Iterable[Indicator], at_part: Callable[[str], Location],
-                    severity: str = "error") -> list[Diagnostic]:
-    """Scored indicator points in each part sum to the part's points."""
+                    severity: str = "error", reweight: str = "scale_within_part") -> list[Diagnostic]:
+    """Scored indicator points in each part sum to the part's points.
+
+    As warnings (a targets file's changes), the message says what will happen instead:
+    scaled to the part's points, or under shrink_total the part counting the new sum.
+    """
     out = []
     inds = list(indicators)
     for part in parts:
         total = sum(i.points for i in inds if i.part == part.code and i.rule.scored)
         if not math.isclose(total, part.points, abs_tol=SUM_TOLERANCE):
-            key = "cfg.part_sum" if severity == "error" else "cfg.part_sum_scaled"
+            key = "cfg.part_sum" if severity == "error" else (
+                "cfg.part_sum_shrunk" if reweight == "shrink_total" else "cfg.part_sum_scaled")
             out.append(diag(at_part(part.code), key, "cfg.part_sum.hint" if severity == "error" else None,
                             severity="error" if severity == "error" else "warning",
                             part=part.code, sum=_num(total), points=_num(part.points)))

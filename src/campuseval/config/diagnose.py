@@ -176,6 +176,7 @@ def translate(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> lis
             if etype in _KNOWN or etype.startswith("ce_"):
                 if etype == "literal_error":
                     params["expected"] = ctx.get("expected", "")
+                    params["expected_zh"] = _zh_choices(str(ctx.get("expected", "")))
                     close = difflib.get_close_matches(
                         str(err.get("input")), _literal_options(str(ctx.get("expected", ""))), n=1
                     )
@@ -183,6 +184,7 @@ def translate(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> lis
                         hint = Msg("cfg.did_you_mean_value", {"suggestion": close[0]})
                 if etype == "union_tag_invalid":
                     params["expected_tags"] = ctx.get("expected_tags", "")  # every choice, never cut short
+                    params["expected_tags_zh"] = _zh_choices(str(ctx.get("expected_tags", "")))
                     close = difflib.get_close_matches(
                         str(ctx.get("tag", "")), _literal_options(str(ctx.get("expected_tags", ""))), n=1
                     )
@@ -235,6 +237,12 @@ def _prune_union_shapes(errors: list[Any], data: Any) -> list[Any]:
             continue
         keep.append(e)
     return keep
+
+
+def _zh_choices(expected: str) -> str:
+    """pydantic's English "'a', 'b' or 'c'" as Chinese "a、b 或 c"."""
+    opts = _literal_options(expected)
+    return "、".join(opts[:-1]) + " 或 " + opts[-1] if len(opts) > 1 else "".join(opts)
 
 
 def _literal_options(expected: str) -> list[str]:

@@ -26,13 +26,15 @@ MAX_CHAIN = 10
 
 def shipped_dir() -> Path:
     """The folder of configs shipped with the package (configs/ in the repository)."""
-    try:
-        return Path(str(resources.files("campuseval.configs")))
-    except ModuleNotFoundError:
-        # setuptools' editable install maps campuseval.configs to configs/, but its finder
-        # cannot import a namespace package inside the regular package campuseval; in a
-        # source checkout the folder sits at the repository root, three levels up.
-        return Path(__file__).resolve().parents[3] / "configs"
+    # configs/ is a regular package (it has an __init__.py) so that importlib gives a real
+    # folder both in a wheel install and in setuptools' editable install.
+    return Path(str(resources.files("campuseval.configs")))
+
+
+def builtin_names() -> list[str]:
+    """Every shipped config as `builtin:` names, e.g. builtin:targets/keqiao.yaml."""
+    root = shipped_dir()
+    return sorted(BUILTIN + q.relative_to(root).as_posix() for q in root.rglob("*.yaml"))
 
 
 def default_table_path() -> Path:
@@ -75,8 +77,15 @@ def load_config(path: str | Path) -> EffectiveTable:
 def check_config(path: str | Path) -> LoadResult:
     """Load a table or targets file and collect every error and warning instead of raising."""
     p = resolve_user_path(str(path))
+    if str(path).startswith(BUILTIN) and not p.is_file():
+        return LoadResult(None, [diag(Location(file=str(path)), "cfg.extends_builtin_missing",
+                                      "cfg.extends_builtin_missing.hint",
+                                      hint_params={"names": ", ".join(builtin_names())}, name=str(path))])
     try:
-        return _load(p, str(path) if not str(path).startswith(BUILTIN) else shown_path(p), p.parent.parent, [])
+        # Resolved first: for a bare `shaoxing.yaml` the folder above is the parent of the
+        # working directory, not `.`.
+        root = p.resolve().parent.parent
+        return _load(p, str(path) if not str(path).startswith(BUILTIN) else shown_path(p), root, [])
     except ConfigError as exc:
         return LoadResult(None, exc.diagnostics)
 
@@ -123,9 +132,7 @@ def _resolve_extends(tf: TargetsFile, doc: YamlDoc, path: Path, root: Path,
         # `builtin:../../x` must not reach past the shipped folder any more than a path may.
         if not target.is_file() or not target.resolve().is_relative_to(shipped_dir().resolve()):
             return None, [diag(loc, "cfg.extends_builtin_missing", "cfg.extends_builtin_missing.hint",
-                               hint_params={"names": ", ".join(sorted(
-                                   BUILTIN + q.name for q in shipped_dir().glob("*.yaml")))},
-                               name=text)]
+                               hint_params={"names": ", ".join(builtin_names())}, name=text)]
     else:
         if os.path.isabs(text) or text.startswith(("/", "\\")) or (len(text) > 1 and text[1] == ":"):
             return None, [diag(loc, "cfg.extends_absolute", "cfg.extends_absolute.hint", path=text)]
@@ -307,10 +314,14 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
     for part in base.parts:
         if not any(i.part == part.code and i.rule.scored for i in indicators):
             out.append(diag(at("drop"), "cfg.part_empty", part=part.code))
-    if tf.add or tf.points:
-        with_dropped = indicators + list(dropped_here.values())
+    # Warn about the parts whose points this file changed (by add or points) and that no longer
+    # sum to the part; a part that only lost indicators to drop is re-weighted as documented.
+    touched_parts = {i.part for i in tf.add} | {specs[c].part for c in tf.points if c in specs}
+    if touched_parts:
         out.extend(checks.check_part_sums(
-            base.parts, with_dropped, lambda code: at("add" if tf.add else "points"), severity="warning"))
+            [p for p in base.parts if p.code in touched_parts], indicators,
+            lambda code: at("add" if tf.add else "points"), severity="warning",
+            reweight=tf.reweight or base.reweight))
     if tf.years is not None and base.years is not None and not set(tf.years) <= set(base.years):
         out.append(diag(at("years"), "cfg.years_outside", severity="warning",
                         years=", ".join(map(str, tf.years)), base=", ".join(map(str, base.years))))

@@ -138,8 +138,15 @@ class ChangeVsPrevious(_Rule):
         ge=0, description="smallest change that counts, in the indicator's unit (or a fraction when relative)"
     )] = 0.0
     relative: bool = Field(False, description="min_change is a fraction of last year's value")
-    allow_equal: bool = Field(False, description="an unchanged value also earns the points")
+    allow_equal: bool = Field(False, description="an unchanged value also earns the points (only with min_change 0)")
 
+    @model_validator(mode="after")
+    def _equal_needs_no_change(self) -> ChangeVsPrevious:
+        if self.allow_equal and self.min_change > 0:
+            raise PydanticCustomError(
+                "ce_equal_with_min_change", "allow_equal cannot be combined with a min_change above 0", {}
+            )
+        return self
 
 
 class Monitor(_Rule):

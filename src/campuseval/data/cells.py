@@ -14,6 +14,9 @@ YES_WORDS = {"是", "有", "yes", "y", "true", "√", "达标", "1"}
 NO_WORDS = {"否", "没有", "no", "n", "false", "×", "未达标", "0"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# What Excel and WPS show in a cell whose formula failed; #N/A is read as "missing" above.
+EXCEL_ERRORS = {"#div/0!", "#value!", "#ref!", "#name?", "#num!", "#null!", "#spill!", "#calc!", "#getting_data",
+                "#field!", "#blocked!", "#connect!", "#busy!", "#unknown!", "#python!"}
 _UNIT_SUFFIX = re.compile(r"(人次|人·年|人年|人|例|台次|台|项|个|次|天|日|万元|元|级|分)$")
 # Float noise from Excel's binary storage and percent scaling: 0.1234 * 100 is
 # 12.340000000000002; 15 significant digits is what the user typed.
@@ -52,6 +55,13 @@ def show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def show_date(value: dt.datetime | dt.date | dt.time | dt.timedelta) -> str:
+    """A date cell as the user typed it: 2024-03-01, not 2024-03-01 00:00:00."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()
+    return str(value)
+
+
 def parse_cell(cell: RawCell, scale: str, yes_no: bool) -> float | None:
     """The cell as a number in the field's scale, None when it says "missing", or CellProblem.
 
@@ -64,9 +74,9 @@ def parse_cell(cell: RawCell, scale: str, yes_no: bool) -> float | None:
     if isinstance(value, bool):
         if yes_no:
             return 1.0 if value else 0.0
-        raise CellProblem("data.bool_in_number", value=value)
+        raise CellProblem("data.bool_in_number", value="TRUE" if value else "FALSE")  # as Excel shows them
     if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
-        raise CellProblem("data.date_in_number", value=show(value))
+        raise CellProblem("data.date_in_number", value=show_date(value))
     if isinstance(value, int | float):
         number = float(value)
         if not math.isfinite(number):
@@ -82,6 +92,8 @@ def _parse_text(raw: str, scale: str, yes_no: bool) -> float | None:
     low = text.lower()
     if low in MISSING_WORDS:
         return None
+    if low in EXCEL_ERRORS:
+        raise CellProblem("data.excel_error", value=show(text))
     if yes_no:
         if low in YES_WORDS:
             return 1.0
@@ -131,7 +143,7 @@ def parse_year(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise CellProblem("data.bad_year", value=value)
+        raise CellProblem("data.bad_year", value="TRUE" if value else "FALSE")
     if isinstance(value, dt.datetime | dt.date):
         return value.year
     if isinstance(value, int | float):

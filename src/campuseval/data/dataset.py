@@ -63,9 +63,9 @@ class Dataset:
     def lookup(self) -> dict[tuple[str, int], dict[str, float]]:
         """{(unit, year): {field: value}} for fast access by the engine."""
         out: dict[tuple[str, int], dict[str, float]] = {}
-        for unit, year, fld, val in self.values[["unit", "year", "field", "value"]].itertuples(
-            index=False, name=None
-        ):
+        v = self.values
+        for unit, year, fld, val in zip(v["unit"].tolist(), v["year"].tolist(), v["field"].tolist(),
+                                        v["value"].tolist(), strict=True):
             out.setdefault((str(unit), int(year)), {})[str(fld)] = float(val)
         return out
 

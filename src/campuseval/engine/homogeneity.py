@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from campuseval.results import Gap
 from campuseval.rounding import clean
 
@@ -19,11 +21,11 @@ def gap(direction: str, value: float | None, hq_value: float | None,
     missing: nothing to compare, not flagged, noted as not assessable.
     """
     if value is None or hq_value is None:
-        return Gap(ratio=None, diff=None, min_ratio=min_ratio, max_diff=max_diff, flagged=False,
+        return Gap.model_construct(ratio=None, diff=None, min_ratio=min_ratio, max_diff=max_diff, flagged=False,
                    note="not_assessable")
     if direction == "monitor":
         ratio = None if hq_value == 0 else float(clean(value / hq_value))
-        return Gap(ratio=ratio, diff=float(clean(value - hq_value)), min_ratio=None, max_diff=None,
+        return Gap.model_construct(ratio=ratio, diff=float(clean(value - hq_value)), min_ratio=None, max_diff=None,
                    flagged=False, note="monitor")
     lower = direction == "lower"
     diff = float(clean(value - hq_value if lower else hq_value - value))
@@ -42,7 +44,12 @@ def gap(direction: str, value: float | None, hq_value: float | None,
     else:
         note = "equal" if diff == 0 else ("campus_worse" if diff > 0 else "campus_better")
     flagged = bool(
-        (min_ratio is not None and ratio is not None and clean(ratio) < clean(min_ratio))
-        or (max_diff is not None and clean(diff) > clean(max_diff))
+        (min_ratio is not None and ratio is not None and ratio < min_ratio and not _same(ratio, min_ratio))
+        or (max_diff is not None and diff > max_diff and not _same(diff, max_diff))
     )
-    return Gap(ratio=ratio, diff=diff, min_ratio=min_ratio, max_diff=max_diff, flagged=flagged, note=note)
+    return Gap.model_construct(ratio=ratio, diff=diff, min_ratio=min_ratio, max_diff=max_diff, flagged=flagged,
+                               note=note)
+
+
+def _same(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from campuseval.config import rules as r
 from campuseval.config.rules import Rule
-from campuseval.formatting import num
 from campuseval.rounding import clean
 
 
@@ -21,12 +20,20 @@ class Outcome:
 
 
 def _n(x: float) -> str:
-    return num(x, 4)
+    """A number in the arithmetic trace: four decimals at most, trailing zeros trimmed (fast; display only)."""
+    if x != x or x in (math.inf, -math.inf):
+        return str(x)
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def _ge(a: float, b: float) -> bool:
-    """a >= b once float noise is stripped, so 28.499999999999996 meets a target of 28.5."""
-    return clean(a) >= clean(b)
+    """a >= b once float noise is ignored, so 28.499999999999996 meets a target of 28.5.
+
+    Noise is relative: 1e-12 of the larger magnitude is far below any figure a hospital
+    reports and far above the error of a few float operations.
+    """
+    return a >= b or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
 
 
 def score_rule(rule: Rule, direction: str, value: float, points: float, target: float | None,

@@ -63,6 +63,8 @@ class _Context:
         self.lookup = data.lookup()
         self.formulas = {i.code: formula.parse(i.spec.formula) for i in eff.indicators if i.spec.formula}
         self.places = eff.table.rounding.indicator
+        self.names = {i.code: Text(zh=i.spec.name.zh, en=i.spec.name.en or i.spec.name.zh) for i in eff.indicators}
+        self.units = {i.code: text(i.spec.unit) for i in eff.indicators}
         self.problems: list[Diagnostic] = []
 
     def resolve(self, ind: EffIndicator, unit: str | None, year: int, prefix: str = "") -> Resolved:
@@ -265,13 +267,14 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
             arithmetic = (arithmetic + "; " if arithmetic else "") + f"{problem} -> 0"
     elif problem is not None:
         flags.append(problem)
-    result = IndicatorScore(
-        code=spec.code, name=Text(zh=spec.name.zh, en=spec.name.en or spec.name.zh), part=spec.part,
-        scale=spec.scale, unit=text(spec.unit), direction=spec.direction, subject=spec.subject,
+    # model_construct: the engine's own values need no validation, and this runs per campus and indicator.
+    result = IndicatorScore.model_construct(
+        code=spec.code, name=ctx.names[spec.code], part=spec.part,
+        scale=spec.scale, unit=ctx.units[spec.code], direction=spec.direction, subject=spec.subject,
         rule=spec.rule.type, value=own.value, hq_value=hq_value, previous_value=prev_value, target=target,
         points=None, max_points=ind.points, scored=ind.scored, gap=gap, flags=list(dict.fromkeys(flags)),
-        trace=Trace(inputs=inputs, cells=cells, formula=spec.formula, value_source=own.source,
-                    arithmetic=arithmetic),
+        trace=Trace.model_construct(inputs=inputs, cells=cells, formula=spec.formula, value_source=own.source,
+                                    arithmetic=arithmetic),
     )
     return _Draft(ind, raw_points, excluded, result)
 

@@ -15,7 +15,7 @@ from campuseval.results import SCHEMA_VERSION, Results
 
 def dumps(results: Results) -> str:
     """The results as JSON text: UTF-8, keys in model order, two-space indent, LF line ends."""
-    return json.dumps(results.model_dump(mode="json"), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return results.model_dump_json(indent=2) + "\n"
 
 
 def load(path: Path, shown: str | None = None) -> Results:

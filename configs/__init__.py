@@ -1,0 +1,1 @@
+"""The configs shipped with campuseval, installed as the data package campuseval.configs."""

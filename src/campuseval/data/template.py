@@ -1,0 +1,159 @@
+"""The input workbook: a sheet per subject with a column per field the effective table needs, notes and validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from campuseval.config.effective import EffectiveTable
+from campuseval.config.models import LocalText
+from campuseval.i18n import Lang, t
+
+SHEETS = ("campus", "hq", "locality")
+SUBJECTS = {"campus": ("campus", "both"), "hq": ("hq", "both"), "locality": ("locality",)}
+SCALE_UNIT = {"percent": "%", "fraction": "0-1", "days": "天"}
+
+
+@dataclass(frozen=True)
+class TemplateField:
+    code: str
+    name: LocalText
+    scale: str
+    unit: str
+    definition: str
+    used_by: tuple[str, ...]
+    yes_no: bool
+
+
+def template_fields(eff: EffectiveTable, sheet: str) -> list[TemplateField]:
+    """Fields a sheet asks for: raw fields of formula indicators, the indicator itself otherwise."""
+    raw = {r.code: r for r in eff.raw_fields}
+    out: dict[str, TemplateField] = {}
+    users: dict[str, list[str]] = {}
+    for ind in eff.indicators:
+        s = ind.spec
+        if s.subject not in SUBJECTS[sheet]:
+            continue
+        if s.formula:
+            from campuseval import formula
+
+            for name in sorted(formula.parse(s.formula).names, key=_order(s.formula)):
+                users.setdefault(name, []).append(s.code)
+                r = raw[name]
+                out.setdefault(name, TemplateField(
+                    name, r.name, r.scale, r.unit.zh if r.unit else SCALE_UNIT.get(r.scale, ""),
+                    r.definition.zh if r.definition else r.name.zh, (), False))
+        else:
+            users.setdefault(s.code, []).append(s.code)
+            out.setdefault(s.code, TemplateField(
+                s.code, s.name, s.scale, s.unit.zh if s.unit else SCALE_UNIT.get(s.scale, ""), s.definition.zh, (),
+                s.rule.type in ("yes_no", "veto")))
+    return [TemplateField(f.code, f.name, f.scale, f.unit, f.definition, tuple(users[c]), f.yes_no)
+            for c, f in out.items()]
+
+
+def _order(text: str) -> Any:
+    return lambda name: text.find(name)
+
+
+def header_text(f: TemplateField, lang: Lang) -> str:
+    name = f.name.get(lang)
+    if f.yes_no:
+        return f"{name}（{t('tpl.yes_no', lang)}）"
+    return f"{name}（{f.unit}）" if f.unit else name
+
+
+def write_template(eff: EffectiveTable, path: Path, *, years: list[int] | None = None, lang: Lang = "zh") -> None:
+    """Write the input workbook for `eff` to `path` (the caller makes it atomic)."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    info = wb.active
+    info.title = t("tpl.sheet.readme", lang)
+    years = years or list(eff.years or [])
+    units = _units(eff, lang)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE4EE")
+    for sheet in SHEETS:
+        fields = template_fields(eff, sheet)
+        if not fields:
+            continue
+        ws = wb.create_sheet(t(f"tpl.sheet.{sheet}", lang))
+        headers = [t("tpl.col.unit", lang), t("tpl.col.year", lang)] + [header_text(f, lang) for f in fields]
+        ws.append(headers)
+        for c, cell in enumerate(ws[1]):
+            cell.font = bold
+            cell.fill = fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            if c >= 2:
+                f = fields[c - 2]
+                note = t("tpl.note", lang, code=f.code, definition=f.definition, scale=t(f"scale.{f.scale}", lang),
+                         used_by=", ".join(f.used_by))
+                cell.comment = Comment(note, "campuseval", width=320, height=160)
+        for name in units[sheet]:
+            for year in years or [None]:
+                ws.append([name, year])
+        last = max(ws.max_row, 200)
+        for c, f in enumerate(fields, start=3):
+            col = get_column_letter(c)
+            dv = _validation(f, lang, DataValidation)
+            if dv is not None:
+                ws.add_data_validation(dv)
+                dv.add(f"{col}2:{col}{last}")
+        year_dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100",
+                                 allow_blank=True, showErrorMessage=True,
+                                 error=t("tpl.err.year", lang), errorTitle="campuseval")
+        ws.add_data_validation(year_dv)
+        year_dv.add(f"B2:B{last}")
+        ws.freeze_panes = "C2"
+        ws.row_dimensions[1].height = 48
+        ws.column_dimensions["A"].width = 30
+        ws.column_dimensions["B"].width = 8
+        for c in range(3, len(headers) + 1):
+            ws.column_dimensions[get_column_letter(c)].width = 18
+    _readme(info, eff, lang, bold)
+    wb.properties.creator = "campuseval"
+    wb.save(path)
+
+
+def _validation(f: TemplateField, lang: Lang, cls: Any) -> Any:
+    common = {"allow_blank": True, "showErrorMessage": True, "errorTitle": "campuseval"}
+    if f.yes_no:
+        return cls(type="list", formula1='"是,否"' if lang == "zh" else '"yes,no"',
+                   error=t("tpl.err.yes_no", lang), **common)
+    if f.scale == "percent":
+        return cls(type="decimal", operator="between", formula1="0", formula2="100",
+                   error=t("tpl.err.percent", lang), **common)
+    if f.scale == "fraction":
+        return cls(type="decimal", operator="between", formula1="0", formula2="1",
+                   error=t("tpl.err.fraction", lang), **common)
+    if f.scale in ("count", "days", "level"):
+        return cls(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                   error=t("tpl.err.negative", lang), **common)
+    return None
+
+
+def _units(eff: EffectiveTable, lang: Lang) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"campus": [], "hq": [], "locality": []}
+    for c in eff.campuses:
+        out["campus"].append(c.name.zh)
+        if c.hq and c.hq.name.zh not in out["hq"]:
+            out["hq"].append(c.hq.name.zh)
+        if c.district and c.district.name.zh not in out["locality"]:
+            out["locality"].append(c.district.name.zh)
+    return out
+
+
+def _readme(ws: Any, eff: EffectiveTable, lang: Lang, bold: Any) -> None:
+    title = eff.table.name.get(lang) + (f" - {eff.locality.name.get(lang)}" if eff.locality else "")
+    ws.append([title])
+    ws["A1"].font = bold
+    ws.append([])
+    for n in range(1, 9):
+        ws.append([t(f"tpl.readme.{n}", lang)])
+    ws.column_dimensions["A"].width = 110

@@ -1,0 +1,58 @@
+"""render(results, fmt, lang): the Markdown or self-contained HTML report as text."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import jinja2
+
+from campuseval.i18n import Lang, t
+from campuseval.report import charts
+from campuseval.report.markdown import md_escape
+from campuseval.report.view import ReportView, build, ranked
+from campuseval.results import Results
+
+FORMATS = ("md", "html")
+
+
+@functools.cache
+def _env(fmt: str) -> jinja2.Environment:
+    loader = jinja2.PackageLoader("campuseval.report", "templates")
+    if fmt == "html":
+        env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    else:
+        # No HTML autoescape for Markdown; instead every {{ expression }} passes through the
+        # Markdown escaper, so no value from the data can add markup or split a table cell.
+        env = jinja2.Environment(loader=loader, autoescape=False, finalize=md_escape,
+                                 undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                 keep_trailing_newline=True)
+    return env
+
+
+def _with_charts(view: ReportView, results: Results, lang: Lang) -> None:
+    """Add the SVG charts (HTML only: Markdown viewers drop inline SVG)."""
+    order = [c for _, c in ranked(results)]
+    view.charts["parts"] = charts.part_scores(results, order, lang)
+    codes = [p.code for p in results.method.parts]
+    for pos, (cv, c) in enumerate(zip(view.campuses, order, strict=True), start=1):
+        hq = charts.versus_hq(c, pos, lang)
+        if hq is not None:
+            cv.charts["hq"] = hq
+        cv.charts["achievement"] = charts.achievement(c, pos, codes, lang)
+
+
+def render(results: Results, fmt: str, lang: Lang) -> str:
+    """The report of `results` in `fmt` ("md" or "html") and `lang`; the same input gives the same bytes."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}; expected one of {FORMATS}")
+    view = build(results, lang)
+    if fmt == "html":
+        _with_charts(view, results, lang)
+
+    def label(key: str, **params: Any) -> str:
+        return t(key, lang, **params)
+
+    template = _env(fmt).get_template(f"report.{fmt}.j2")
+    return template.render(v=view, t=label)

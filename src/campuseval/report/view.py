@@ -1,0 +1,437 @@
+"""The report's content as plain localised strings, built once from Results and shared by both templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+from campuseval.formatting import fixed, num
+from campuseval.i18n import Lang, t
+from campuseval.results import CampusScore, Flag, IndicatorScore, MethodIndicator, RefOut, Results, Text
+
+# Flags in one fixed order, whatever order the engine listed them in.
+FLAG_ORDER: tuple[str, ...] = get_args(Flag)
+# Flags explained under "missing data and notes"; homogeneity gaps have their own table.
+NOTE_FLAGS = ("missing", "not_computable", "hq_missing", "previous_missing", "reweighted", "value_conflict", "veto")
+GAP_NOTES = ("hq_zero", "campus_zero", "both_zero")
+# Method.changes are stored as "what: old -> new (file)" or "added (file)".
+_CHANGE = re.compile(r"^(?P<what>\w+): (?P<old>.*) -> (?P<new>.*) \((?P<file>.*)\)$")
+_ADDED = re.compile(r"^added \((?P<file>.*)\)$")
+
+
+@dataclass
+class IndicatorRow:
+    code: str
+    name: str
+    unit: str
+    value: str
+    hq_value: str
+    target: str
+    points: str
+    status: str
+    flagged: bool
+    attention: bool
+    part: str
+
+
+@dataclass
+class GapRow:
+    code: str
+    name: str
+    value: str
+    hq_value: str
+    ratio: str
+    diff: str
+    tolerance: str
+
+
+@dataclass
+class NoteRow:
+    code: str
+    name: str
+    status: str
+    text: str
+
+
+@dataclass
+class PartRow:
+    code: str
+    name: str
+    score: str
+    max: str
+    rate: str
+
+
+@dataclass
+class CampusView:
+    anchor: str
+    name: str
+    hq: str
+    district: str
+    summary: str
+    parts: list[PartRow]
+    gaps: list[GapRow]
+    indicators: list[IndicatorRow]
+    notes: list[NoteRow]
+    score: CampusScore
+    charts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RankRow:
+    rank: str
+    name: str
+    hq: str
+    district: str
+    total: str
+    parts: list[str]
+    gaps: str
+    flags: str
+    anchor: str
+
+
+@dataclass
+class MethodRow:
+    code: str
+    name: str
+    definition: str
+    basis: str
+    points: str
+    rule_name: str
+    rule_text: str
+    target: str
+    tolerance: str
+    changes: list[str]
+
+
+@dataclass
+class SourceRow:
+    role: str
+    path: str
+    sha: str
+
+
+@dataclass
+class ReportView:
+    lang: Lang
+    html_lang: str
+    title: str
+    subtitle: str
+    entity: str
+    meta: list[tuple[str, str]]
+    findings: list[str]
+    part_heads: list[str]
+    part_legend: str
+    ranking: list[RankRow]
+    campuses: list[CampusView]
+    provenance: str
+    structure: str
+    method_parts: list[PartRow]
+    method_rows: list[MethodRow]
+    dropped: list[str]
+    rounding: str
+    missing: list[str]
+    homogeneity: str
+    marks: str
+    sources: list[SourceRow]
+    warnings: list[str]
+    footer: str
+    charts: dict[str, str] = field(default_factory=dict)
+
+
+class _Words:
+    """Localising helpers bound to one language and one Results."""
+
+    def __init__(self, results: Results, lang: Lang) -> None:
+        self.r = results
+        self.lang = lang
+        self.ind_places = results.method.rounding.get("indicator", 2)
+        self.total_places = results.method.rounding.get("total", 2)
+        self.campus_names = {c.id: self.name(c.name) for c in results.campuses}
+
+    def t(self, key: str, **params: Any) -> str:
+        return t(key, self.lang, **params)
+
+    def name(self, text: Text | None) -> str:
+        if text is None:
+            return ""
+        return text.zh if self.lang == "zh" else (text.en or text.zh)
+
+    def ref(self, ref: RefOut | None) -> str:
+        return self.name(ref.name) if ref is not None else ""
+
+    def join(self, items: list[str]) -> str:
+        return self.t("report.sep").join(items)
+
+    def points(self, x: float | None) -> str:
+        return fixed(x, self.ind_places)
+
+    def total(self, x: float | None) -> str:
+        return fixed(x, self.total_places)
+
+    def flags(self, flags: list[str]) -> list[str]:
+        return [f for f in FLAG_ORDER if f in flags]
+
+    def flag_words(self, flags: list[str]) -> str:
+        words = [self.t(f"flag.{f}") for f in self.flags(flags)]
+        return "▲ " + self.join(words) if words else self.t("report.status.none")
+
+    def unit(self, ind: IndicatorScore | MethodIndicator) -> str:
+        unit = getattr(ind, "unit", None)
+        return self.name(unit) if unit is not None else ""
+
+
+def show_value(x: float | None, scale: str) -> str:
+    """A value with enough places to tell small rates apart (0.041% not 0.04%), % for percents."""
+    if x is None or x != x:
+        return "-"
+    if scale in ("count", "level"):  # head counts and levels: 247, 9.7, never 247.00
+        return num(x, 2)
+    ax = abs(x)
+    places = 2 if ax >= 1 or ax == 0 else (3 if ax >= 0.1 else 4)
+    text = fixed(x, places)  # fixed places keep a column of rates aligned: 34.60%, 28.11%
+    return text + "%" if scale == "percent" else text
+
+
+def show_diff(x: float | None, scale: str, w: _Words, *, trim: bool = False) -> str:
+    """A difference in the indicator's unit: percentage points for percents; `trim` for set limits (0.05)."""
+    if x is None or x != x:
+        return "-"
+    text = num(x, 4) if trim else show_value(x, scale if scale in ("count", "level") else "ratio")
+    return text + w.t("report.unit.pp") if scale == "percent" else text
+
+
+def tolerance_text(min_ratio: float | None, max_diff: float | None, scale: str, w: _Words) -> str:
+    parts = []
+    if min_ratio is not None:
+        parts.append(w.t("report.tol.ratio", r=num(min_ratio, 4)))
+    if max_diff is not None:
+        parts.append(w.t("report.tol.diff", d=show_diff(max_diff, scale, w, trim=True)))
+    return w.t("report.tol.and").join(parts) if parts else w.t("report.status.none")
+
+
+def pretty_time(stamp: str) -> str:
+    """2025-01-15T09:00:00+08:00 -> 2025-01-15 09:00:00 +08:00; anything unparsable as given."""
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    text = when.strftime("%Y-%m-%d %H:%M:%S")
+    offset = when.strftime("%z")
+    return f"{text} {offset[:3]}:{offset[3:]}" if offset else text
+
+
+def _indicator_row(ind: IndicatorScore, w: _Words) -> IndicatorRow:
+    if ind.rule == "change_vs_previous":
+        target = w.t("report.target.previous", v=show_value(ind.previous_value, ind.scale))
+    elif ind.target is not None:
+        target = show_value(ind.target, ind.scale)
+    else:
+        target = ""
+    if ind.points is None or not ind.scored:
+        points = w.t("report.unscored")
+    else:
+        points = f"{w.points(ind.points)} / {num(ind.max_points)}"
+    return IndicatorRow(
+        code=ind.code, name=w.name(ind.name), unit=w.unit(ind), value=show_value(ind.value, ind.scale),
+        hq_value=show_value(ind.hq_value, ind.scale) if ind.subject == "both" else "",
+        target=target, points=points, status=w.flag_words(ind.flags),
+        flagged="homogeneity_gap" in ind.flags or "veto" in ind.flags, attention=bool(ind.flags), part=ind.part,
+    )
+
+
+def _gap_row(ind: IndicatorScore, w: _Words) -> GapRow:
+    g = ind.gap
+    assert g is not None  # only called for flagged gaps
+    return GapRow(
+        code=ind.code, name=w.name(ind.name), value=show_value(ind.value, ind.scale),
+        hq_value=show_value(ind.hq_value, ind.scale), ratio=num(g.ratio, 3), diff=show_diff(g.diff, ind.scale, w),
+        tolerance=tolerance_text(g.min_ratio, g.max_diff, ind.scale, w),
+    )
+
+
+def _notes(ind: IndicatorScore, w: _Words) -> NoteRow | None:
+    texts: list[str] = []
+    shown = [f for f in w.flags(ind.flags) if f in NOTE_FLAGS]
+    for f in shown:
+        if f == "missing":
+            kind = "unscored" if not ind.scored else ("reweight" if "reweighted" in ind.flags else "zero")
+            texts.append(w.t(f"report.note.missing.{kind}"))
+        elif f == "reweighted" and "missing" in ind.flags:
+            continue  # already said with "missing"
+        else:
+            texts.append(w.t(f"report.note.{f}"))
+    if ind.gap is not None and ind.gap.note in GAP_NOTES:
+        texts.append(w.t(f"report.gapnote.{ind.gap.note}"))
+        if ind.gap.ratio is None:
+            texts.append(w.t("report.gapnote.no_ratio"))
+    if not texts:
+        return None
+    status = w.join([w.t(f"flag.{f}") for f in shown]) if shown else w.t("report.status.none")
+    return NoteRow(code=ind.code, name=w.name(ind.name), status=status, text=" ".join(texts) if w.lang == "en"
+                   else "".join(texts))
+
+
+def _campus(c: CampusScore, n: int, anchor: str, w: _Words) -> CampusView:
+    parts = [PartRow(code=p.code, name=w.name(p.name), score=w.points(p.score), max=num(p.max),
+                     rate=_rate(p.score, p.max)) for p in c.parts]
+    return CampusView(
+        anchor=anchor, name=w.name(c.name), hq=w.ref(c.hq), district=w.ref(c.district),
+        summary=w.t("report.campus.summary", total=w.total(c.total), max=num(c.max_total), rank=c.rank, n=n,
+                    entity=w.name(w.r.method.entity)),
+        parts=parts,
+        gaps=[_gap_row(i, w) for i in c.indicators if i.gap is not None and i.gap.flagged],
+        indicators=[_indicator_row(i, w) for i in c.indicators],
+        notes=[row for i in c.indicators if (row := _notes(i, w)) is not None],
+        score=c,
+    )
+
+
+def _rate(score: float | None, maximum: float) -> str:
+    if score is None or maximum <= 0:
+        return "-"
+    return fixed(score / maximum * 100, 1) + "%"
+
+
+def ranked(results: Results) -> list[tuple[int, CampusScore]]:
+    """Campuses by rank, ties in the table's order, each with its position in results.campuses."""
+    return sorted(enumerate(results.campuses), key=lambda ic: (ic[1].rank, ic[0]))
+
+
+def _findings(results: Results, w: _Words) -> list[str]:
+    entity = w.name(results.method.entity)
+    order = [c for _, c in ranked(results)]
+    out = [w.t("report.find.count", n=len(order), entity=entity, max=num(results.method.total_points))]
+    if len(order) >= 2:
+        out.append(w.t("report.find.top", top=w.name(order[0].name), top_score=w.total(order[0].total),
+                       low=w.name(order[-1].name), low_score=w.total(order[-1].total)))
+    elif order:
+        out.append(w.t("report.find.single", top=w.name(order[0].name), top_score=w.total(order[0].total)))
+    if order and results.method.parts:
+        rates = []
+        for p in results.method.parts:
+            got = [(q.score, q.max) for c in order for q in c.parts if q.code == p.code and q.max > 0]
+            if got:
+                rates.append((sum(s / m for s, m in got) / len(got), p))
+        if rates:
+            low_rate, low_part = min(rates, key=lambda rp: rp[0])  # min keeps the first of equals
+            out.append(w.t("report.find.part_low", part=f"{low_part.code} {w.name(low_part.name)}",
+                           rate=fixed(low_rate * 100, 1) + "%"))
+    gaps = [(c, sum(1 for i in c.indicators if i.gap is not None and i.gap.flagged)) for c in order]
+    with_gaps = [(c, k) for c, k in gaps if k]
+    if with_gaps:
+        items = [w.t("report.find.gap_item", name=w.name(c.name), k=k) for c, k in with_gaps]
+        out.append(w.t("report.find.gaps", k=sum(k for _, k in with_gaps), list=w.join(items)))
+    else:
+        out.append(w.t("report.find.gaps_none", entity=entity))
+    missing = sum(1 for c in order for i in c.indicators if {"missing", "not_computable"} & set(i.flags))
+    out.append(w.t("report.find.missing", k=missing, entity=entity) if missing
+               else w.t("report.find.missing_none"))
+    for c in order:
+        if c.veto:
+            out.append(w.t("report.find.veto", name=w.name(c.name), code=c.veto))
+    if results.warnings:
+        out.append(w.t("report.find.warnings", k=len(results.warnings)))
+    return out
+
+
+def _change(text: str, w: _Words) -> str:
+    m = _CHANGE.match(text)
+    if m:
+        return w.t("report.method.change", what=w.t(f"change.{m['what']}"), old=m["old"], new=m["new"],
+                   file=m["file"])
+    m = _ADDED.match(text)
+    if m:
+        return w.t("report.method.change.added", file=m["file"])
+    return text  # a form this renderer does not know: show it as stored rather than lose it
+
+
+def _method_row(mi: MethodIndicator, w: _Words) -> MethodRow:
+    target = show_value(mi.target, mi.scale) if mi.target is not None else ""
+    per_campus = [w.t("report.target.campus", name=w.campus_names.get(cid, cid), v=show_value(v, mi.scale))
+                  for cid, v in sorted(mi.campus_targets.items())]
+    if per_campus:
+        target = w.t("list.sep").join(([target] if target else []) + per_campus)
+    definition = w.name(mi.definition)
+    if mi.national_no:
+        definition = w.t("report.method.national", no=mi.national_no) + w.t("cli.colon") + definition
+    points = num(mi.points)
+    if abs(mi.effective_points - mi.points) > 1e-9:
+        points = w.t("report.method.points_changed", points=num(mi.points), effective=num(mi.effective_points))
+    tol = mi.tolerance or {}
+    return MethodRow(
+        code=mi.code, name=w.name(mi.name), definition=definition,
+        basis=w.t("report.method.basis", direction=w.t(f"direction.{mi.direction}"),
+                  subject=w.t(f"subject.{mi.subject}")),
+        points=points, rule_name=w.t(f"rulename.{mi.rule}"),
+        rule_text=w.name(mi.rule_text), target=target,
+        tolerance=tolerance_text(tol.get("min_ratio"), tol.get("max_diff"), mi.scale, w) if mi.tolerance else "",
+        changes=[_change(c, w) for c in mi.changes],
+    )
+
+
+def build(results: Results, lang: Lang) -> ReportView:
+    """Every string of the report, localised and formatted; charts are added by the HTML renderer."""
+    w = _Words(results, lang)
+    m = results.method
+    entity = w.name(m.entity)
+    locality = w.ref(results.locality)
+    order = ranked(results)
+    anchors = {idx: f"campus-{pos + 1}" for pos, (idx, _) in enumerate(order)}
+    subtitle = (w.t("report.subtitle", locality=locality, year=results.year, entity=entity) if locality
+                else w.t("report.subtitle.nolocality", year=results.year, entity=entity))
+    if lang == "en":
+        subtitle = subtitle[:1].upper() + subtitle[1:]  # "campus evaluation report" starts a line
+    meta: list[tuple[str, str]] = []
+    if locality:
+        meta.append((w.t("report.meta.locality"), locality))
+    meta.append((w.t("report.meta.year"), str(results.year)))
+    if results.previous_year is not None:
+        meta.append((w.t("report.meta.previous_year"), str(results.previous_year)))
+    meta += [
+        (w.t("report.meta.entity"), w.t("report.meta.entity_value", entity=entity, n=len(results.campuses))),
+        (w.t("report.meta.table"), w.t("report.meta.table_value", name=w.name(m.table_name),
+                                       version=m.table_version)),
+        (w.t("report.meta.generated"), pretty_time(results.generated_at)),
+        (w.t("report.meta.tool"), f"campuseval {results.tool_version}"),
+    ]
+    ranking = []
+    for idx, c in order:
+        scores = {p.code: p.score for p in c.parts}
+        ranking.append(RankRow(
+            rank=str(c.rank), name=w.name(c.name), hq=w.ref(c.hq), district=w.ref(c.district),
+            total=w.total(c.total), parts=[w.points(scores.get(p.code)) for p in m.parts],
+            gaps=str(sum(1 for i in c.indicators if i.gap is not None and i.gap.flagged)),
+            flags=str(c.flag_count), anchor=anchors[idx],
+        ))
+    missing = [w.t(f"report.method.missing.{m.missing}")]
+    if m.missing == "reweight" or any("reweighted" in i.flags for c in results.campuses for i in c.indicators):
+        missing.append(w.t(f"report.method.reweight.{m.reweight}"))
+    roles = {"table": "report.role.table", "targets": "report.role.targets", "data": "report.role.data"}
+    sources = [SourceRow(role=w.t(roles[s.role]) if s.role in roles else s.role, path=s.path, sha=s.sha256[:12])
+               for s in [*results.config_files, *results.data_files]]
+    return ReportView(
+        lang=lang, html_lang="zh-CN" if lang == "zh" else "en", title=w.name(m.table_name), subtitle=subtitle,
+        entity=entity, meta=meta, findings=_findings(results, w),
+        part_heads=[w.t("report.col.part_head", code=p.code, max=num(p.max)) for p in m.parts],
+        part_legend=w.t("report.ranking.parts", list=w.t("list.sep").join(f"{p.code} {w.name(p.name)}"
+                                                                           for p in m.parts)),
+        ranking=ranking,
+        campuses=[_campus(c, len(order), anchors[idx], w) for idx, c in order],
+        provenance=w.name(m.provenance),
+        structure=w.t("report.method.structure.text", total=num(m.total_points)),
+        method_parts=[PartRow(code=p.code, name=w.name(p.name), score="", max=num(p.max), rate="") for p in m.parts],
+        method_rows=[_method_row(mi, w) for mi in m.indicators],
+        dropped=[w.t("report.method.dropped.item", code=d.get("code", ""),
+                     name=d.get("name_zh" if lang == "zh" else "name_en", d.get("name_zh", "")),
+                     part=d.get("part", ""), file=d.get("file", "")) for d in m.dropped],
+        rounding=w.t("report.method.rounding.text", ind=w.ind_places, total=w.total_places),
+        missing=missing,
+        homogeneity=w.t("report.method.homogeneity.text"),
+        marks=w.t("report.method.marks"),
+        sources=sources,
+        warnings=[w.name(x) for x in results.warnings],
+        footer=w.t("report.footer", version=results.tool_version, at=pretty_time(results.generated_at)),
+    )

@@ -1,0 +1,380 @@
+"""Config errors as the user sees them: one broken file per fault, its first diagnostic exact in English,
+located identically in Chinese; several faults reported at once; the `validate` command's exit codes and formats.
+
+The corpus is tests/configs/broken/: every file starts with a `# fault:` comment and holds exactly one
+fault. Targets files there extend the shipped table (`builtin:indicators_shaoxing.yaml`) or
+tests/configs/valid/small_table.yaml, the table the broken tables are copies of.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from typer.testing import CliRunner
+
+from campuseval.cli import app
+from campuseval.config import check_config
+
+CONFIG_CASES = Path(__file__).parent / "configs"
+BROKEN = "tests/configs/broken/"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class Case(NamedTuple):
+    file: str  # under tests/configs/broken/
+    line: int | None
+    col: int | None
+    path: str | None  # key path as shown, list items by their code
+    en: str  # first line of the first diagnostic in English, after "tests/configs/broken/"
+    hint: str | None  # the hint in English, exactly
+
+
+CASES = [
+    Case('circular/a.yaml', 2, 10, 'extends',
+         'circular/b.yaml:2:10: extends: circular extends: tests/configs/broken/circular/a.yaml -> tests/configs/broken/circular/b.yaml -> tests/configs/broken/circular/a.yaml',
+         None),
+    Case('circular/b.yaml', 2, 10, 'extends',
+         'circular/a.yaml:2:10: extends: circular extends: tests/configs/broken/circular/b.yaml -> tests/configs/broken/circular/a.yaml -> tests/configs/broken/circular/b.yaml',
+         None),
+    Case('table_band_min_max.yaml', 33, 11, 'indicators.X1.rule.bands[1]',
+         'table_band_min_max.yaml:33:11: indicators.X1.rule.bands[1]: band min 50 must be below its max 40',
+         None),
+    Case('table_bands_overlap.yaml', 31, 7, 'indicators.X1.rule.bands',
+         'table_bands_overlap.yaml:31:7: indicators.X1.rule.bands: bands overlap: [0, 40) and [30, 60)',
+         None),
+    Case('table_deduct_zero.yaml', 31, 15, 'indicators.X1.rule.deduct',
+         'table_deduct_zero.yaml:31:15: indicators.X1.rule.deduct: must be greater than 0, got 0',
+         None),
+    Case('table_duplicate_code.yaml', 40, 11, 'indicators.X1.code',
+         "table_duplicate_code.yaml:40:11: indicators.X1.code: code 'X1' is used twice",
+         None),
+    Case('table_duplicate_key.yaml', 25, 5, None,
+         "table_duplicate_key.yaml:25:5: duplicate key 'points' (first on line 23)",
+         'remove or merge one of them; YAML would silently keep only the last'),
+    Case('table_empty.yaml', None, None, None,
+         'table_empty.yaml: the file is empty',
+         'a table or targets file needs keys; see the examples in configs/'),
+    Case('table_formula_attribute.yaml', 28, 14, 'indicators.X1.formula',
+         "table_formula_attribute.yaml:28:14: indicators.X1.formula: the formula uses '.' to reach an attribute",
+         'a formula may hold numbers, raw field codes, + - * /, brackets and min/max/abs'),
+    Case('table_formula_call.yaml', 28, 14, 'indicators.X1.formula',
+         "table_formula_call.yaml:28:14: indicators.X1.formula: the formula calls __import__('os').system; only min, max and abs may be called",
+         'a formula may hold numbers, raw field codes, + - * /, brackets and min/max/abs'),
+    Case('table_formula_unknown_name.yaml', 28, 14, 'indicators.X1.formula',
+         "table_formula_unknown_name.yaml:28:14: indicators.X1.formula: the formula uses 'nmu', which is not a declared raw field",
+         "did you mean 'num'? valid here: den, num"),
+    Case('table_fullwidth_colon.yaml', 32, 9, None,
+         "table_fullwidth_colon.yaml:32:9: a full-width colon '：' follows the key",
+         "use an ASCII colon followed by a space ': '"),
+    Case('table_fullwidth_space.yaml', 32, 1, None,
+         'table_fullwidth_space.yaml:32:1: indented with a full-width space (U+3000)',
+         'replace the full-width spaces at the start of the line with ASCII spaces'),
+    Case('table_gbk.yaml', 4, None, None,
+         'table_gbk.yaml:4: the file is GBK/GB18030 encoded; config files must be UTF-8',
+         'open it in Notepad or VS Code and save it again with encoding UTF-8'),
+    Case('table_linear_band_limit.yaml', 31, 14, 'indicators.X1.rule.limit',
+         'table_linear_band_limit.yaml:31:14: indicators.X1.rule.limit: for higher-is-better, limit 60 must be below the target 50',
+         None),
+    Case('table_missing_direction.yaml', 20, 5, 'indicators.X1',
+         "table_missing_direction.yaml:20:5: indicators.X1: required key 'direction' is missing",
+         None),
+    Case('table_needs_target.yaml', 29, 18, 'indicators.X1.rule.type',
+         'table_needs_target.yaml:29:18: indicators.X1.rule.type: rule target_pro_rata needs a target',
+         'add a target to the indicator (or under targets in a targets file)'),
+    Case('table_part_sum.yaml', 10, 13, 'parts.P.points',
+         "table_part_sum.yaml:10:13: parts.P.points: part P: its indicators' points sum to 55, not the part's 60",
+         'adjust the points of its indicators, or of the part'),
+    Case('table_parts_total.yaml', 7, 1, 'parts',
+         "table_parts_total.yaml:7:1: parts: the parts' points sum to 90, not the total 100",
+         "adjust the parts' points or total_points"),
+    Case('table_points_text.yaml', 43, 13, 'indicators.Y1.points',
+         "table_points_text.yaml:43:13: indicators.Y1.points: expected a number, got '十'",
+         None),
+    Case('table_python_tag.yaml', 5, 13, None,
+         'table_python_tag.yaml:5:13: YAML tag !!python/object:os.system is not allowed',
+         "remove the tag starting with '!'; configs hold plain keys, values and lists"),
+    Case('table_relative_on_campus.yaml', 29, 18, 'indicators.X1.rule.type',
+         'table_relative_on_campus.yaml:29:18: indicators.X1.rule.type: relative_to_hq needs campus and HQ values: subject must be both (this one is campus)',
+         None),
+    Case('table_relative_ratio_order.yaml', 39, 5, 'indicators.X2.rule',
+         'table_relative_ratio_order.yaml:39:5: indicators.X2.rule: zero_ratio 0.9 must be below full_ratio 0.8',
+         None),
+    Case('table_rule_direction.yaml', 29, 18, 'indicators.X1.rule.type',
+         'table_rule_direction.yaml:29:18: indicators.X1.rule.type: rule cap_pro_rata does not fit direction higher',
+         'rules for this direction: target_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, change_vs_previous, monitor, bonus'),
+    Case('table_tab_indent.yaml', 32, 1, None,
+         'table_tab_indent.yaml:32:1: indented with a tab',
+         'YAML indents with spaces only: replace the tab with two spaces'),
+    Case('table_target_fraction.yaml', 30, 13, 'indicators.X1.target',
+         'table_target_fraction.yaml:30:13: indicators.X1.target: a fraction target must be within 0-1, got 45',
+         '0.45 means 45%; to write percentage points, set scale: percent'),
+    Case('table_target_percent.yaml', 30, 13, 'indicators.X1.target',
+         'table_target_percent.yaml:30:13: indicators.X1.target: a percent target must be within 0-100, got 120',
+         'percentages are written in points: 45% is 45'),
+    Case('table_target_unused.yaml', 40, 13, 'indicators.X2.target',
+         'table_target_unused.yaml:40:13: indicators.X2.target: rule relative_to_hq does not use a target',
+         'remove the target, or choose a rule that uses one'),
+    Case('table_unknown_key_formual.yaml', 28, 5, 'indicators.X1.formual',
+         "table_unknown_key_formual.yaml:28:5: indicators.X1.formual: unknown key 'formual'",
+         "did you mean 'formula'? valid here: code, decimals, definition, direction, formula, homogeneity, missing, name, national_no, part, points, rule, scale, source, subject, target, unit"),
+    Case('table_unknown_key_tolerence.yaml', 40, 5, 'indicators.X2.tolerence',
+         "table_unknown_key_tolerence.yaml:40:5: indicators.X2.tolerence: unknown key 'tolerence'",
+         "did you mean 'homogeneity'? valid here: code, decimals, definition, direction, formula, homogeneity, missing, name, national_no, part, points, rule, scale, source, subject, target, unit"),
+    Case('table_unknown_part.yaml', 42, 11, 'indicators.Y1.part',
+         "table_unknown_part.yaml:42:11: indicators.Y1.part: there is no part 'R'",
+         'valid here: P, Q'),
+    Case('table_unknown_rule_type.yaml', 29, 18, 'indicators.X1.rule.type',
+         "table_unknown_rule_type.yaml:29:18: indicators.X1.rule.type: unknown rule type 'target_prorata'; choose 'target_pro_rata', 'cap_pro_rata', 'deduct_per_unit', 'linear_band', 'graded_bands', 'yes_no', 'relative_to_hq', 'change_vs_previous', 'monitor', 'bonus', 'veto'",
+         "did you mean 'target_pro_rata'?"),
+    Case('table_veto_cap_missing.yaml', 58, 5, 'indicators.V1.rule',
+         'table_veto_cap_missing.yaml:58:5: indicators.V1.rule: effect cap needs a cap value',
+         None),
+    Case('table_yaml_syntax.yaml', 38, 20, None,
+         'table_yaml_syntax.yaml:38:20: YAML syntax error: mapping values are not allowed here',
+         "an extra ': ' on this line or indentation that does not match the line before; quote text that contains a colon"),
+    Case('targets_add_exists.yaml', 5, 11, 'add.X2.code',
+         'targets_add_exists.yaml:5:11: add.X2.code: indicator X2 already exists',
+         'change an existing one with targets, points or rules; to replace it, drop it first'),
+    Case('targets_change_dropped.yaml', 6, 7, 'targets.C4',
+         'targets_change_dropped.yaml:6:7: targets.C4: indicator C4 is dropped in this file and cannot also be changed',
+         None),
+    Case('targets_drop_unknown.yaml', 4, 8, 'drop[0]',
+         "targets_drop_unknown.yaml:4:8: drop[0]: there is no indicator 'C44'",
+         "did you mean 'C4'? valid here: A1, A2, A3, A4, A5, A6, A7, A8, B1, B2, B3, B4, B5, C1, C2, C3, C4"),
+    Case('targets_extends_absolute.yaml', 2, 10, 'extends',
+         'targets_extends_absolute.yaml:2:10: extends: extends cannot be an absolute path: /etc/campuseval/indicators_shaoxing.yaml',
+         'give a path relative to this file, e.g. ../indicators_shaoxing.yaml, or builtin:indicators_shaoxing.yaml'),
+    Case('targets_extends_builtin_missing.yaml', 2, 10, 'extends',
+         'targets_extends_builtin_missing.yaml:2:10: extends: there is no shipped config builtin:indicators_hangzhou.yaml',
+         'shipped configs: builtin:indicators_shaoxing.yaml, builtin:targets/binhai.yaml, '
+         'builtin:targets/keqiao.yaml, builtin:targets/shangyu.yaml, builtin:targets/shaoxing.yaml, '
+         'builtin:targets/yuecheng.yaml'),
+    Case('targets_extends_missing.yaml', 2, 10, 'extends',
+         'targets_extends_missing.yaml:2:10: extends: the file extended does not exist: no_such_table.yaml',
+         "the path is relative to this file's folder"),
+    Case('targets_extends_outside.yaml', 2, 10, 'extends',
+         'targets_extends_outside.yaml:2:10: extends: extends points outside the config folder tests/configs: ../../../configs/indicators_shaoxing.yaml',
+         'a config may extend files beside it or one folder up; for a shipped table write builtin:NAME'),
+    Case('targets_rule_direction.yaml', 5, 14, 'rules.Y1.type',
+         'targets_rule_direction.yaml:5:14: rules.Y1.type: rule target_pro_rata does not fit direction lower',
+         'rules for this direction: cap_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, change_vs_previous, monitor, veto'),
+    Case('targets_target_percent.yaml', 6, 7, 'targets.Y1',
+         'targets_target_percent.yaml:6:7: targets.Y1: a percent target must be within 0-100, got 130',
+         'percentages are written in points: 45% is 45'),
+    Case('targets_target_text.yaml', 5, 7, 'targets.X1',
+         "targets_target_text.yaml:5:7: targets.X1: expected a number, got '十'",
+         None),
+    Case('targets_unknown_campus.yaml', 11, 7, 'targets.C1.campuses.zju2_keqia',
+         "targets_unknown_campus.yaml:11:7: targets.C1.campuses.zju2_keqia: there is no campus 'zju2_keqia'",
+         "did you mean 'zju2_keqiao'? valid here: zju2_keqiao"),
+    Case('targets_unknown_key.yaml', 4, 1, 'target',
+         "targets_unknown_key.yaml:4:1: target: unknown key 'target'",
+         "did you mean 'targets'? valid here: add, add_raw_fields, campuses, drop, extends, homogeneity, locality, missing, notes, points, reweight, rules, targets, years"),
+]
+
+
+def test_every_broken_file_has_a_case_and_a_fault_comment() -> None:
+    files = sorted(str(p.relative_to(CONFIG_CASES / "broken")) for p in (CONFIG_CASES / "broken").rglob("*.yaml"))
+    assert files == sorted(c.file for c in CASES)
+    assert len(files) >= 30
+    for f in files:
+        first = (CONFIG_CASES / "broken" / f).read_bytes().split(b"\n", 1)[0]
+        assert first.startswith(b"# fault: "), f
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
+def test_broken_config_first_diagnostic(case: Case, at_repo_root: Path) -> None:
+    result = check_config(BROKEN + case.file)
+
+    assert result.effective is None
+    assert len(result.diagnostics) == 1, [d.render("en") for d in result.diagnostics]  # one fault, one message
+    d = result.diagnostics[0]
+    assert d.severity == "error"
+    assert (d.location.line, d.location.col, d.location.path) == (case.line, case.col, case.path)
+
+    en = d.render("en").split("\n")
+    assert en[0] == BROKEN + case.en
+    if case.hint is None:
+        assert d.hint is None and len(en) == 1
+    else:
+        assert en[1:] == ["  hint: " + case.hint]
+
+    # The location reads the same in Chinese; the message after it is translated.
+    shown = case.en.split(":", 1)[0]  # the file the fault is in (for circular extends, the other one)
+    prefix = BROKEN + shown
+    if case.line is not None:
+        prefix += f":{case.line}"
+        if case.col is not None:
+            prefix += f":{case.col}"
+    prefix += f": {case.path}: " if case.path else ": "
+    assert en[0].startswith(prefix)
+    zh = d.render("zh").split("\n")
+    assert zh[0].startswith(prefix)
+    assert CJK.search(zh[0][len(prefix):]), zh[0]
+    if case.hint is not None:
+        assert zh[1].startswith("  提示：") and CJK.search(zh[1])
+
+
+def test_zero_byte_file_is_empty(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_bytes(b"")
+    [d] = check_config(empty).diagnostics
+    assert d.render("en") == f"{empty}: the file is empty\n  hint: a table or targets file needs keys; see the examples in configs/"
+    assert d.render("zh").startswith(f"{empty}: 文件是空的")
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    [d] = check_config(tmp_path / "nope.yaml").diagnostics
+    assert d.render("en").split("\n")[0] == f"{tmp_path / 'nope.yaml'}: file not found"
+    [d] = check_config(tmp_path).diagnostics
+    assert d.render("en") == f"{tmp_path}: this is a folder, not a file"
+
+
+# ---------------------------------------------------------------- several faults, all reported at once
+
+MULTI = {
+    "schema_faults.yaml": [
+        (15, 13, "indicators.X1.points", "expected a number, got '十'"),
+        (20, 5, "indicators.X1.formual", "unknown key 'formual'"),
+        (21, 18, "indicators.X1.rule.type", "unknown rule type 'target_prorata'; choose 'target_pro_rata', "
+         "'cap_pro_rata', 'deduct_per_unit', 'linear_band', 'graded_bands', 'yes_no', 'relative_to_hq', "
+         "'change_vs_previous', 'monitor', 'bonus', 'veto'"),
+        (23, 5, "indicators.X2", "required key 'direction' is missing"),
+        (27, 12, "indicators.X2.scale", "'percentage' is not allowed; choose 'percent', 'fraction', 'count', "
+         "'money', 'days', 'level' or 'ratio'"),
+        (32, 15, "indicators.X2.rule.deduct", "must be greater than 0, got 0"),
+    ],
+    "check_faults.yaml": [
+        (25, 14, "indicators.X1.formula", "the formula uses 'nmu', which is not a declared raw field"),
+        (27, 13, "indicators.X1.target", "a percent target must be within 0-100, got 150"),
+        (30, 11, "indicators.X2.part", "there is no part 'R'"),
+        (36, 18, "indicators.X2.rule.type", "rule cap_pro_rata does not fit direction higher"),
+    ],
+    "editor_faults.yaml": [
+        (7, 1, None, "indented with a tab"),
+        (8, 9, None, "a full-width colon '：' follows the key"),
+        (9, 1, None, "indented with a full-width space (U+3000)"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(MULTI))
+def test_every_fault_of_a_file_is_reported_at_once(name: str, at_repo_root: Path) -> None:
+    result = check_config(f"tests/configs/multi/{name}")
+    assert result.effective is None
+    got = [(d.location.line, d.location.col, d.location.path, d.message.render("en")) for d in result.diagnostics]
+    assert got == MULTI[name]
+
+
+def test_schema_faults_keep_their_hints(at_repo_root: Path) -> None:
+    diags = check_config("tests/configs/multi/schema_faults.yaml").diagnostics
+    hints = [d.hint.render("en") if d.hint else None for d in diags]
+    assert hints[2] == "did you mean 'target_pro_rata'?"
+    assert hints[4] == "did you mean 'percent'?"
+    assert hints[1] is not None and hints[1].startswith("did you mean 'formula'?")
+
+
+# ---------------------------------------------------------------- the validate command
+
+runner = CliRunner()
+
+
+def test_validate_valid_file_exits_0(at_repo_root: Path) -> None:
+    res = runner.invoke(app, ["validate", "tests/configs/valid/small_table.yaml", "--lang", "en"])
+    assert res.exit_code == 0
+    assert res.stderr == ("tests/configs/valid/small_table.yaml: valid (3 indicators, total 100)\n"
+                          "checked 1 file(s): no errors, 0 warning(s)\n")
+    assert res.stdout == ""
+
+
+def test_validate_broken_file_exits_1_with_the_exact_line(at_repo_root: Path) -> None:
+    res = runner.invoke(app, ["validate", BROKEN + "table_points_text.yaml", "--lang", "en"])
+    assert res.exit_code == 1
+    assert res.stderr.splitlines() == [
+        f"{BROKEN}table_points_text.yaml:43:13: indicators.Y1.points: expected a number, got '十'",
+        "checked 1 file(s): 1 error(s), 0 warning(s)",
+    ]
+
+
+def test_validate_speaks_chinese_by_default(at_repo_root: Path) -> None:
+    res = runner.invoke(app, ["validate", BROKEN + "table_points_text.yaml"])
+    assert res.exit_code == 1
+    assert res.stderr.splitlines()[0] == f"{BROKEN}table_points_text.yaml:43:13: indicators.Y1.points: 应为数字，实际为“十”"
+
+
+@pytest.mark.parametrize("args", [
+    ["validate"],  # no file
+    ["validate", "tests/configs/valid/small_table.yaml", "--format", "xml"],
+    ["validate", "tests/configs/valid/small_table.yaml", "--lang", "fr"],
+])
+def test_validate_usage_errors_exit_2(args: list[str], at_repo_root: Path) -> None:
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+
+
+def test_validate_folder_without_yaml_exits_2(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["validate", str(tmp_path), "--format", "text", "--lang", "en"])
+    assert res.exit_code == 2
+    assert res.stderr == f"{tmp_path}: the folder holds no .yaml file\n"
+
+
+def test_validate_json(at_repo_root: Path) -> None:
+    res = runner.invoke(app, ["validate", BROKEN + "targets_drop_unknown.yaml", "tests/configs/valid/small_table.yaml",
+                              "--format", "json", "--lang", "en"])
+    assert res.exit_code == 1
+    payload = json.loads(res.stdout)
+    assert payload["valid"] is False and payload["errors"] == 1 and payload["warnings"] == 0
+    bad, good = payload["files"]
+    assert good == {"path": "tests/configs/valid/small_table.yaml", "valid": True, "diagnostics": []}
+    assert bad["path"] == BROKEN + "targets_drop_unknown.yaml" and bad["valid"] is False
+    assert bad["diagnostics"] == [{
+        "severity": "error", "file": BROKEN + "targets_drop_unknown.yaml", "line": 4, "column": 8,
+        "path": "drop[0]", "message": "there is no indicator 'C44'",
+        "hint": "did you mean 'C4'? valid here: A1, A2, A3, A4, A5, A6, A7, A8, B1, B2, B3, B4, B5, C1, C2, C3, C4",
+        "code": "cfg.unknown_indicator",
+    }]
+
+
+def test_validate_json_of_the_whole_corpus(at_repo_root: Path) -> None:
+    res = runner.invoke(app, ["validate", "tests/configs/broken", "--format", "json"])
+    assert res.exit_code == 1
+    payload = json.loads(res.stdout)
+    assert len(payload["files"]) == len(CASES)
+    assert all(not f["valid"] and f["diagnostics"] for f in payload["files"])
+
+
+def test_validate_github_annotations(at_repo_root: Path) -> None:
+    res = runner.invoke(app, ["validate", BROKEN + "targets_unknown_campus.yaml", "--format", "github", "--lang", "en"])
+    assert res.exit_code == 1
+    assert res.stdout == (
+        f"::error file={BROKEN}targets_unknown_campus.yaml,line=11,col=7::targets.C1.campuses.zju2_keqia: "
+        "there is no campus 'zju2_keqia'%0Adid you mean 'zju2_keqiao'? valid here: zju2_keqiao\n"
+    )
+
+
+def test_validate_picks_github_format_under_github_actions(at_repo_root: Path) -> None:
+    res = CliRunner(env={"GITHUB_ACTIONS": "true"}).invoke(
+        app, ["validate", BROKEN + "table_deduct_zero.yaml", "--lang", "en"])
+    assert res.exit_code == 1
+    assert res.stdout == (f"::error file={BROKEN}table_deduct_zero.yaml,line=31,col=15::"
+                          "indicators.X1.rule.deduct: must be greater than 0, got 0\n")
+    assert res.stderr == ""
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_traceback_for_any_broken_file(fmt: str, lang: str, at_repo_root: Path) -> None:
+    res = runner.invoke(app, ["validate", "tests/configs/broken", "tests/configs/multi", "--format", fmt,
+                              "--lang", lang])
+    assert res.exit_code == 1
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert "Traceback" not in res.output
+    if fmt == "github":
+        lines = res.stdout.splitlines()
+        assert len(lines) >= len(CASES)
+        assert all(re.match(r"^::error file=[^,]+(,line=\d+(,col=\d+)?)?::\S", ln) for ln in lines), lines

@@ -1,0 +1,235 @@
+"""The exported JSON Schema (draft-07) and the YAML loader's scalar rules.
+
+`campuseval schema` prints a schema an editor (yaml-language-server) can use: it must be a valid
+draft-07 schema, and every shipped config must validate against it, read the way campuseval reads
+it (read_yaml: YAML 1.2 scalars, so `010` stays text). The loader must also keep `yes` as text,
+refuse 1e309 as not finite, and refuse an alias bomb with a clear message rather than hang.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft7Validator
+from pydantic import ValidationError
+from typer.testing import CliRunner
+
+from campuseval.cli import app
+from campuseval.config import Table, check_config
+from campuseval.config.yamlsource import MAX_NODES, parse_yaml_text, read_yaml, resolve_plain
+from campuseval.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = sorted((REPO / "configs").rglob("*.yaml"))
+VALID_CASES = sorted((REPO / "tests" / "configs" / "valid").glob("*.yaml"))
+
+runner = CliRunner()
+
+
+def schema(kind: str) -> dict[str, Any]:
+    res = runner.invoke(app, ["schema", kind])
+    assert res.exit_code == 0, res.output
+    parsed: dict[str, Any] = json.loads(res.stdout)
+    return parsed
+
+
+@pytest.mark.parametrize("kind", ["config", "table", "targets"])
+def test_schema_is_valid_draft07(kind: str) -> None:
+    s = schema(kind)
+    Draft7Validator.check_schema(s)
+    assert s["$schema"] == "http://json-schema.org/draft-07/schema#"
+    text = json.dumps(s)
+    assert "$defs" not in text  # draft-07 says definitions
+    assert '"discriminator"' not in text  # an OpenAPI keyword, unknown to draft-07
+
+
+def test_schema_titles_and_required_keys() -> None:
+    table, targets, config = schema("table"), schema("targets"), schema("config")
+    assert table["title"] == "campuseval indicator table"
+    assert targets["title"] == "campuseval targets file"
+    assert sorted(table["required"]) == ["id", "indicators", "name", "parts", "provenance", "version"]
+    assert sorted(targets["required"]) == ["extends", "locality"]
+    assert config["oneOf"] == [{"$ref": "#/definitions/Table"}, {"$ref": "#/definitions/TargetsFile"}]
+
+
+def test_schema_default_kind_is_config() -> None:
+    res = runner.invoke(app, ["schema"])
+    assert res.exit_code == 0
+    assert json.loads(res.stdout) == schema("config")
+
+
+def test_schema_lists_every_rule_type() -> None:
+    from campuseval.config.rules import RULE_TYPES
+
+    defs = schema("table")["definitions"]
+    consts = {d["properties"]["type"].get("const") for d in defs.values()
+              if "type" in d.get("properties", {}) and "const" in d["properties"]["type"]}
+    assert consts == set(RULE_TYPES)
+
+
+@pytest.mark.parametrize("path", SHIPPED + VALID_CASES, ids=lambda p: str(p.relative_to(REPO)))
+def test_config_validates_against_the_schema(path: Path) -> None:
+    validator = Draft7Validator(schema("config"))
+    data = read_yaml(path).data
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+    assert errors == []
+    kind = "targets" if "extends" in data else "table"
+    assert list(Draft7Validator(schema(kind)).iter_errors(data)) == []
+    other = "table" if kind == "targets" else "targets"
+    assert list(Draft7Validator(schema(other)).iter_errors(data)) != []  # oneOf picks exactly one
+
+
+def test_every_shipped_config_was_checked() -> None:
+    names = {str(p.relative_to(REPO)) for p in SHIPPED}
+    assert {"configs/indicators_shaoxing.yaml", "configs/targets/keqiao.yaml",
+            "configs/targets/yuecheng.yaml", "configs/targets/shaoxing.yaml"} <= names
+
+
+@pytest.mark.parametrize(("name", "where"), [
+    ("table_points_text.yaml", ["indicators", 2, "points"]),
+    ("table_unknown_key_formual.yaml", ["indicators", 0]),
+    ("table_missing_direction.yaml", ["indicators", 0]),
+    ("table_deduct_zero.yaml", ["indicators", 0, "rule"]),
+    ("table_unknown_rule_type.yaml", ["indicators", 0, "rule"]),
+    ("targets_unknown_key.yaml", []),
+])
+def test_schema_rejects_schema_level_faults(name: str, where: list[str | int]) -> None:
+    """What the models reject field by field, an editor using the schema flags too."""
+    data = read_yaml(REPO / "tests" / "configs" / "broken" / name).data
+    kind = "targets" if "extends" in data else "table"
+    errors = list(Draft7Validator(schema(kind)).iter_errors(data))
+    assert errors
+    assert any(list(e.absolute_path)[: len(where)] == where for e in errors), [list(e.absolute_path) for e in errors]
+
+
+# ---------------------------------------------------------------- the YAML loader's scalars
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("010", "010"),  # YAML 1.1: 8 (octal)
+    ("0010", "0010"),
+    ("yes", "yes"),  # YAML 1.1: true
+    ("no", "no"),
+    ("on", "on"),
+    ("off", "off"),
+    ("Y", "Y"),
+    ("1_000", "1_000"),  # YAML 1.1: 1000
+    ("12:30", "12:30"),  # YAML 1.1: 750 (base 60)
+    ("2024-01-01", "2024-01-01"),  # YAML 1.1: a date
+    ("0x1F", "0x1F"),
+    (".inf", ".inf"),
+    (".nan", ".nan"),
+    ("10", 10),
+    ("-3", -3),
+    ("0", 0),
+    ("2.5", 2.5),
+    (".5", 0.5),
+    ("1e3", 1000.0),
+    ("true", True),
+    ("False", False),
+    ("~", None),
+    ("null", None),
+    ("", None),
+])
+def test_resolve_plain(text: str, value: object) -> None:
+    got = resolve_plain(text)
+    assert got == value and type(got) is type(value)
+
+
+def test_code_010_stays_a_string_through_the_loader(at_repo_root: Path) -> None:
+    doc = read_yaml(Path("tests/configs/valid/yaml_scalars.yaml"))
+    ind = doc.data["indicators"][0]
+    assert ind["code"] == "010" and ind["national_no"] == "010" and ind["part"] == "01"
+    assert doc.data["name"] == "yes"
+    eff = check_config("tests/configs/valid/yaml_scalars.yaml").effective
+    assert eff is not None
+    assert eff.codes() == ["010"]
+    assert eff.indicator("010").spec.national_no == "010"
+    assert eff.table.name.zh == "yes"
+    assert eff.table.version == "2024.10.1"
+
+
+def test_quoted_scalars_stay_text() -> None:
+    doc = parse_yaml_text('a: "10"\nb: \'true\'\nc: |\n  010\n', "q.yaml")
+    assert doc.data == {"a": "10", "b": "true", "c": "010\n"}
+
+
+def test_1e309_is_not_finite() -> None:
+    doc = parse_yaml_text("target: 1e309\n", "inf.yaml")
+    assert doc.data["target"] == math.inf  # the loader reads it as a float...
+    table = read_yaml(REPO / "tests" / "configs" / "valid" / "small_table.yaml").data
+    table["indicators"][0]["target"] = doc.data["target"]
+    with pytest.raises(ValidationError) as exc:
+        Table.model_validate(table)  # ...and the models refuse it
+    assert [(e["type"], e["loc"]) for e in exc.value.errors()] == [("finite_number", ("indicators", 0, "target"))]
+
+
+def test_1e309_in_a_config_file(tmp_path: Path) -> None:
+    text = (REPO / "tests" / "configs" / "valid" / "small_table.yaml").read_text(encoding="utf-8")
+    f = tmp_path / "inf.yaml"
+    f.write_text(text.replace("    target: 50\n", "    target: 1e309\n"), encoding="utf-8")
+    [d] = check_config(f).diagnostics
+    assert d.render("en") == f"{f}:30:13: indicators.X1.target: expected a finite number, got 'inf'"
+
+
+def alias_bomb(levels: int = 9) -> str:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, levels + 1):
+        lines.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"  # 9**10 values once expanded
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    start = time.monotonic()
+    with pytest.raises(ConfigError) as exc:
+        parse_yaml_text(alias_bomb(), "bomb.yaml")
+    assert time.monotonic() - start < 10
+    [d] = exc.value.diagnostics
+    assert d.location.file == "bomb.yaml" and d.location.line == 1
+    assert d.message.render("en") == "the file expands to too many values (too many aliases)"
+    assert d.message.render("zh") == "文件展开后过大（锚点引用过多）"
+    assert d.hint is not None and d.hint.render("en") == "use fewer *aliases"
+
+
+def test_a_few_aliases_are_fine() -> None:
+    doc = parse_yaml_text("a: &x {zh: 名称}\nb: *x\n", "ok.yaml")
+    assert doc.data == {"a": {"zh": "名称"}, "b": {"zh": "名称"}}
+    assert MAX_NODES >= 10_000
+
+
+def test_alias_bomb_through_the_cli(tmp_path: Path) -> None:
+    f = tmp_path / "bomb.yaml"
+    f.write_text(alias_bomb(), encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(f), "--format", "text", "--lang", "en"])
+    assert res.exit_code == 1
+    assert "Traceback" not in res.output
+    assert res.stderr.startswith(f"{f}:1:")
+    assert "the file expands to too many values (too many aliases)" in res.stderr
+
+
+def test_deep_nesting_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    f = tmp_path / "deep.yaml"
+    f.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    [d] = check_config(f).diagnostics
+    assert d.render("en") == f"{f}: the file nests too deeply"
+
+
+def test_control_character_is_located(tmp_path: Path) -> None:
+    f = tmp_path / "ctl.yaml"
+    f.write_text("id: x\nname: 手术\x07占比\n", encoding="utf-8")
+    [d] = check_config(f).diagnostics
+    assert d.render("en") == (f"{f}:2:9: an invisible control character U+0007\n"
+                              "  hint: delete it (it usually comes with text pasted from Word or Excel)")
+
+
+def test_unclosed_quote_points_where_it_opens(tmp_path: Path) -> None:
+    f = tmp_path / "quote.yaml"
+    f.write_text('id: x\nname: "手术占比\nversion: 1\n', encoding="utf-8")
+    [d] = check_config(f).diagnostics
+    assert d.render("en") == (f"{f}:2:7: YAML syntax error: found unexpected end of stream\n"
+                              "  hint: the quote opened here is not closed")
