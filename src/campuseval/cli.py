@@ -40,7 +40,7 @@ class LangChoice(StrEnum):
 class _Command(typer.core.TyperCommand):
     """Every command runs here: user errors print without a traceback and exit 2."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except CampusevalError as exc:
@@ -53,10 +53,11 @@ class _Command(typer.core.TyperCommand):
 
 
 def _lang(value: Any) -> Lang:
-    if isinstance(value, LangChoice):
-        return value.value  # type: ignore[return-value]
-    if value in ("zh", "en"):
-        return value  # type: ignore[no-any-return]
+    text = value.value if isinstance(value, LangChoice) else value
+    if text == "en":
+        return "en"
+    if text == "zh":
+        return "zh"
     return default_lang()
 
 
@@ -163,9 +164,10 @@ def validate_cmd(
         report.append({"path": f, "valid": not res.errors, "diagnostics": fresh})
         if fmt == ValidateFormat.text:
             print_diagnostics(fresh, lg)
-            if not res.errors:
+            if not res.errors and res.catalog is not None:
+                err.print(t("cfg.valid_catalog", lg, path=f, n=len(res.catalog.entries)), markup=False)
+            elif not res.errors and res.effective is not None:
                 eff = res.effective
-                assert eff is not None
                 err.print(t("cli.valid_file", lg, path=f, n=len(eff.indicators),
                             total=num(eff.total_max)), markup=False)
         elif fmt == ValidateFormat.github:
@@ -214,6 +216,7 @@ class SchemaKind(StrEnum):
     config = "config"
     table = "table"
     targets = "targets"
+    catalog = "catalog"
     scores = "scores"
 
 
@@ -222,6 +225,12 @@ def schema_for(kind: SchemaKind) -> dict[str, Any]:
         return table_schema()
     if kind == SchemaKind.targets:
         return targets_schema()
+    if kind == SchemaKind.catalog:
+        from campuseval.config.catalog import Catalog
+        from campuseval.config.schema import model_schema
+
+        return model_schema(Catalog, "campuseval indicator catalog",
+                            "A catalog of indicators that tables and targets files can add by number.")
     if kind == SchemaKind.scores:
         from campuseval.output.results_json import scores_schema
 
@@ -281,9 +290,13 @@ def load_effective(table: str | None, targets: str | None, lang: Lang) -> Any:
 def indicators_cmd(
     table: TableOpt = None,
     targets: TargetsOpt = None,
+    catalog: Annotated[bool, typer.Option("--catalog", help="列出国考指标目录 / list the national indicator catalog")] = False,
     lang: LangOpt = None,
 ) -> None:
     lg = _lang(lang)
+    if catalog:
+        _print_catalog(lg)
+        return
     eff = load_effective(table, targets, lg)
     title = eff.table.name.get(lg)
     if eff.locality is not None:
@@ -311,6 +324,21 @@ def indicators_cmd(
 
 
 _ARROWS = {"higher": "↑", "lower": "↓", "monitor": "-"}
+
+
+def _print_catalog(lang: Lang) -> None:
+    from campuseval.config.catalog import national_catalog
+
+    cat = national_catalog()
+    grid = RichTable(title=f"{cat.name.get(lang)} ({cat.version})", header_style="bold")
+    for key in ("no", "name", "category", "direction", "monitoring", "scale", "formula"):
+        grid.add_column(t(f"cli.cat.{key}", lang), overflow="fold")
+    for e in cat.entries:
+        direction = "W" if e.qualitative else _ARROWS[e.direction] if e.direction != "monitor" else "M"
+        grid.add_row(e.no, e.name.get(lang), e.category.get(lang) if e.category else "", direction,
+                     "▲" if e.national_monitoring else "", t(f"scale.{e.scale}", lang), e.formula or "")
+    out.print(grid)
+    out.print(t("cli.cat.usage", lang), markup=False)
 
 
 # ---------------------------------------------------------------- score

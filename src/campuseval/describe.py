@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from campuseval.config.effective import EffIndicator
+from campuseval.config.models import TargetRange
 from campuseval.config.rules import Rule
 from campuseval.formatting import num, value
+from campuseval.formatting import target as target_text
 from campuseval.i18n import Lang, t
 
 
-def rule_text(rule: Rule, scale: str, direction: str, points: float, target: float | None, lang: Lang) -> str:
+def rule_text(rule: Rule, scale: str, direction: str, points: float, target: float | TargetRange | None,
+              lang: Lang) -> str:
     """One sentence saying how `rule` turns a value into points."""
-    tgt = value(target, scale, 4)
+    tgt = target_text(target, scale)
+    if rule.type == "meets_target":
+        text = t(f"rule.meets_target.{rule.op}", lang, target=tgt)
+        if rule.partial:
+            text += t("rule.meets_target.partial_" + ("higher" if rule.op in ("gt", "ge") else "lower"), lang)
+        return text
+    if rule.type == "within_range":
+        return t(f"rule.within_range.{rule.outside}", lang, target=tgt)
+    if rule.type == "qualitative":
+        return t("rule.qualitative", lang, goal=rule.goal.get(lang))
     if rule.type == "target_pro_rata":
         return t("rule.target_pro_rata", lang, target=tgt)
     if rule.type == "cap_pro_rata":

@@ -28,3 +28,21 @@ def value(x: float | None, scale: str, places: int | None = None) -> str:
     if shown == "-":
         return shown
     return shown + "%" if scale == "percent" else shown
+
+
+def target(t: object, scale: str, places: int | None = None) -> str:
+    """A target as people write it: 20%, 150 ~ 200, >= 150, <= 8; '-' for none.
+
+    Accepts a number or anything with `min` and `max` (the config's and the results' ranges).
+    """
+    if t is None:
+        return "-"
+    if isinstance(t, int | float):
+        return value(float(t), scale, 4 if places is None else places)
+    lo, hi = getattr(t, "min", None), getattr(t, "max", None)
+    p = 4 if places is None else places
+    if lo is not None and hi is not None:
+        return f"{value(lo, scale, p)} ~ {value(hi, scale, p)}"
+    if lo is not None:
+        return f">= {value(lo, scale, p)}"
+    return f"<= {value(hi, scale, p)}"

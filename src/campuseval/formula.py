@@ -69,6 +69,13 @@ class Formula:
         return result
 
 
+def _finite(x: float) -> float:
+    """Stop at the first overflow: max(1, a*1e300*1e300 - a*1e300*1e300) must not quietly be 1."""
+    if not math.isfinite(x):
+        raise OverflowError
+    return x
+
+
 def _isnan(v: float | None) -> bool:
     return v is not None and v != v
 
@@ -89,6 +96,8 @@ def parse(text: str) -> Formula:
         tree = ast.parse(src, mode="eval")
     except SyntaxError as exc:
         raise FormulaError("formula.syntax", exc.msg or "") from None
+    except UnicodeError:  # a lone surrogate (\ud800) pasted from a broken export
+        raise FormulaError("formula.syntax", "invalid character") from None
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError("formula.too_deep") from None
     names: set[str] = set()
@@ -103,7 +112,10 @@ def _compile(node: ast.AST, names: set[str], depth: int) -> Evaluator:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise FormulaError("formula.bad_constant", repr(value)[:40])
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            raise FormulaError("formula.bad_constant", repr(value)[:40]) from None
         if not math.isfinite(number):
             raise FormulaError("formula.bad_constant", repr(value)[:40])
         return lambda env: number
@@ -117,7 +129,7 @@ def _compile(node: ast.AST, names: set[str], depth: int) -> Evaluator:
             raise FormulaError("formula.bad_operator", type(node.op).__name__)
         left = _compile(node.left, names, depth + 1)
         right = _compile(node.right, names, depth + 1)
-        return lambda env: op(left(env), right(env))
+        return lambda env: _finite(op(left(env), right(env)))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         inner = _compile(node.operand, names, depth + 1)
         if isinstance(node.op, ast.USub):

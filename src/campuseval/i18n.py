@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -12,7 +12,7 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 def default_lang() -> Lang:
     """The language from CAMPUSEVAL_LANG, else Chinese."""
     env = os.environ.get("CAMPUSEVAL_LANG", "zh").strip().lower()
-    return cast(Lang, "en" if env.startswith("en") else "zh")
+    return "en" if env.startswith("en") else "zh"
 
 
 def t(key: str, lang: Lang, /, **params: Any) -> str:
@@ -24,7 +24,7 @@ def t(key: str, lang: Lang, /, **params: Any) -> str:
     except KeyError:  # a bug, not a user error: show the key so it is found
         return key + (" " + repr(params) if params else "")
     text = entry[0] if lang == "zh" else entry[1]
-    return text.format(**params) if params else text
+    return text.format(**params)
 
 
 def pick(text: dict[str, str] | None, lang: Lang) -> str:

@@ -18,6 +18,8 @@ Flag = Literal[
     "homogeneity_gap",  # the campus falls short of HQ beyond the tolerance
     "veto",  # a veto event occurred
     "value_conflict",  # a reported value differs from the one computed from raw fields
+    "not_applicable",  # the indicator does not apply to this campus (applies_to); its points went to the others
+    "not_scorable",  # a qualitative goal data cannot score; reported for people to judge
 ]
 
 
@@ -28,6 +30,16 @@ class _Out(BaseModel):
 class Text(_Out):
     zh: str
     en: str
+
+
+class RangeOut(_Out):
+    """A target range; either end may be open (null)."""
+
+    min: float | None
+    max: float | None
+
+
+TargetOut = float | RangeOut
 
 
 class Gap(_Out):
@@ -67,7 +79,8 @@ class IndicatorScore(_Out):
     value: float | None
     hq_value: float | None
     previous_value: float | None
-    target: float | None
+    target: TargetOut | None
+    goal: Text | None = Field(None, description="the goal of a qualitative indicator, in words")
     points: float | None = Field(description="points earned, rounded half-up; null for unscored rules")
     max_points: float = Field(description="effective maximum after re-weighting")
     scored: bool
@@ -98,6 +111,8 @@ class CampusScore(_Out):
     rank: int
     bonus: float
     veto: str | None = Field(description="code of the veto indicator that zeroed or capped the total")
+    deadline: int | None = Field(None, description="the year by which the unit is to meet its targets")
+    before_deadline: bool = Field(False, description="the year scored is before the deadline")
     parts: list[PartScore]
     indicators: list[IndicatorScore]
     flag_count: int
@@ -122,8 +137,9 @@ class MethodIndicator(_Out):
     scale: str
     rule: str
     rule_text: Text
-    target: float | None
-    campus_targets: dict[str, float]
+    target: TargetOut | None
+    campus_targets: dict[str, TargetOut]
+    applies_to: list[str] | None = None
     formula: str | None
     national_no: str | None
     definition: Text

@@ -48,4 +48,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "{per_unit} extra points per unit above {base}, at most {points}"),
     "rule.veto.zero": ("一旦发生，总分为 0（一票否决）", "if it occurs, the total is zero (veto)"),
     "rule.veto.cap": ("一旦发生，总分最高 {cap} 分", "if it occurs, the total is capped at {cap}"),
+    "rule.meets_target.gt": ("高于 {target} 得满分，否则 0 分", "full points above {target}, else none"),
+    "rule.meets_target.ge": ("不低于 {target} 得满分，否则 0 分", "full points at or above {target}, else none"),
+    "rule.meets_target.lt": ("低于 {target} 得满分，否则 0 分", "full points below {target}, else none"),
+    "rule.meets_target.le": ("不高于 {target} 得满分，否则 0 分", "full points at or below {target}, else none"),
+    "rule.meets_target.partial_higher": ("（未达到时按“实际值 ÷ 目标值”折算）", " (when not met: points x actual / target)"),
+    "rule.meets_target.partial_lower": ("（未达到时按“目标值 ÷ 实际值”折算）", " (when not met: points x target / actual)"),
+    "rule.within_range.zero": ("在 {target} 范围内得满分，范围外 0 分", "full points within {target}, none outside"),
+    "rule.within_range.pro_rata": ("在 {target} 范围内得满分；低于下限按“实际值 ÷ 下限”、高于上限按“上限 ÷ 实际值”折算", "full points within {target}; below it points x actual / min, above it points x max / actual"),
+    "rule.qualitative": ("定性目标“{goal}”，无法由数据评分，需人工评价", "qualitative goal '{goal}': not scored from data, judged by people"),
 }

@@ -14,4 +14,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flag.homogeneity_gap": ("同质化差距", "homogeneity gap"),
     "flag.veto": ("一票否决", "veto"),
     "flag.value_conflict": ("上报值与计算值不一致", "reported and computed values differ"),
+    "flag.not_applicable": ("不适用", "not applicable"),
+    "flag.not_scorable": ("需人工评价", "judged by people"),
 }

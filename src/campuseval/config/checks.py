@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from campuseval import formula
-from campuseval.config.models import Indicator, Part, RawField, Table
+from campuseval.config.models import Indicator, Part, RawField, Table, TargetRange
 from campuseval.config.rules import RULE_CLASSES, RULE_TYPES, Rule
 from campuseval.config.yamlsource import Path_, YamlDoc
 from campuseval.errors import Diagnostic, Location, diag
@@ -43,8 +43,10 @@ def ref_hint(word: str, options: Iterable[str]) -> tuple[str, dict[str, str]]:
     return ("cfg.did_you_mean" if params["suggestion"] else "cfg.allowed_keys"), params
 
 
-def check_target_value(scale: str, value: float, loc: Location) -> list[Diagnostic]:
+def check_target_value(scale: str, value: float | TargetRange, loc: Location) -> list[Diagnostic]:
     """A target must fit the indicator's scale: a percent within 0-100, a fraction within 0-1, counts >= 0."""
+    if isinstance(value, TargetRange):
+        return [d for end in (value.min, value.max) if end is not None for d in check_target_value(scale, end, loc)]
     if scale == "percent" and not 0 <= value <= 100:
         return [diag(loc, "cfg.target_percent", "cfg.target_percent.hint", value=_num(value))]
     if scale == "fraction" and not 0 <= value <= 1:
@@ -54,7 +56,7 @@ def check_target_value(scale: str, value: float, loc: Location) -> list[Diagnost
     return []
 
 
-def check_rule_fit(ind: Indicator, rule: Rule, target: float | None, rule_at: At,
+def check_rule_fit(ind: Indicator, rule: Rule, target: float | TargetRange | None, rule_at: At,
                    target_at: At, points_at: At) -> list[Diagnostic]:
     """Does the rule fit the indicator's direction, subject, points and target?"""
     out: list[Diagnostic] = []
@@ -71,9 +73,13 @@ def check_rule_fit(ind: Indicator, rule: Rule, target: float | None, rule_at: At
     if not rule.uses_target and target is not None:
         out.append(diag(target_at(), "cfg.rule_no_target", "cfg.rule_no_target.hint", rule=rule.type))
     if target is not None and rule.uses_target:
-        out.extend(check_target_value(ind.scale, target, target_at()))
-        if rule.type == "target_pro_rata" and target <= 0:
-            out.append(diag(target_at(), "cfg.target_positive", rule=rule.type))
+        out.extend(check_target_fit(ind, rule, target, target_at))
+    if rule.type == "meets_target":
+        wanted = "higher" if rule.op in ("gt", "ge") else "lower"
+        if ind.direction in ("higher", "lower") and ind.direction != wanted:
+            out.append(diag(rule_at("op"), "cfg.op_direction", "cfg.op_direction.hint",
+                            hint_params={"ops": "gt, ge" if ind.direction == "higher" else "lt, le"},
+                            op=rule.op, direction=ind.direction))
     if rule.type == "bonus" and ind.points <= 0:
         out.append(diag(points_at(), "cfg.bonus_points"))
     elif not rule.scored and rule.type != "bonus" and ind.points != 0:
@@ -85,13 +91,27 @@ def check_rule_fit(ind: Indicator, rule: Rule, target: float | None, rule_at: At
             if band.points > ind.points:
                 out.append(diag(rule_at("bands", n, "points"), "cfg.band_points",
                                 band=_num(band.points), points=_num(ind.points)))
-    if rule.type == "linear_band" and target is not None:
+    if rule.type == "linear_band" and isinstance(target, int | float):
         if ind.direction == "higher" and rule.limit >= target:
             out.append(diag(rule_at("limit"), "cfg.band_limit_higher", limit=_num(rule.limit),
                             target=_num(target)))
         if ind.direction == "lower" and rule.limit <= target:
             out.append(diag(rule_at("limit"), "cfg.band_limit_lower", limit=_num(rule.limit),
                             target=_num(target)))
+    return out
+
+
+def check_target_fit(ind: Indicator, rule: Rule, target: float | TargetRange, target_at: At) -> list[Diagnostic]:
+    """A target of a rule that uses one: number or range as the rule wants, within the scale, above 0 for ratios."""
+    out: list[Diagnostic] = []
+    is_range = isinstance(target, TargetRange)
+    if rule.range_target and not is_range:
+        out.append(diag(target_at(), "cfg.rule_needs_range", "cfg.rule_needs_range.hint", rule=rule.type))
+    elif is_range and not rule.range_target:
+        out.append(diag(target_at(), "cfg.rule_no_range", "cfg.rule_no_range.hint", rule=rule.type))
+    out.extend(check_target_value(ind.scale, target, target_at()))
+    if rule.type in ("target_pro_rata", "meets_target") and isinstance(target, int | float) and target <= 0:
+        out.append(diag(target_at(), "cfg.target_positive", rule=rule.type))
     return out
 
 

@@ -23,7 +23,7 @@ _KNOWN = {
 }
 # Tags of callable-discriminated unions that pydantic puts in error locations, and the
 # member names of plain unions such as `float | CampusTargets`.
-UNION_TAGS = {"number", "by_campus", "range", "float", "int", "str", "bool"}
+UNION_TAGS = {"number", "by_campus", "range", "float", "int", "str", "bool", "indicator", "catalog_ref"}
 # Errors that only say "the value has the other shape": when a union member of the shape
 # the user wrote has its own error, these add nothing but a second, contradicting line.
 _SHAPE_SCALAR = {"float_type", "int_type", "string_type", "bool_type"}
@@ -95,8 +95,14 @@ def _unwrap(tp: Any) -> list[Any]:
 
 def fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
     """Field names of the model found by walking `loc` from `model`; [] when the walk fails."""
+    from campuseval.config.models import CampusTargets, CatalogRef, Indicator, TargetRange
+
+    tagged = {"indicator": Indicator, "catalog_ref": CatalogRef, "range": TargetRange, "by_campus": CampusTargets}
     candidates: list[Any] = [model]
     for elem in loc:
+        if isinstance(elem, str) and elem in tagged:
+            candidates = [tagged[elem]]  # a callable discriminator's tag names the member it chose
+            continue
         nxt: list[Any] = []
         for tp in candidates:
             for c in _unwrap(tp):

@@ -17,6 +17,7 @@ from campuseval.config.models import (
     Ref,
     Reweight,
     Table,
+    TargetRange,
 )
 from campuseval.config.rules import Rule
 from campuseval.weights import allocate
@@ -47,7 +48,7 @@ class EffIndicator:
 
     spec: Indicator
     points: float  # effective maximum after re-weighting, allocated at the rounding places
-    campus_targets: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    campus_targets: Mapping[str, float | TargetRange] = field(default_factory=lambda: MappingProxyType({}))
     origin: str = ""
     changes: tuple[Change, ...] = ()
 
@@ -63,8 +64,11 @@ class EffIndicator:
     def scored(self) -> bool:
         return self.spec.rule.scored
 
-    def target_for(self, campus_id: str) -> float | None:
+    def target_for(self, campus_id: str) -> float | TargetRange | None:
         return self.campus_targets.get(campus_id, self.spec.target)
+
+    def applies(self, campus_id: str) -> bool:
+        return self.spec.applies_to is None or campus_id in self.spec.applies_to
 
 
 @dataclass(frozen=True)
@@ -149,7 +153,7 @@ def build(
     *,
     reweight: Reweight,
     missing: MissingPolicy,
-    campus_targets: dict[str, dict[str, float]] | None = None,
+    campus_targets: dict[str, dict[str, float | TargetRange]] | None = None,
     origins: dict[str, str] | None = None,
     changes: dict[str, list[Change]] | None = None,
     **extra: object,

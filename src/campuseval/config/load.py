@@ -12,9 +12,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from campuseval.config import checks
+from campuseval.config.catalog import Catalog, resolve_refs
 from campuseval.config.diagnose import display_path, translate
 from campuseval.config.effective import Change, Dropped, EffectiveTable, SourceFile, build
-from campuseval.config.models import CampusTargets, Indicator, Table, TargetsFile
+from campuseval.config.models import Campus, CampusTargets, Indicator, Table, TargetRange, TargetsFile
 from campuseval.config.rules import Rule
 from campuseval.config.yamlsource import YamlDoc, read_yaml
 from campuseval.errors import ConfigError, Diagnostic, Location, diag
@@ -56,6 +57,7 @@ class LoadResult:
 
     effective: EffectiveTable | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    catalog: Catalog | None = None  # set when the file was an indicator catalog
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -108,9 +110,17 @@ def _load(path: Path, shown: str, root: Path, chain: list[Path]) -> LoadResult:
     doc = read_yaml(path, shown)
     if "extends" in doc.data:
         return _load_targets(doc, path, root, chain)
+    if "entries" in doc.data and "parts" not in doc.data:
+        catalog, errors = _validate(Catalog, doc)
+        return LoadResult(None, errors, catalog=catalog)
     table, errors = _validate(Table, doc)
     if errors:
         return LoadResult(None, errors)
+    indicators, catalog_raw, errors = resolve_refs(list(table.indicators), doc, ("indicators",),
+                                                   list(table.raw_fields))
+    if errors:
+        return LoadResult(None, errors)
+    table = table.model_copy(update={"indicators": indicators, "raw_fields": [*table.raw_fields, *catalog_raw]})
     errors = checks.check_table(table, doc)
     if errors:
         return LoadResult(None, errors)
@@ -181,7 +191,8 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
     specs: dict[str, Indicator] = {i.code: i for i in (e.spec for e in base.indicators)}
     origins = {e.code: e.origin for e in base.indicators}
     changes: dict[str, list[Change]] = {e.code: list(e.changes) for e in base.indicators}
-    campus_targets: dict[str, dict[str, float]] = {e.code: dict(e.campus_targets) for e in base.indicators}
+    campus_targets: dict[str, dict[str, float | TargetRange]] = {
+        e.code: dict(e.campus_targets) for e in base.indicators}
     raw_fields = list(base.raw_fields)
     part_codes = [p.code for p in base.parts]
     campuses = tuple(tf.campuses) if tf.campuses is not None else base.campuses
@@ -211,8 +222,13 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
             out.append(diag(at("add_raw_fields", n, "code"), "cfg.duplicate_code", code=raw.code))
         raw_codes.add(raw.code)
         raw_fields.append(raw)
+    adds, catalog_raw, errs = resolve_refs(list(tf.add), doc, ("add",), raw_fields)
+    if errs:  # the file's positions in `add` no longer line up; report these first
+        return base, out + errs
+    raw_fields.extend(catalog_raw)
+    raw_codes.update(r.code for r in catalog_raw)
 
-    for n, ind in enumerate(tf.add):
+    for n, ind in enumerate(adds):
         a = checks.doc_at(doc, ("add", n))
         if ind.code in specs or ind.code in raw_codes:
             out.append(diag(a("code"), "cfg.add_exists", "cfg.add_exists.hint", code=ind.code))
@@ -226,10 +242,10 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
         origins[ind.code] = shown
         changes[ind.code] = [Change(shown, "added", "", ind.code)]
         campus_targets[ind.code] = {}
-    added = {i.code for i in tf.add}
+    added = {i.code for i in adds}
     names: dict[str, str] = {i.name.zh: i.code for c, i in specs.items() if c not in added}
     names.update({r.name.zh: r.code for r in base.raw_fields})
-    for n, ind in enumerate(tf.add):
+    for n, ind in enumerate(adds):
         if ind.name.zh in names and names[ind.name.zh] != ind.code:
             out.append(diag(at("add", n, "name"), "cfg.duplicate_name", name=ind.name.zh,
                             other=names[ind.name.zh]))
@@ -289,7 +305,7 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
 
     # Re-check every indicator this file touched, pointing at the setting it changed.
     touched = added | rule_changed | set(tf.targets) | set(tf.points)
-    add_index = {i.code: n for n, i in enumerate(tf.add)}
+    add_index = {i.code: n for n, i in enumerate(adds)}
     for code in sorted(touched & set(specs)):
         ind = specs[code]
         if code in add_index:
@@ -304,11 +320,15 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
             points_at = lambda c=code: at(_first_section(tf, c, prefer="points"), c)  # noqa: E731
         out.extend(checks.check_rule_fit(ind, ind.rule, ind.target, rule_at, target_at, points_at))
         for cid, v in campus_targets.get(code, {}).items():
-            if code in tf.targets:
-                loc = at("targets", code, "campuses", cid)
-                out.extend(checks.check_target_value(ind.scale, v, loc))
-                if ind.rule.type == "target_pro_rata" and v <= 0:
-                    out.append(diag(loc, "cfg.target_positive", rule=ind.rule.type))
+            if code in tf.targets and ind.rule.uses_target:
+                out.extend(checks.check_target_fit(ind, ind.rule, v,
+                                                   lambda c=code, i=cid: at("targets", c, "campuses", i)))
+
+    for code, ids in tf.applies_to.items():
+        if known("applies_to", code):
+            specs[code] = specs[code].model_copy(update={"applies_to": ids})
+            changes[code].append(Change(shown, "applies_to", "", ", ".join(ids)))
+    out.extend(_check_campus_fit(list(specs.values()), campuses, tf, at))
 
     indicators = list(specs.values())
     for part in base.parts:
@@ -316,7 +336,7 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
             out.append(diag(at("drop"), "cfg.part_empty", part=part.code))
     # Warn about the parts whose points this file changed (by add or points) and that no longer
     # sum to the part; a part that only lost indicators to drop is re-weighted as documented.
-    touched_parts = {i.part for i in tf.add} | {specs[c].part for c in tf.points if c in specs}
+    touched_parts = {i.part for i in adds} | {specs[c].part for c in tf.points if c in specs}
     if touched_parts:
         out.extend(checks.check_part_sums(
             [p for p in base.parts if p.code in touched_parts], indicators,
@@ -339,15 +359,42 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
     return eff, out
 
 
+def _check_campus_fit(indicators: list[Indicator], campuses: tuple[Campus, ...], tf: TargetsFile,
+                      at: Callable[..., Location]) -> list[Diagnostic]:
+    """Each campus has the HQ and district its indicators read from; applies_to names real campuses."""
+    out: list[Diagnostic] = []
+    ids = [c.id for c in campuses]
+    where = "campuses" if tf.campuses is not None else "extends"
+    for ind in indicators:
+        scored_for = [c for c in campuses if ind.applies_to is None or c.id in ind.applies_to]
+        for c in scored_for:
+            if ind.subject in ("hq", "both") and c.hq is None:
+                out.append(diag(at(where, ids.index(c.id)) if where == "campuses" else at(where),
+                                "cfg.campus_needs_hq", "cfg.campus_needs_hq.hint",
+                                code=ind.code, subject=ind.subject, campus=c.id))
+            if ind.subject == "locality" and c.district is None:
+                out.append(diag(at(where, ids.index(c.id)) if where == "campuses" else at(where),
+                                "cfg.campus_needs_district", "cfg.campus_needs_district.hint",
+                                code=ind.code, campus=c.id))
+        for cid in ind.applies_to or []:
+            if campuses and cid not in ids:
+                section = ("applies_to", ind.code) if ind.code in tf.applies_to else ("add",)
+                hint, params = checks.ref_hint(cid, ids)
+                out.append(diag(at(*section), "cfg.applies_unknown_campus", hint, hint_params=params, campus=cid))
+    return out
+
+
 def _first_section(tf: TargetsFile, code: str, prefer: str = "rules") -> str:
-    order = [prefer, "rules", "targets", "points", "homogeneity"]
+    order = [prefer, "rules", "targets", "points", "homogeneity", "applies_to"]
     for section in order:
         if code in getattr(tf, section):
             return section
     return prefer
 
 
-def _fmt(v: float | None) -> str:
+def _fmt(v: float | TargetRange | None) -> str:
+    if isinstance(v, TargetRange):
+        return f"{_fmt(v.min)}~{_fmt(v.max)}"
     return "-" if v is None else f"{v:g}"
 
 

@@ -8,8 +8,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -126,6 +128,33 @@ class Rounding(_Model):
     total: Annotated[int, Field(ge=0, le=6)] = 2
 
 
+class TargetRange(_Model):
+    """A target range (150万-200万): give min, max or both; both ends count as inside."""
+
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TargetRange:
+        if self.min is None and self.max is None:
+            raise PydanticCustomError("ce_range_empty", "give min, max or both", {})
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise PydanticCustomError("ce_range_order", "min {min} is above max {max}",
+                                      {"min": self.min, "max": self.max})
+        return self
+
+
+def _number_or_range(v: Any) -> str:
+    return "range" if isinstance(v, dict | TargetRange) else "number"
+
+
+# A number, or a mapping {min, max}; told apart by shape so an error names only the one meant.
+Target = Annotated[
+    Annotated[float, Tag("number")] | Annotated[TargetRange, Tag("range")],
+    Discriminator(_number_or_range),
+]
+
+
 class Indicator(_Model):
     """One indicator: what it measures, whose value it is, and how it scores."""
 
@@ -145,11 +174,47 @@ class Indicator(_Model):
         None, description="number in the national tertiary hospital assessment (国考)"
     )
     rule: Rule
-    target: float | None = Field(None, description="default target, in the indicator's unit")
+    target: Target | None = Field(None, description="default target in the indicator's unit: a number, or "
+                                                     "{min, max} for within_range")
+    applies_to: list[Code] | None = Field(None, description="only these campuses are scored on it; for others "
+                                                          "its points go to the rest of its part")
     homogeneity: Homogeneity | None = None
     missing: MissingPolicy | None = Field(None, description="overrides the table's missing-value policy")
     source: Text | None = Field(None, description="who reports the figure")
     decimals: Annotated[int, Field(ge=0, le=6)] | None = Field(None, description="places shown for values")
+
+
+class CatalogRef(_Model):
+    """An indicator taken from the national catalog by number, with this table's points, rule and target."""
+
+    catalog: IntOrStr = Field(description="the national number, e.g. 3")
+    code: Code | None = Field(None, description="the code in this table; default N<number>, e.g. N3")
+    name: Text | None = Field(None, description="overrides the catalog's name")
+    part: Code
+    points: Annotated[float, Field(ge=0)]
+    subject: Subject = "campus"
+    direction: Direction | None = Field(None, description="overrides the catalog's direction (e.g. scoring a "
+                                                          "monitored indicator)")
+    rule: Rule
+    target: Target | None = None
+    applies_to: list[Code] | None = None
+    homogeneity: Homogeneity | None = None
+    missing: MissingPolicy | None = None
+    source: Text | None = None
+
+    def default_code(self) -> str:
+        return self.code or (f"N{self.catalog}" if self.catalog.isdigit() else "")
+
+
+def _indicator_kind(v: Any) -> str:
+    return "catalog_ref" if isinstance(v, CatalogRef) or (isinstance(v, dict) and "catalog" in v) else "indicator"
+
+
+# An item of `indicators:` or `add:`: a full definition, or {catalog: N, ...}.
+IndicatorItem = Annotated[
+    Annotated[Indicator, Tag("indicator")] | Annotated[CatalogRef, Tag("catalog_ref")],
+    Discriminator(_indicator_kind),
+]
 
 
 class Table(_Model):
@@ -173,7 +238,7 @@ class Table(_Model):
     )
     parts: Annotated[list[Part], Field(min_length=1)]
     raw_fields: list[RawField] = Field(default_factory=list)
-    indicators: Annotated[list[Indicator], Field(min_length=1)]
+    indicators: Annotated[list[IndicatorItem], Field(min_length=1)]
 
 
 class Ref(_Model):
@@ -190,13 +255,16 @@ class Campus(_Model):
     name: Text
     hq: Ref | None = None
     district: Ref | None = None
+    deadline: Annotated[int, Field(ge=2000, le=2100)] | None = Field(
+        None, description="the year by which this unit is to meet its targets (a construction deadline)"
+    )
 
 
 class CampusTargets(_Model):
     """A target that differs by campus: `default` for all, `campuses` for exceptions."""
 
-    default: float | None = None
-    campuses: dict[Annotated[str, StringConstraints(pattern=CODE_PATTERN)], float] = Field(default_factory=dict)
+    default: Target | None = None
+    campuses: dict[Annotated[str, StringConstraints(pattern=CODE_PATTERN)], Target] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _something(self) -> CampusTargets:
@@ -205,7 +273,17 @@ class CampusTargets(_Model):
         return self
 
 
-TargetOverride = float | CampusTargets
+def _override_kind(v: Any) -> str:
+    if isinstance(v, CampusTargets) or (isinstance(v, dict) and ("default" in v or "campuses" in v)):
+        return "by_campus"
+    return _number_or_range(v)
+
+
+TargetOverride = Annotated[
+    Annotated[float, Tag("number")] | Annotated[TargetRange, Tag("range")]
+    | Annotated[CampusTargets, Tag("by_campus")],
+    Discriminator(_override_kind),
+]
 CodeKey = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 
 
@@ -221,10 +299,13 @@ class TargetsFile(_Model):
     reweight: Reweight | None = None
     missing: MissingPolicy | None = None
     drop: list[CodeKey] = Field(default_factory=list, description="indicators this locality does not use")
-    add: list[Indicator] = Field(default_factory=list, description="indicators this locality adds")
+    add: list[IndicatorItem] = Field(default_factory=list, description="indicators this locality adds, "
+                                                                      "in full or by catalog number")
     add_raw_fields: list[RawField] = Field(default_factory=list)
     points: dict[CodeKey, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
     targets: dict[CodeKey, TargetOverride] = Field(default_factory=dict)
     rules: dict[CodeKey, Rule] = Field(default_factory=dict)
     homogeneity: dict[CodeKey, Homogeneity] = Field(default_factory=dict)
+    applies_to: dict[CodeKey, list[Code]] = Field(default_factory=dict,
+                                                   description="limit indicators to some campuses")
     notes: Text | None = None

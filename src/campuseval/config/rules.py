@@ -17,6 +17,7 @@ class _Rule(BaseModel):
     # and whether its points count towards the parts; checked against its indicator.
     directions: ClassVar[frozenset[str]] = frozenset({"higher", "lower"})
     uses_target: ClassVar[bool] = False
+    range_target: ClassVar[bool] = False  # True when the target must be a range {min, max}
     scored: ClassVar[bool] = True
 
 
@@ -186,6 +187,56 @@ class Veto(_Rule):
         return self
 
 
+class MeetsTarget(_Rule):
+    """Pass or fail against the target with a strict or non-strict comparison (> 35%, < 8 days, >= level 5)."""
+
+    type: Literal["meets_target"]
+    op: Literal["gt", "ge", "lt", "le"] = Field(
+        description="gt: above the target; ge: at least; lt: below; le: at most"
+    )
+    partial: bool = Field(False, description="when not met, earn points pro rata (value/target, or target/value "
+                                             "for lt/le) instead of none")
+    directions: ClassVar[frozenset[str]] = frozenset({"higher", "lower"})
+    uses_target: ClassVar[bool] = True
+
+
+class WithinRange(_Rule):
+    """Full points inside a target range {min, max} (150万-200万); outside it none, or pro rata."""
+
+    type: Literal["within_range"]
+    outside: Literal["zero", "pro_rata"] = Field(
+        "zero", description="zero: no points outside the range; pro_rata: value/min below it, max/value above it"
+    )
+    directions: ClassVar[frozenset[str]] = frozenset({"higher", "lower", "monitor"})
+    uses_target: ClassVar[bool] = True
+    range_target: ClassVar[bool] = True
+
+
+class Goal(BaseModel):
+    """A goal in Chinese and optionally English; a plain string is the Chinese text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    zh: Annotated[str, Field(min_length=1)]
+    en: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, v: object) -> object:
+        return {"zh": v} if isinstance(v, str) else v
+
+    def get(self, lang: str) -> str:
+        return (self.en or self.zh) if lang == "en" else self.zh
+
+
+class Qualitative(_Rule):
+    """A goal data cannot score (a national ranking, an A grade): reported as such, judged by people."""
+
+    type: Literal["qualitative"]
+    goal: Goal = Field(description="the goal in words, e.g. 绩效考核进入全国百强")
+    directions: ClassVar[frozenset[str]] = frozenset({"higher", "lower", "monitor"})
+    scored: ClassVar[bool] = False
+
+
 Rule = Annotated[
     TargetProRata
     | CapProRata
@@ -197,7 +248,10 @@ Rule = Annotated[
     | ChangeVsPrevious
     | Monitor
     | Bonus
-    | Veto,
+    | Veto
+    | MeetsTarget
+    | WithinRange
+    | Qualitative,
     Field(discriminator="type"),
 ]
 
@@ -213,5 +267,8 @@ RULE_CLASSES: dict[str, type[_Rule]] = {
     "monitor": Monitor,
     "bonus": Bonus,
     "veto": Veto,
+    "meets_target": MeetsTarget,
+    "within_range": WithinRange,
+    "qualitative": Qualitative,
 }
 RULE_TYPES: tuple[str, ...] = tuple(RULE_CLASSES)

@@ -39,6 +39,7 @@ class UnitInfo:
     hq: str | None = None  # for campuses: the HQ's unit id
     district: str | None = None  # for campuses: the locality's unit id
     name_en: str | None = None
+    deadline: int | None = None  # for campuses: the year its targets are due
 
 
 @dataclass(frozen=True)

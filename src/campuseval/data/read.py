@@ -138,6 +138,7 @@ class _Reader:
     problems: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     ignored_units: set[str] = field(default_factory=set)
+    no_unit_header: Location | None = None  # a header row that names fields but has no unit column
 
     def problem(self, d: Diagnostic) -> None:
         self.problems.append(d)
@@ -153,22 +154,25 @@ class _Reader:
         if found is None:
             return False
         header_row, roles, fields, unknown = found
-        sheet_loc = Location(file=shown, sheet=sheet.name)
+        header_loc = Location(file=shown, sheet=sheet.name, row=header_row + 1)
         if unknown:
-            self.warnings.append(diag(Location(file=shown, sheet=sheet.name, row=header_row + 1), "data.unknown_columns",
-                                      "data.unknown_columns.hint", columns=", ".join(unknown)))
+            self.warnings.append(diag(header_loc, "data.unknown_columns", "data.unknown_columns.hint",
+                                      severity="warning", columns=", ".join(unknown)))
         long = "indicator" in roles and "value" in roles and not fields
         if self.layout == "wide" and long:
-            self.problem(diag(sheet_loc, "data.layout_mismatch", layout="wide"))
+            self.problem(diag(header_loc, "data.layout_mismatch", "data.layout_mismatch.hint",
+                              hint_params={"found": "long"}, layout="wide", found="long"))
             return True
         if self.layout == "long" and not long:
-            self.problem(diag(sheet_loc, "data.layout_mismatch", layout="long"))
+            self.problem(diag(header_loc, "data.layout_mismatch", "data.layout_mismatch.hint",
+                              hint_params={"found": "wide"}, layout="long", found="wide"))
             return True
         if "year" not in roles and self.default_year is None:
             self.problem(diag(Location(file=shown, sheet=sheet.name, row=header_row + 1), "data.no_year_column",
                               "data.no_year_column.hint"))
             return True
         self._check_merged_data(sheet, shown, header_row, roles)
+        self._check_cut_off(sheet, shown, header_row)
         for r in range(header_row + 1, len(sheet.rows)):
             row = sheet.rows[r]
             if all(c.value is None for c in row):
@@ -195,6 +199,9 @@ class _Reader:
             if "unit" in roles and (fields or ("indicator" in roles and "value" in roles)):
                 best = (r, roles, fields)
                 break
+            if (fields and ("year" in roles or len(fields) >= 2) and "unit" not in roles
+                    and self.no_unit_header is None):
+                self.no_unit_header = Location(file=self._shown, sheet=sheet.name, row=r + 1)
         if best is None:
             return None
         r, roles, fields = best
@@ -216,6 +223,17 @@ class _Reader:
         return r, roles, fields, unknown
 
     _shown: str = ""
+
+    def _check_cut_off(self, sheet: Sheet, shown: str, header_row: int) -> None:
+        """Excel writes every column of every row; a short last row with no line break was cut off."""
+        last = len(sheet.rows) - 1
+        if not sheet.cut_off or last <= header_row:
+            return
+        width = max((c + 1 for c, cell in enumerate(sheet.rows[header_row]) if cell.value is not None), default=0)
+        got = len(sheet.rows[last])
+        if 0 < got < width:
+            self.problem(diag(Location(file=shown, sheet=sheet.name, row=last + 1, column=column_letter(got - 1)),
+                              "data.cut_off", "data.truncated.hint", got=got, width=width))
 
     def _check_merged_data(self, sheet: Sheet, shown: str, header_row: int, roles: dict[str, int]) -> None:
         key_cols = {roles[k] for k in ("unit", "year", "type", "hq", "district") if k in roles}
@@ -276,8 +294,8 @@ class _Reader:
                 self._value(sheet, r, c, spec, unit, year, row, loc(c))
             return
         ind_cell = self._cell(row, roles["indicator"])
-        spec = self.vocab.field_for(str(ind_cell.value)) if ind_cell.value is not None else None
-        if spec is None:
+        ind_spec = self.vocab.field_for(str(ind_cell.value)) if ind_cell.value is not None else None
+        if ind_spec is None:
             close = difflib.get_close_matches(norm_header(str(ind_cell.value or "")), list(self.vocab.fields), n=1)
             self.problem(diag(loc(roles["indicator"]), "data.unknown_indicator",
                               "cfg.did_you_mean_value" if close else "data.unknown_indicator.hint",
@@ -285,7 +303,7 @@ class _Reader:
                               value=show(ind_cell.value)))
             return
         self.row_refs.setdefault((unit.id, year), row_ref)
-        self._value(sheet, r, roles["value"], spec, unit, year, row, loc(roles["value"]))
+        self._value(sheet, r, roles["value"], ind_spec, unit, year, row, loc(roles["value"]))
 
     def _value(self, sheet: Sheet, r: int, c: int, spec: FieldSpec, unit: UnitInfo, year: int,
                row: list[RawCell], location: Location) -> None:
@@ -341,7 +359,8 @@ class _Reader:
             # another district's campus in a city-wide file. Its rows are skipped, said once.
             if raw_name not in self.ignored_units:
                 self.ignored_units.add(raw_name)
-                self.warnings.append(diag(loc(roles["unit"]), "data.unit_not_covered", unit=raw_name))
+                self.warnings.append(diag(loc(roles["unit"]), "data.unit_not_covered", severity="warning",
+                                          unit=raw_name))
             return None
         unit_id = raw_name
         existing = self.units.get(unit_id)
@@ -350,9 +369,8 @@ class _Reader:
             hq = self._ref_unit(row, roles.get("hq"), "hq")
             district = self._ref_unit(row, roles.get("district"), "locality")
         unit = UnitInfo(unit_id, kind, raw_name, hq, district)
-        if existing is not None:
-            if existing.kind == "campus" and kind == "campus":
-                unit = UnitInfo(unit_id, kind, raw_name, hq or existing.hq, district or existing.district)
+        if existing is not None and existing.kind == "campus" and kind == "campus":
+            unit = UnitInfo(unit_id, kind, raw_name, hq or existing.hq, district or existing.district)
         self.units[unit_id] = unit
         return unit
 
@@ -368,7 +386,8 @@ class _Reader:
         self.units.setdefault(name, UnitInfo(name, kind, name))
         return name
 
-    def _kind(self, sheet: Sheet, row: list[RawCell], roles: dict[str, int], loc: object) -> UnitKind | None | bool:
+    def _kind(self, sheet: Sheet, row: list[RawCell], roles: dict[str, int],
+              loc: object) -> UnitKind | Literal[False] | None:
         assert callable(loc)
         if "type" in roles:
             cell = self._cell(row, roles["type"])
@@ -413,14 +432,18 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
         sheets, raw = open_data_file(path, shown)
         files.append(DataFile(shown, hashlib.sha256(raw).hexdigest()))
         reader._shown = shown
+        reader.no_unit_header = None
         read_any = False
         for sheet in sheets:
             if sheet.hidden:
                 if any(c.value is not None for row in sheet.rows for c in row):
-                    reader.warnings.append(diag(Location(file=shown, sheet=sheet.name), "data.hidden_sheet"))
+                    reader.warnings.append(diag(Location(file=shown, sheet=sheet.name), "data.hidden_sheet",
+                                                "data.hidden_sheet.hint", severity="warning"))
                 continue
             read_any |= reader.read_sheet(sheet, shown)
-        if not read_any:
+        if not read_any and reader.no_unit_header is not None:
+            reader.problem(diag(reader.no_unit_header, "data.no_unit_column", "data.no_unit_column.hint"))
+        elif not read_any:
             sheet_names = [s.name for s in sheets if s.name]
             reader.problem(diag(Location(file=shown), "data.no_header", "data.no_header.hint",
                                 hint_params={"examples": "、".join(reader.vocab.display[:3])},

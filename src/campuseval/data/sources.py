@@ -34,6 +34,7 @@ class Sheet:
     hidden: bool = False
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r1, c1, r2, c2 inclusive
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # cells whose formula has no saved value
+    cut_off: bool = False  # a CSV whose last line has no line break: its last row may be incomplete
 
 
 def open_data_file(path: Path, shown: str) -> tuple[list[Sheet], bytes]:
@@ -103,7 +104,7 @@ def _read_csv(raw: bytes, shown: str) -> Sheet:
     except csv.Error as exc:
         raise fail(DataError, Location(file=shown), "data.csv_broken", reason=str(exc)) from None
     rows = [[RawCell(_clip(v) if v.strip() else None) for v in rec] for rec in records]
-    return Sheet(name=None, rows=rows)
+    return Sheet(name=None, rows=rows, cut_off=not text.endswith(("\n", "\r")))
 
 
 def _clip(text: str) -> str:

@@ -95,8 +95,9 @@ def write_template(eff: EffectiveTable, path: Path, *, years: list[int] | None =
                 note = t("tpl.note", lang, code=f.code, definition=f.definition, scale=t(f"scale.{f.scale}", lang),
                          used_by=", ".join(f.used_by))
                 cell.comment = Comment(note, "campuseval", width=320, height=160)
+        prefill: list[int | None] = list(years) if years else [None]
         for name in units[sheet]:
-            for year in years or [None]:
+            for year in prefill:
                 ws.append([name, year])
         last = max(ws.max_row, 200)
         for c, f in enumerate(fields, start=3):

@@ -22,11 +22,11 @@ def gap(direction: str, value: float | None, hq_value: float | None,
     """
     if value is None or hq_value is None:
         return Gap.model_construct(ratio=None, diff=None, min_ratio=min_ratio, max_diff=max_diff, flagged=False,
-                   note="not_assessable")
+                                   note="not_assessable")
     if direction == "monitor":
-        ratio = None if hq_value == 0 else float(clean(value / hq_value))
-        return Gap.model_construct(ratio=ratio, diff=float(clean(value - hq_value)), min_ratio=None, max_diff=None,
-                   flagged=False, note="monitor")
+        plain = None if hq_value == 0 else float(clean(value / hq_value))
+        return Gap.model_construct(ratio=plain, diff=float(clean(value - hq_value)), min_ratio=None, max_diff=None,
+                                   flagged=False, note="monitor")
     lower = direction == "lower"
     diff = float(clean(value - hq_value if lower else hq_value - value))
     numerator, denominator = (hq_value, value) if lower else (value, hq_value)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from campuseval.config.effective import EffectiveTable
-from campuseval.config.models import LocalText
+from campuseval.config.models import LocalText, TargetRange
 from campuseval.describe import indicator_rule_text
-from campuseval.results import Method, MethodIndicator, PartScore, Text
+from campuseval.results import Method, MethodIndicator, PartScore, RangeOut, TargetOut, Text
 
 
 def text(t: LocalText | None) -> Text | None:
     return None if t is None else Text(zh=t.zh, en=t.en or t.zh)
+
+
+def target_out(target: float | TargetRange | None) -> TargetOut | None:
+    if isinstance(target, TargetRange):
+        return RangeOut(min=target.min, max=target.max)
+    return target
 
 
 def build_method(eff: EffectiveTable) -> Method:
@@ -26,7 +32,10 @@ def build_method(eff: EffectiveTable) -> Method:
             effective_points=ind.points, direction=s.direction, subject=s.subject, scale=s.scale,
             rule=s.rule.type,
             rule_text=Text(zh=indicator_rule_text(ind, "zh"), en=indicator_rule_text(ind, "en")),
-            target=s.target, campus_targets=dict(ind.campus_targets), formula=s.formula,
+            target=target_out(s.target), campus_targets={k: v for k, v in
+                                                           ((c, target_out(t)) for c, t in ind.campus_targets.items())
+                                                           if v is not None},
+            applies_to=list(s.applies_to) if s.applies_to is not None else None, formula=s.formula,
             national_no=s.national_no, definition=Text(zh=s.definition.zh, en=s.definition.en or s.definition.zh),
             tolerance=tol, origin=ind.origin,
             changes=[f"{c.what}: {c.old} -> {c.new} ({c.file})" if c.what != "added" else f"added ({c.file})"

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from campuseval.config import rules as r
+from campuseval.config.models import TargetRange
 from campuseval.config.rules import Rule
 from campuseval.rounding import clean
 
@@ -36,9 +37,21 @@ def _ge(a: float, b: float) -> bool:
     return a >= b or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
 
 
-def score_rule(rule: Rule, direction: str, value: float, points: float, target: float | None,
+def score_rule(rule: Rule, direction: str, value: float, points: float, target: float | TargetRange | None,
                hq_value: float | None = None, previous: float | None = None) -> Outcome:
-    """Points `value` earns under `rule`, out of `points`. `value` is finite and present."""
+    """Points `value` earns under `rule`, out of `points`. `value` is finite and present.
+
+    The config is validated: a rule that uses a target has one, a number or (within_range) a range.
+    """
+    if isinstance(rule, r.WithinRange):
+        assert isinstance(target, TargetRange)
+        return _within(rule, value, points, target)
+    if isinstance(rule, r.Qualitative):
+        return Outcome(None, f"not scored from data: {rule.goal.zh}")
+    assert not isinstance(target, TargetRange)
+    if isinstance(rule, r.MeetsTarget):
+        assert target is not None
+        return _meets(rule, value, points, target)
     if isinstance(rule, r.TargetProRata):
         assert target is not None and target > 0
         if _ge(value, target):
@@ -88,6 +101,43 @@ def score_rule(rule: Rule, direction: str, value: float, points: float, target: 
         triggered = value > 0
         return Outcome(None, "veto triggered" if triggered else "no veto event")
     raise AssertionError(rule)
+
+
+_OPS = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
+
+
+def _meets(rule: r.MeetsTarget, value: float, points: float, target: float) -> Outcome:
+    same = math.isclose(value, target, rel_tol=1e-12, abs_tol=1e-12)
+    met = {"gt": value > target and not same, "ge": value >= target or same,
+           "lt": value < target and not same, "le": value <= target or same}[rule.op]
+    test = f"{_n(value)} {_OPS[rule.op]} {_n(target)}"
+    if met:
+        return Outcome(points, f"{test}: met -> {_n(points)}")
+    if not rule.partial:
+        return Outcome(0.0, f"{test}: not met -> 0")
+    if rule.op in ("gt", "ge"):
+        earned = points * max(value, 0.0) / target
+        return Outcome(earned, f"{test}: not met; {_n(points)} × {_n(value)} ÷ {_n(target)} = {_n(earned)}")
+    earned = points * target / value if value > 0 else points
+    return Outcome(earned, f"{test}: not met; {_n(points)} × {_n(target)} ÷ {_n(value)} = {_n(earned)}")
+
+
+def _within(rule: r.WithinRange, value: float, points: float, target: TargetRange) -> Outcome:
+    lo, hi = target.min, target.max
+    shown = f"[{'-inf' if lo is None else _n(lo)}, {'+inf' if hi is None else _n(hi)}]"
+    below = lo is not None and not _ge(value, lo)
+    above = hi is not None and not _ge(hi, value)
+    if not below and not above:
+        return Outcome(points, f"{_n(value)} in {shown} -> {_n(points)}")
+    if rule.outside == "zero":
+        return Outcome(0.0, f"{_n(value)} outside {shown} -> 0")
+    if below:
+        assert lo is not None
+        earned = points * max(value, 0.0) / lo if lo > 0 else 0.0
+        return Outcome(earned, f"{_n(value)} below {shown}; {_n(points)} × {_n(value)} ÷ {_n(lo)} = {_n(earned)}")
+    assert hi is not None
+    earned = points * hi / value if value > 0 else 0.0
+    return Outcome(earned, f"{_n(value)} above {shown}; {_n(points)} × {_n(hi)} ÷ {_n(value)} = {_n(earned)}")
 
 
 def _deduct(rule: r.DeductPerUnit, direction: str, value: float, points: float, target: float) -> Outcome:

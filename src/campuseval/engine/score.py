@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Literal
 
 from campuseval import __version__, formula
 from campuseval.config.effective import EffectiveTable, EffIndicator
+from campuseval.config.models import TargetRange
 from campuseval.data.dataset import Dataset, UnitInfo
 from campuseval.engine.homogeneity import gap as homogeneity_gap
-from campuseval.engine.method import build_method, text
+from campuseval.engine.method import build_method, target_out, text
 from campuseval.engine.rules import score_rule
 from campuseval.errors import DataError, Diagnostic, Location, UsageError, diag
 from campuseval.formatting import num
@@ -38,7 +40,7 @@ class Resolved:
     """An indicator's value at one unit and year, and how it was obtained."""
 
     value: float | None
-    source: str  # reported, computed, missing
+    source: Literal["reported", "computed", "missing"]
     inputs: dict[str, float | None] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
     problem: Flag | None = None  # missing or not_computable
@@ -140,7 +142,7 @@ def campuses_of(eff: EffectiveTable, data: Dataset) -> list[tuple[UnitInfo, Text
         out = []
         for c in eff.campuses:
             info = UnitInfo(c.id, "campus", c.name.zh, c.hq.id if c.hq else None,
-                            c.district.id if c.district else None, c.name.en)
+                            c.district.id if c.district else None, c.name.en, deadline=c.deadline)
             out.append((info, Text(zh=c.name.zh, en=c.name.en or c.name.zh)))
         return out
     units = sorted((u for u in data.units.values() if u.kind == "campus"), key=lambda u: u.id)
@@ -164,7 +166,7 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
     _rank(scores)
     return Results(
         tool_version=tool_version, generated_at=generated_at, year=year, previous_year=prev_year,
-        locality=RefOut(id=eff.locality.id, name=text(eff.locality.name)) if eff.locality else None,  # type: ignore[arg-type]
+        locality=RefOut(id=eff.locality.id, name=text(eff.locality.name)) if eff.locality else None,
         config_files=[SourceOut(path=s.path, sha256=s.sha256, role=s.role) for s in eff.sources],
         data_files=[SourceOut(path=f.path, sha256=f.sha256, role="data") for f in data.files],
         method=build_method(eff), campuses=scores, warnings=warnings,
@@ -215,6 +217,7 @@ def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, warnings: list[Te
         district=_ref(eff, ctx.data, campus.district, "locality"),
         total=total, max_total=float(sum((clean(p.max) for p in parts), start=clean(0.0))), rank=0,
         bonus=float(bonus), veto=veto, parts=parts, indicators=results,
+        deadline=campus.deadline, before_deadline=campus.deadline is not None and ctx.year < campus.deadline,
         flag_count=sum(1 for r in results if r.flags),
     )
 
@@ -243,6 +246,14 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
     excluded = False
     arithmetic = ""
     problem: Flag | None = own.problem
+    if not ind.applies(campus.id):
+        # Not this campus's indicator (a TCM centre has no surgery targets): its points go to
+        # the rest of its part whatever the missing-value policy says.
+        return _Draft(ind, None, True, _result(ctx, ind, own, None, None, None, None,
+                                               ["not_applicable"], "not applicable"))
+    if spec.rule.type == "qualitative":
+        flags.append("not_scorable")
+        problem = None
     if own.value is not None:
         outcome = score_rule(spec.rule, spec.direction, own.value, ind.points, target, hq_value, prev_value)
         arithmetic = outcome.arithmetic
@@ -267,16 +278,28 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
             arithmetic = (arithmetic + "; " if arithmetic else "") + f"{problem} -> 0"
     elif problem is not None:
         flags.append(problem)
+    result = _result(ctx, ind, own, hq_value, prev_value, target, gap, flags, arithmetic,
+                     inputs=inputs, cells=cells)
+    return _Draft(ind, raw_points, excluded, result)
+
+
+def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | None, prev_value: float | None,
+            target: float | TargetRange | None, gap: Gap | None, flags: list[Flag], arithmetic: str,
+            inputs: dict[str, float | None] | None = None, cells: dict[str, str] | None = None) -> IndicatorScore:
+    spec = ind.spec
     # model_construct: the engine's own values need no validation, and this runs per campus and indicator.
-    result = IndicatorScore.model_construct(
+    return IndicatorScore.model_construct(
         code=spec.code, name=ctx.names[spec.code], part=spec.part,
         scale=spec.scale, unit=ctx.units[spec.code], direction=spec.direction, subject=spec.subject,
-        rule=spec.rule.type, value=own.value, hq_value=hq_value, previous_value=prev_value, target=target,
+        rule=spec.rule.type, value=own.value, hq_value=hq_value, previous_value=prev_value,
+        target=target_out(target),
+        goal=Text(zh=spec.rule.goal.zh, en=spec.rule.goal.en or spec.rule.goal.zh) if spec.rule.type == "qualitative"
+        else None,
         points=None, max_points=ind.points, scored=ind.scored, gap=gap, flags=list(dict.fromkeys(flags)),
-        trace=Trace.model_construct(inputs=inputs, cells=cells, formula=spec.formula, value_source=own.source,
-                                    arithmetic=arithmetic),
+        trace=Trace.model_construct(inputs=inputs if inputs is not None else own.inputs,
+                                    cells=cells if cells is not None else own.cells, formula=spec.formula,
+                                    value_source=own.source, arithmetic=arithmetic),
     )
-    return _Draft(ind, raw_points, excluded, result)
 
 
 def _missing_problem(ctx: _Context, ind: EffIndicator, campus: Text, unit: str | None, problem: str) -> Diagnostic:

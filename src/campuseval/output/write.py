@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -29,14 +30,17 @@ def parse_formats(text: str) -> list[str]:
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     for f in formats:
         if f not in FORMATS:
-            raise UsageError([diag(Location(path="--format"), "out.bad_format", "out.bad_format.hint",
+            raise UsageError([diag(Location(file="--format"), "out.bad_format", "out.bad_format.hint",
                                    hint_params={"choices": ", ".join(FORMATS)}, fmt=f)])
     return list(dict.fromkeys(formats))
 
 
 def _writers(results: Results, lang: Lang) -> dict[str, Callable[[Path], None]]:
     def text(s: str) -> Callable[[Path], None]:
-        return lambda p: p.write_bytes(s.encode("utf-8"))
+        def write(p: Path) -> None:
+            p.write_bytes(s.encode("utf-8"))
+
+        return write
 
     def report(fmt: str) -> Callable[[Path], None]:
         def write(p: Path) -> None:
@@ -65,34 +69,71 @@ def planned_files(formats: list[str]) -> list[str]:
 def check_target(out_dir: Path, formats: list[str], force: bool) -> None:
     """Refuse to overwrite earlier results unless forced; say which files are in the way."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError([diag(Location(file=str(out_dir)), "out.not_dir", "out.exists.hint")])
+        raise UsageError([diag(Location(file=str(out_dir)), "out.not_dir", "out.not_dir.hint")])
     if force or not out_dir.exists():
         return
     clash = [n for n in planned_files(formats) if (out_dir / n).exists()]
     if clash:
-        raise UsageError([diag(Location(file=str(out_dir)), "out.exists", "out.exists.hint", files=", ".join(clash))])
+        raise UsageError([diag(Location(file=str(out_dir)), "out.exists", "out.exists.hint",
+                               files=", ".join(clash))])
 
 
-def write_outputs(results: Results, out_dir: Path, formats: list[str], lang: Lang, *, force: bool = False) -> list[Path]:
+def write_outputs(results: Results, out_dir: Path, formats: list[str], lang: Lang, *,
+                  force: bool = False) -> list[Path]:
     """Write the chosen formats into `out_dir`; on any failure or interrupt nothing is left half-written."""
     check_target(out_dir, formats, force)
     names = planned_files(formats)
     writers = _writers(results, lang)
+    created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".campuseval-", dir=out_dir))
     except OSError as exc:
-        raise DataError([diag(Location(file=str(out_dir)), "out.cannot_write", reason=exc.strerror or str(exc))]) from None
+        raise _cannot_write(out_dir, exc) from None
+    ok = False
     try:
         for name in names:
             writers[name](staging / name)
-        written = []
-        for name in names:
-            os.replace(staging / name, out_dir / name)
-            written.append(out_dir / name)
-        return written
+        _move_into_place(staging, out_dir, names)
+        ok = True
+        return [out_dir / name for name in names]
     except OSError as exc:
-        raise DataError([diag(Location(file=str(out_dir)), "out.cannot_write", reason=exc.strerror or str(exc))]) from None
+        raise _cannot_write(out_dir, exc) from None
     finally:
         with contextlib.suppress(OSError):
             shutil.rmtree(staging)
+        if created and not ok:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # only if empty: a folder we made for nothing is not left behind
+
+
+def _move_into_place(staging: Path, out_dir: Path, names: list[str]) -> None:
+    """Move the new files in as a set: if one move fails or is interrupted, the earlier results come back."""
+    previous = staging / ".previous"  # old results wait here until every new file is in place
+    previous.mkdir()
+    moved: list[str] = []
+    try:
+        for name in names:
+            target = out_dir / name
+            if target.is_dir() and not target.is_symlink():
+                # --force replaces result files, never a folder the user made under that name.
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+            moved.append(name)  # before the first move, so an interrupt right after it is undone too
+            if target.exists() or target.is_symlink():
+                os.replace(target, previous / name)
+            os.replace(staging / name, target)
+    except BaseException:
+        for name in reversed(moved):
+            with contextlib.suppress(OSError):
+                if (previous / name).exists() or (previous / name).is_symlink():
+                    os.replace(previous / name, out_dir / name)
+                elif not (staging / name).exists():
+                    (out_dir / name).unlink()  # a new file where there was none before
+        raise
+
+
+def _cannot_write(out_dir: Path, exc: OSError) -> DataError:
+    reason = exc.strerror or str(exc)
+    if exc.filename:
+        reason = f"{Path(str(exc.filename)).name}: {reason}"
+    return DataError([diag(Location(file=str(out_dir)), "out.cannot_write", "out.cannot_write.hint", reason=reason)])

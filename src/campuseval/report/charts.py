@@ -20,6 +20,7 @@ from campuseval.report.svg import (
     rect,
     svg,
     text_width,
+    wrap,
 )
 from campuseval.report.view import show_value
 from campuseval.results import CampusScore, IndicatorScore, Results, Text
@@ -38,31 +39,39 @@ def part_scores(results: Results, campuses: list[CampusScore], lang: Lang) -> Ma
     parts = results.method.parts
     index = {p.code: i for i, p in enumerate(parts)}
     body = [patterns(cid)]
-    y = 4.0
-    for i, p in enumerate(parts):  # the legend, one line per part: names are too long to share a line
-        body.append(rect(0, y, 22, 12, part_fill(cid, i), stroke=TRACK_EDGE))
-        body.append(label(30, y + 10.5, t("report.chart.parts.legend", lang, code=p.code, name=_name(p.name, lang),
-                                         max=num(p.max)), size=12, fill=INK))
-        y += 18
-    y += 10
-    left, right = 34.0, 120.0
+    legend = [t("report.chart.parts.legend", lang, code=p.code, name=_name(p.name, lang), max=num(p.max))
+              for p in parts]
+    slot = WIDTH / max(len(legend), 1)
+    if any(text_width(text, 12) > slot - 44 for text in legend):
+        # Too long to share a line: code and maximum only; the ranking table names every part in full.
+        legend = [t("report.chart.parts.legend_short", lang, code=p.code, max=num(p.max)) for p in parts]
+    for i, text in enumerate(legend):
+        x = i * slot
+        body.append(rect(x, 4, 22, 12, part_fill(cid, i), stroke=TRACK_EDGE))
+        body.append(label(x + 30, 14.5, fit(text, 12, slot - 44), size=12, fill=INK))
+    y = 34.0
+    name_w = 210.0
+    left, right = name_w + 26, 96.0
     scale_max = max([p.max for p in parts] + [q.max for c in campuses for q in c.parts] + [1.0])
     span = WIDTH - left - right
-    bar_h, gap = 14.0, 5.0
+    bar_h, gap = 11.0, 2.0
     for c in campuses:
-        body.append(label(0, y + 13, fit(f"{c.rank}. {_name(c.name, lang)}", 13, WIDTH), size=13,
-                          weight="bold"))
-        y += 20
+        lines = wrap(f"{c.rank}. {_name(c.name, lang)}", 13, name_w - 8, max_lines=3)
+        for k, line in enumerate(lines):
+            body.append(label(0, y + 12 + 16 * k, line, size=13, weight="bold"))
+        by = y
         for q in c.parts:
             i = index.get(q.code, 0)
             track = span * q.max / scale_max
-            body.append(label(left - 8, y + bar_h - 3, q.code, size=12, anchor="end", weight="bold"))
-            body.append(rect(left, y, track, bar_h, TRACK, stroke=TRACK_EDGE))
-            body.append(rect(left, y, span * max(q.score, 0.0) / scale_max, bar_h, part_fill(cid, i),
+            body.append(label(left - 7, by + bar_h - 2, q.code, size=11.5, anchor="end", weight="bold"))
+            body.append(rect(left, by, track, bar_h, TRACK, stroke=TRACK_EDGE))
+            body.append(rect(left, by, span * max(q.score, 0.0) / scale_max, bar_h, part_fill(cid, i),
                              stroke=INK if i == 0 else None))
-            body.append(label(left + track + 8, y + bar_h - 3, f"{fixed(q.score, 2)} / {num(q.max)}", size=12))
-            y += bar_h + gap
-        y += 12
+            body.append(label(left + track + 7, by + bar_h - 2, f"{fixed(q.score, 2)} / {num(q.max)}", size=11.5))
+            by += bar_h + gap
+        y = max(by, y + 16 * len(lines)) + 6
+        body.append(f'<line x1="0" y1="{f(y - 3)}" x2="{f(WIDTH)}" y2="{f(y - 3)}" stroke="{TRACK}" '
+                    f'stroke-width="1"/>')
     title = t("report.chart.parts.title", lang, entity=entity)
     return svg(cid, WIDTH, y, title, t("report.chart.parts.desc", lang, entity=entity), body)
 
@@ -79,41 +88,47 @@ def versus_hq(c: CampusScore, pos: int, lang: Lang) -> Markup | None:
         return None
     cid = f"chart-hq-{pos}"
     who = [t("col.campus", lang), t("col.hq", lang)]
-    left = max(text_width(s, 12) for s in who) + 12
-    span = WIDTH - left - 110
+    flag_word = t("report.chart.flag", lang)
+    name_w = 250.0  # indicator names sit left of their bars, wrapped onto two lines when long
+    who_w = max(text_width(s, 11) for s in who) + 10
+    left = name_w + who_w
+    flag_w = text_width(flag_word, 11.5) + 12
+    span = WIDTH - left - 66 - flag_w  # room after the bar for its value, then the flag word
     body = [patterns(cid)]
     y = 4.0
     for i, (fill, text) in enumerate(((part_fill(cid, 0), who[0]), (part_fill(cid, 2), who[1]))):
-        x = i * 130.0
+        x = left + i * 130.0
         body.append(rect(x, y, 22, 12, fill, stroke=TRACK_EDGE))
         body.append(label(x + 30, y + 10.5, text, size=12))
-    y += 30
-    bar_h = 13.0
+    y += 24
+    bar_h = 11.0
     for ind in rows:
         flagged = ind.gap is not None and ind.gap.flagged
-        mark = t("report.chart.flag", lang) if flagged else ""
-        hint = t(f"direction.{ind.direction}", lang) if ind.direction == "lower" else ""
-        head = f"{ind.code} {_name(ind.name, lang)}" + (f" ({hint})" if hint and lang == "en" else
-                                                         f"（{hint}）" if hint else "")
-        room = WIDTH - (text_width(mark, 12) + 16 if mark else 0)
-        body.append(label(0, y + 12, fit(head, 12.5, room), size=12.5, weight="bold",
-                          fill=ALERT if flagged else INK))
-        if mark:
-            body.append(label(WIDTH, y + 12, mark, size=12, anchor="end", fill=ALERT, weight="bold"))
-        y += 18
+        lines = wrap(("▲ " if flagged else "") + f"{ind.code} {_name(ind.name, lang)}", 12, name_w - 12)
+        if ind.direction == "lower":
+            lines.append(t(f"direction.{ind.direction}", lang))
+        for k, line in enumerate(lines):
+            hint = k == len(lines) - 1 and ind.direction == "lower"
+            body.append(label(0, y + 10 + 14 * k, line, size=11 if hint else 12, weight=None if hint else "bold",
+                              fill=MUTED if hint else (ALERT if flagged else INK)))
+        if flagged:
+            body.append(label(WIDTH, y + 10, flag_word, size=11.5, anchor="end", fill=ALERT, weight="bold"))
         values = (ind.value, ind.hq_value)
         top = max([abs(v) for v in values if v is not None] + [0.0])
+        by = y
         for k, v in enumerate(values):
-            body.append(label(left - 8, y + bar_h - 2.5, who[k], size=12, anchor="end", fill=MUTED))
+            body.append(label(left - 8, by + bar_h - 1.5, who[k], size=10.5, anchor="end", fill=MUTED))
             if v is None:
-                body.append(label(left, y + bar_h - 2.5, t("report.chart.nodata", lang), size=12, fill=MUTED))
+                body.append(label(left, by + bar_h - 1.5, t("report.chart.nodata", lang), size=11, fill=MUTED))
             else:
                 length = span * abs(v) / top if top > 0 else 0.0
-                body.append(rect(left, y, length, bar_h, part_fill(cid, 0 if k == 0 else 2),
+                body.append(rect(left, by, length, bar_h, part_fill(cid, 0 if k == 0 else 2),
                                  stroke=INK if k == 0 else TRACK_EDGE))
-                body.append(label(left + length + 6, y + bar_h - 2.5, show_value(v, ind.scale), size=12))
-            y += bar_h + 3
-        y += 10
+                body.append(label(left + length + 6, by + bar_h - 1.5, show_value(v, ind.scale), size=11))
+            by += bar_h + 2
+        y = max(y + 14 * len(lines) - 2, by) + 8
+        body.append(f'<line x1="0" y1="{f(y - 4)}" x2="{f(WIDTH)}" y2="{f(y - 4)}" stroke="{TRACK}" '
+                    f'stroke-width="1"/>')
     title = t("report.chart.hq.title", lang, name=_name(c.name, lang))
     return svg(cid, WIDTH, y, title, t("report.chart.hq.desc", lang), body)
 
@@ -122,7 +137,7 @@ def achievement(c: CampusScore, pos: int, parts: list[str], lang: Lang) -> Marku
     """Points earned over the maximum for every indicator, 0-100%, bars filled in the part's style."""
     cid = f"chart-ach-{pos}"
     heads = [f"{i.code} {_name(i.name, lang)}" for i in c.indicators]
-    label_w = min(max([text_width(h, 12) for h in heads] + [80.0]) + 14, 300.0)
+    label_w = min(max([text_width(h, 12) for h in heads] + [80.0]) + 14, 340.0)
     right = 118.0
     span = WIDTH - label_w - right
     body = [patterns(cid)]
@@ -131,23 +146,23 @@ def achievement(c: CampusScore, pos: int, parts: list[str], lang: Lang) -> Marku
         x = label_w + span * pct / 100
         body.append(label(x, y - 4, f"{pct}%", size=11, anchor="middle", fill=MUTED))
     axis_top = y
-    row_h = 20.0
+    row_h = 18.0
     tracks: list[str] = []  # drawn first, then the grid lines, then bars and labels on top
     grid_rows: list[str] = []
     for ind, head in zip(c.indicators, heads, strict=True):
         alert = bool(ind.flags)
         part_i = parts.index(ind.part) if ind.part in parts else 0
         text = fit(("▲ " if alert else "") + head, 12, label_w - 10)
-        grid_rows.append(label(label_w - 10, y + 14, text, size=12, anchor="end", fill=ALERT if alert else INK))
-        tracks.append(rect(label_w, y + 3, span, 13, TRACK, stroke=TRACK_EDGE))
+        grid_rows.append(label(label_w - 10, y + 13, text, size=12, anchor="end", fill=ALERT if alert else INK))
+        tracks.append(rect(label_w, y + 3, span, 12, TRACK, stroke=TRACK_EDGE))
         if ind.scored and ind.points is not None and ind.max_points > 0:
             share = min(max(ind.points / ind.max_points, 0.0), 1.0)
-            grid_rows.append(rect(label_w, y + 3, span * share, 13, part_fill(cid, part_i),
+            grid_rows.append(rect(label_w, y + 3, span * share, 12, part_fill(cid, part_i),
                                   stroke=INK if part_i == 0 else None))
-            grid_rows.append(label(label_w + span + 8, y + 14,
+            grid_rows.append(label(label_w + span + 8, y + 13,
                                    f"{fixed(share * 100, 0)}%  ({fixed(ind.points, 2)} / {num(ind.max_points)})", size=11.5))
         else:
-            grid_rows.append(label(label_w + 6, y + 14, t("report.unscored", lang), size=11.5, fill=MUTED))
+            grid_rows.append(label(label_w + 6, y + 13, t("report.unscored", lang), size=11.5, fill=MUTED))
         y += row_h
     body.extend(tracks)
     for pct in (50, 100):

@@ -48,6 +48,24 @@ def fit(text: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
+def wrap(text: str, size: float, width: float, max_lines: int = 2) -> list[str]:
+    """`text` broken into lines that fit `width`: at spaces for Latin text, anywhere in CJK text."""
+    lines: list[str] = []
+    rest = text
+    while rest and len(lines) < max_lines - 1 and text_width(rest, size) > width:
+        cut = len(rest)
+        while cut > 1 and text_width(rest[:cut], size) > width:
+            cut -= 1
+        space = rest.rfind(" ", 0, cut + 1)
+        if space > 0 and not any(unicodedata.east_asian_width(ch) in "WF" for ch in rest[space:cut]):
+            cut = space  # break at the last space rather than inside a word
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        lines.append(fit(rest, size, width))
+    return lines
+
+
 def label(x: float, y: float, text: str, *, size: float = 12, anchor: str = "start", fill: str = INK,
           weight: str | None = None) -> str:
     bold = f' font-weight="{weight}"' if weight else ""

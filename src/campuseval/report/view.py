@@ -53,6 +53,7 @@ class NoteRow:
     name: str
     status: str
     text: str
+    flagged: bool
 
 
 @dataclass
@@ -83,8 +84,6 @@ class CampusView:
 class RankRow:
     rank: str
     name: str
-    hq: str
-    district: str
     total: str
     parts: list[str]
     gaps: str
@@ -269,9 +268,9 @@ def _notes(ind: IndicatorScore, w: _Words) -> NoteRow | None:
             texts.append(w.t("report.gapnote.no_ratio"))
     if not texts:
         return None
-    status = w.join([w.t(f"flag.{f}") for f in shown]) if shown else w.t("report.status.none")
-    return NoteRow(code=ind.code, name=w.name(ind.name), status=status, text=" ".join(texts) if w.lang == "en"
-                   else "".join(texts))
+    status = "▲ " + w.join([w.t(f"flag.{f}") for f in shown]) if shown else w.t("report.status.none")
+    return NoteRow(code=ind.code, name=w.name(ind.name), status=status,
+                   text=" ".join(texts) if w.lang == "en" else "".join(texts), flagged=bool(shown))
 
 
 def _campus(c: CampusScore, n: int, anchor: str, w: _Words) -> CampusView:
@@ -401,8 +400,7 @@ def build(results: Results, lang: Lang) -> ReportView:
     for idx, c in order:
         scores = {p.code: p.score for p in c.parts}
         ranking.append(RankRow(
-            rank=str(c.rank), name=w.name(c.name), hq=w.ref(c.hq), district=w.ref(c.district),
-            total=w.total(c.total), parts=[w.points(scores.get(p.code)) for p in m.parts],
+            rank=str(c.rank), name=w.name(c.name), total=w.total(c.total), parts=[w.points(scores.get(p.code)) for p in m.parts],
             gaps=str(sum(1 for i in c.indicators if i.gap is not None and i.gap.flagged)),
             flags=str(c.flag_count), anchor=anchors[idx],
         ))
