@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import BaseModel
 
 from campuseval.config.load import load_config
 from campuseval.config.rules import RULE_CLASSES
@@ -35,8 +36,9 @@ ROW_KEYS = {"unit": "单位", "kind": "类型", "hq": "总院", "district": "区
 
 CASE_KEYS = {"description", "arithmetic", "table", "targets", "data", "year", "expected", "expected_error",
              "xfail_reason"}
-CAMPUS_KEYS = {"total", "max_total", "rank", "bonus", "veto", "flag_count", "parts", "part_max", "indicators"}
-INDICATOR_KEYS = {"points", "max_points", "flags", "value", "hq_value", "previous_value", "target",
+CAMPUS_KEYS = {"total", "max_total", "rank", "bonus", "veto", "flag_count", "deadline", "before_deadline",
+               "parts", "part_max", "indicators"}
+INDICATOR_KEYS = {"points", "max_points", "flags", "value", "hq_value", "previous_value", "target", "goal",
                   "value_source", "gap"}
 GAP_KEYS = {"ratio", "diff", "flagged", "note", "min_ratio", "max_diff"}
 APPROX_INDICATOR = {"value", "hq_value", "previous_value"}
@@ -127,6 +129,8 @@ def run_case(case: dict[str, Any], tmp_path: Path) -> Results:
 
 
 def _same(actual: Any, expected: Any, approx: bool) -> bool:
+    if isinstance(actual, BaseModel):  # a target range {min, max}, a goal {zh, en}
+        actual = actual.model_dump()
     if expected is None or actual is None:
         return actual is expected
     if isinstance(expected, bool) or isinstance(actual, bool):
@@ -160,7 +164,7 @@ def compare_indicator(where: str, ind: IndicatorScore, exp: dict[str, Any], out:
 def compare_campus(cid: str, c: CampusScore, exp: dict[str, Any], out: list[str]) -> None:
     unknown = set(exp) - CAMPUS_KEYS
     assert not unknown, f"{cid}: unknown expected keys {sorted(unknown)}; allowed {sorted(CAMPUS_KEYS)}"
-    for key in ("total", "max_total", "rank", "bonus", "veto", "flag_count"):
+    for key in ("total", "max_total", "rank", "bonus", "veto", "flag_count", "deadline", "before_deadline"):
         if key in exp and not _same(getattr(c, key), exp[key], False):
             out.append(f"{cid}.{key}: expected {exp[key]!r}, got {getattr(c, key)!r}")
     parts = {p.code: p for p in c.parts}
@@ -218,7 +222,7 @@ def _rule_types(case: dict[str, Any]) -> set[str]:
     found |= {i["rule"]["type"] for i in targets.get("add", [])}
     found |= {r["type"] for r in (targets.get("rules") or {}).values()}
     if case["table"] == "builtin":
-        found |= {"relative_to_hq", "target_pro_rata", "change_vs_previous", "cap_pro_rata"}
+        found |= {i.rule.type for i in load_config(BUILTIN_TABLE).indicators}
     return found
 
 

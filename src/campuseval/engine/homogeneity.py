@@ -25,16 +25,14 @@ def gap(direction: str, value: float | None, hq_value: float | None,
                                    note="not_assessable")
     if direction == "monitor":
         plain = None if hq_value == 0 else float(clean(value / hq_value))
-        return Gap.model_construct(ratio=plain, diff=float(clean(value - hq_value)), min_ratio=None, max_diff=None,
+        return Gap.model_construct(ratio=plain, diff=float(clean(value) - clean(hq_value)), min_ratio=None, max_diff=None,
                                    flagged=False, note="monitor")
     lower = direction == "lower"
-    diff = float(clean(value - hq_value if lower else hq_value - value))
+    diff = float(clean(value) - clean(hq_value) if lower else clean(hq_value) - clean(value))
     numerator, denominator = (hq_value, value) if lower else (value, hq_value)
-    ratio: float | None
-    if denominator == 0:
-        ratio = 1.0 if numerator == 0 else None
-    else:
-        ratio = float(clean(numerator / denominator))
+    # A zero denominator: equal when both are zero, else the campus is ahead without bound.
+    zero_ratio = 1.0 if numerator == 0 else None
+    ratio = zero_ratio if denominator == 0 else float(clean(numerator / denominator))
     if value == 0 and hq_value == 0:
         note = "both_zero"
     elif hq_value == 0:

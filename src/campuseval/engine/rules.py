@@ -1,9 +1,10 @@
-"""Each scoring rule as a pure function: a value (and target, HQ value, last year's value) in, points out, with the arithmetic."""
+"""Each scoring rule as a pure function: a value (and target, HQ or last year's value) in, points and arithmetic out."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from campuseval.config import rules as r
 from campuseval.config.models import TargetRange
@@ -26,6 +27,16 @@ def _n(x: float) -> str:
         return str(x)
     text = f"{x:.4f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
+
+
+def _d(x: float) -> Decimal:
+    """A float as the decimal it stands for (noise beyond 15 digits stripped): rule arithmetic is done on these,
+    so 12.7 - 12 is 0.7 and not 0.6999999999999993, and a half lands on the half."""
+    return clean(x)
+
+
+def _f(x: Decimal) -> float:
+    return float(x)
 
 
 def _ge(a: float, b: float) -> bool:
@@ -56,13 +67,13 @@ def score_rule(rule: Rule, direction: str, value: float, points: float, target: 
         assert target is not None and target > 0
         if _ge(value, target):
             return Outcome(points, f"{_n(value)} >= {_n(target)} -> {_n(points)}")
-        earned = points * max(value, 0.0) / target
+        earned = _f(_d(points) * _d(max(value, 0.0)) / _d(target))
         return Outcome(earned, f"{_n(points)} × {_n(value)} ÷ {_n(target)} = {_n(earned)}")
     if isinstance(rule, r.CapProRata):
         assert target is not None
         if _ge(target, value):
             return Outcome(points, f"{_n(value)} <= {_n(target)} -> {_n(points)}")
-        earned = points * target / value
+        earned = _f(_d(points) * _d(target) / _d(value))
         return Outcome(earned, f"{_n(points)} × {_n(target)} ÷ {_n(value)} = {_n(earned)}")
     if isinstance(rule, r.DeductPerUnit):
         assert target is not None
@@ -94,7 +105,7 @@ def score_rule(rule: Rule, direction: str, value: float, points: float, target: 
     if isinstance(rule, r.Monitor):
         return Outcome(None, "monitor only")
     if isinstance(rule, r.Bonus):
-        earned = min(points, rule.per_unit * max(0.0, value - rule.base))
+        earned = _f(min(_d(points), _d(rule.per_unit) * max(Decimal(0), _d(value) - _d(rule.base))))
         return Outcome(earned, f"min({_n(points)}, {_n(rule.per_unit)} × max(0, {_n(value)} - {_n(rule.base)}))"
                                f" = {_n(earned)}")
     if isinstance(rule, r.Veto):
@@ -116,9 +127,9 @@ def _meets(rule: r.MeetsTarget, value: float, points: float, target: float) -> O
     if not rule.partial:
         return Outcome(0.0, f"{test}: not met -> 0")
     if rule.op in ("gt", "ge"):
-        earned = points * max(value, 0.0) / target
+        earned = _f(_d(points) * _d(max(value, 0.0)) / _d(target))
         return Outcome(earned, f"{test}: not met; {_n(points)} × {_n(value)} ÷ {_n(target)} = {_n(earned)}")
-    earned = points * target / value if value > 0 else points
+    earned = _f(_d(points) * _d(target) / _d(value)) if value > 0 else points
     return Outcome(earned, f"{test}: not met; {_n(points)} × {_n(target)} ÷ {_n(value)} = {_n(earned)}")
 
 
@@ -133,25 +144,25 @@ def _within(rule: r.WithinRange, value: float, points: float, target: TargetRang
         return Outcome(0.0, f"{_n(value)} outside {shown} -> 0")
     if below:
         assert lo is not None
-        earned = points * max(value, 0.0) / lo if lo > 0 else 0.0
+        earned = _f(_d(points) * _d(max(value, 0.0)) / _d(lo)) if lo > 0 else 0.0
         return Outcome(earned, f"{_n(value)} below {shown}; {_n(points)} × {_n(value)} ÷ {_n(lo)} = {_n(earned)}")
     assert hi is not None
-    earned = points * hi / value if value > 0 else 0.0
+    earned = _f(_d(points) * _d(hi) / _d(value)) if value > 0 else 0.0
     return Outcome(earned, f"{_n(value)} above {shown}; {_n(points)} × {_n(hi)} ÷ {_n(value)} = {_n(earned)}")
 
 
 def _deduct(rule: r.DeductPerUnit, direction: str, value: float, points: float, target: float) -> Outcome:
-    short = float(clean(target - value) if direction == "higher" else clean(value - target))
+    short = _d(target) - _d(value) if direction == "higher" else _d(value) - _d(target)
     if short <= 0:
         return Outcome(points, f"{_n(value)} meets {_n(target)} -> {_n(points)}")
-    steps = float(clean(short / rule.step))
+    steps = short / _d(rule.step)
     if rule.steps == "started":
-        steps = math.ceil(steps)
+        steps = steps.to_integral_value(rounding=ROUND_CEILING)
     elif rule.steps == "completed":
-        steps = math.floor(steps)
-    earned = max(rule.floor, points - steps * rule.deduct)
-    return Outcome(earned, f"max({_n(rule.floor)}, {_n(points)} - {_n(steps)} × {_n(rule.deduct)}) = {_n(earned)}"
-                           f" (short by {_n(short)})")
+        steps = steps.to_integral_value(rounding=ROUND_FLOOR)
+    earned = _f(max(_d(rule.floor), _d(points) - steps * _d(rule.deduct)))
+    return Outcome(earned, f"max({_n(rule.floor)}, {_n(points)} - {_n(_f(steps))} × {_n(rule.deduct)}) = "
+                           f"{_n(earned)} (short by {_n(_f(short))})")
 
 
 def _linear(rule: r.LinearBand, direction: str, value: float, points: float, target: float) -> Outcome:
@@ -161,14 +172,14 @@ def _linear(rule: r.LinearBand, direction: str, value: float, points: float, tar
             return Outcome(points, f"{_n(value)} >= {_n(target)} -> {_n(points)}")
         if _ge(limit, value):
             return Outcome(0.0, f"{_n(value)} <= {_n(limit)} -> 0")
-        earned = points * (value - limit) / (target - limit)
+        earned = _f(_d(points) * (_d(value) - _d(limit)) / (_d(target) - _d(limit)))
         return Outcome(earned, f"{_n(points)} × ({_n(value)} - {_n(limit)}) ÷ ({_n(target)} - {_n(limit)})"
                                f" = {_n(earned)}")
     if _ge(target, value):
         return Outcome(points, f"{_n(value)} <= {_n(target)} -> {_n(points)}")
     if _ge(value, limit):
         return Outcome(0.0, f"{_n(value)} >= {_n(limit)} -> 0")
-    earned = points * (limit - value) / (limit - target)
+    earned = _f(_d(points) * (_d(limit) - _d(value)) / (_d(limit) - _d(target)))
     return Outcome(earned, f"{_n(points)} × ({_n(limit)} - {_n(value)}) ÷ ({_n(limit)} - {_n(target)}) = {_n(earned)}")
 
 
@@ -192,7 +203,7 @@ def _relative(rule: r.RelativeToHq, direction: str, value: float, points: float,
         return Outcome(points, f"ratio {expr} = {shown} >= {_n(rule.full_ratio)} -> {_n(points)}")
     if _ge(rule.zero_ratio, ratio):
         return Outcome(0.0, f"ratio {expr} = {shown} <= {_n(rule.zero_ratio)} -> 0")
-    earned = points * (ratio - rule.zero_ratio) / (rule.full_ratio - rule.zero_ratio)
+    earned = _f(_d(points) * (_d(ratio) - _d(rule.zero_ratio)) / (_d(rule.full_ratio) - _d(rule.zero_ratio)))
     if rule.zero_ratio == 0:
         return Outcome(earned, f"ratio {expr} = {shown}; {_n(points)} × {shown} ÷ {_n(rule.full_ratio)} = {_n(earned)}")
     return Outcome(earned, f"ratio {expr} = {shown}; {_n(points)} × ({shown} - {_n(rule.zero_ratio)}) ÷ "
@@ -200,10 +211,9 @@ def _relative(rule: r.RelativeToHq, direction: str, value: float, points: float,
 
 
 def _change(rule: r.ChangeVsPrevious, direction: str, value: float, points: float, previous: float) -> Outcome:
-    gain = float(clean(value - previous if direction == "higher" else previous - value))
+    gain = _f(_d(value) - _d(previous) if direction == "higher" else _d(previous) - _d(value))
     word = "rise" if direction == "higher" else "fall"
-    need = rule.min_change * abs(previous) if rule.relative else rule.min_change
-    need = float(clean(need))
+    need = _f(_d(rule.min_change) * abs(_d(previous)) if rule.relative else _d(rule.min_change))
     if need > 0:
         ok = _ge(gain, need)
         cond = f"{word} {_n(gain)} {'>=' if ok else '<'} {_n(need)}"

@@ -203,14 +203,14 @@ def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, warnings: list[Te
                 start=clean(0.0))
     total = round_half_up(float(sum((clean(p.score) for p in parts), start=clean(0.0)) + bonus),
                           eff.table.rounding.total)
-    veto = None
-    for d in drafts:
+    # Every veto event applies: a zeroing veto wins over any cap, and several caps give the lowest.
+    vetoes = [d for d in drafts if d.ind.spec.rule.type == "veto" and "veto" in d.result.flags]
+    for d in vetoes:
         rule = d.ind.spec.rule
-        if rule.type == "veto" and "veto" in d.result.flags:
-            veto = d.ind.code
-            total = 0.0 if rule.effect == "zero" else min(total, float(rule.cap or 0.0))
-            d.result.trace.arithmetic += f"; total -> {num(total, 4)}"
-            break
+        assert rule.type == "veto"
+        total = 0.0 if rule.effect == "zero" else min(total, float(rule.cap or 0.0))
+        d.result.trace.arithmetic += f"; total -> {num(total, 4)}"
+    veto = ", ".join(d.ind.code for d in vetoes) or None
     results = [d.result for d in drafts]
     return CampusScore(
         id=campus.id, name=name, hq=_ref(eff, ctx.data, campus.hq, "hq"),
@@ -255,7 +255,9 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
         flags.append("not_scorable")
         problem = None
     if own.value is not None:
-        outcome = score_rule(spec.rule, spec.direction, own.value, ind.points, target, hq_value, prev_value)
+        # Scored at the indicator's own points, then scaled to its effective maximum in _reweight, so
+        # absolute amounts (band points, deductions) scale with a drop just as pro-rata ones do.
+        outcome = score_rule(spec.rule, spec.direction, own.value, spec.points, target, hq_value, prev_value)
         arithmetic = outcome.arithmetic
         raw_points = outcome.points
         if outcome.missing is not None:
@@ -335,9 +337,10 @@ def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:
             res.points = 0.0
             continue
         earned = d.raw_points if d.raw_points is not None else 0.0
-        if d.ind.points > 0 and not math.isclose(new_max, d.ind.points):
-            earned = earned * new_max / d.ind.points
-            res.trace.arithmetic += f"; × {num(new_max, 4)} ÷ {num(d.ind.points, 4)} (reweighted) = {num(earned, 4)}"
+        own = d.ind.spec.points
+        if d.ind.scored and own > 0 and not math.isclose(new_max, own):
+            earned = float(clean(earned) * clean(new_max) / clean(own))
+            res.trace.arithmetic += f"; × {num(new_max, 4)} ÷ {num(own, 4)} (reweighted) = {num(earned, 4)}"
         rounded = round_half_up(earned, ctx.places)
         if float(clean(earned)) != rounded:
             res.trace.arithmetic += f"; {num(earned, 6)} -> {rounded:.{ctx.places}f}"

@@ -159,10 +159,12 @@ def achievement(c: CampusScore, pos: int, parts: list[str], lang: Lang) -> Marku
             share = min(max(ind.points / ind.max_points, 0.0), 1.0)
             grid_rows.append(rect(label_w, y + 3, span * share, 12, part_fill(cid, part_i),
                                   stroke=INK if part_i == 0 else None))
-            grid_rows.append(label(label_w + span + 8, y + 13,
-                                   f"{fixed(share * 100, 0)}%  ({fixed(ind.points, 2)} / {num(ind.max_points)})", size=11.5))
-        else:
-            grid_rows.append(label(label_w + 6, y + 13, t("report.unscored", lang), size=11.5, fill=MUTED))
+            shown = f"{fixed(share * 100, 0)}%  ({fixed(ind.points, 2)} / {num(ind.max_points)})"
+            grid_rows.append(label(label_w + span + 8, y + 13, shown, size=11.5))
+        else:  # not scored here: say why in the words the tables use
+            why = next((t(f"flag.{f}", lang) for f in ("not_applicable", "not_scorable", "reweighted")
+                        if f in ind.flags), t("report.unscored", lang))
+            grid_rows.append(label(label_w + 6, y + 13, why, size=11.5, fill=MUTED))
         y += row_h
     body.extend(tracks)
     for pct in (50, 100):

@@ -4,140 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from collections.abc import Collection
 from typing import Any, get_args
 
 from campuseval.formatting import fixed, num
+from campuseval.formatting import target as range_text
 from campuseval.i18n import Lang, t
-from campuseval.results import CampusScore, Flag, IndicatorScore, MethodIndicator, RefOut, Results, Text
+from campuseval.report.model import (
+    CampusView,
+    GapRow,
+    IndicatorRow,
+    MethodRow,
+    NoteRow,
+    PartRow,
+    RankRow,
+    ReportView,
+    SourceRow,
+)
+from campuseval.results import CampusScore, Flag, IndicatorScore, MethodIndicator, RangeOut, RefOut, Results, Text
 
 # Flags in one fixed order, whatever order the engine listed them in.
 FLAG_ORDER: tuple[str, ...] = get_args(Flag)
 # Flags explained under "missing data and notes"; homogeneity gaps have their own table.
-NOTE_FLAGS = ("missing", "not_computable", "hq_missing", "previous_missing", "reweighted", "value_conflict", "veto")
+NOTE_FLAGS = ("missing", "not_computable", "hq_missing", "previous_missing", "reweighted", "value_conflict", "veto",
+              "not_applicable", "not_scorable")
+# Flags that take an indicator out of the scoring for this campus: its points cell shows a dash.
+LEFT_OUT = ("reweighted", "not_applicable")
+# Gap notes worth a sentence: a zero makes the ratio 0 or undefined, which a reader would not guess.
 GAP_NOTES = ("hq_zero", "campus_zero", "both_zero")
 # Method.changes are stored as "what: old -> new (file)" or "added (file)".
 _CHANGE = re.compile(r"^(?P<what>\w+): (?P<old>.*) -> (?P<new>.*) \((?P<file>.*)\)$")
 _ADDED = re.compile(r"^added \((?P<file>.*)\)$")
-
-
-@dataclass
-class IndicatorRow:
-    code: str
-    name: str
-    unit: str
-    value: str
-    hq_value: str
-    target: str
-    points: str
-    status: str
-    flagged: bool
-    attention: bool
-    part: str
-
-
-@dataclass
-class GapRow:
-    code: str
-    name: str
-    value: str
-    hq_value: str
-    ratio: str
-    diff: str
-    tolerance: str
-
-
-@dataclass
-class NoteRow:
-    code: str
-    name: str
-    status: str
-    text: str
-    flagged: bool
-
-
-@dataclass
-class PartRow:
-    code: str
-    name: str
-    score: str
-    max: str
-    rate: str
-
-
-@dataclass
-class CampusView:
-    anchor: str
-    name: str
-    hq: str
-    district: str
-    summary: str
-    parts: list[PartRow]
-    gaps: list[GapRow]
-    indicators: list[IndicatorRow]
-    notes: list[NoteRow]
-    score: CampusScore
-    charts: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class RankRow:
-    rank: str
-    name: str
-    total: str
-    parts: list[str]
-    gaps: str
-    flags: str
-    anchor: str
-
-
-@dataclass
-class MethodRow:
-    code: str
-    name: str
-    definition: str
-    basis: str
-    points: str
-    rule_name: str
-    rule_text: str
-    target: str
-    tolerance: str
-    changes: list[str]
-
-
-@dataclass
-class SourceRow:
-    role: str
-    path: str
-    sha: str
-
-
-@dataclass
-class ReportView:
-    lang: Lang
-    html_lang: str
-    title: str
-    subtitle: str
-    entity: str
-    meta: list[tuple[str, str]]
-    findings: list[str]
-    part_heads: list[str]
-    part_legend: str
-    ranking: list[RankRow]
-    campuses: list[CampusView]
-    provenance: str
-    structure: str
-    method_parts: list[PartRow]
-    method_rows: list[MethodRow]
-    dropped: list[str]
-    rounding: str
-    missing: list[str]
-    homogeneity: str
-    marks: str
-    sources: list[SourceRow]
-    warnings: list[str]
-    footer: str
-    charts: dict[str, str] = field(default_factory=dict)
 
 
 class _Words:
@@ -170,16 +67,15 @@ class _Words:
     def total(self, x: float | None) -> str:
         return fixed(x, self.total_places)
 
-    def flags(self, flags: list[str]) -> list[str]:
+    def flags(self, flags: Collection[str]) -> list[str]:
         return [f for f in FLAG_ORDER if f in flags]
 
-    def flag_words(self, flags: list[str]) -> str:
+    def flag_words(self, flags: Collection[str]) -> str:
         words = [self.t(f"flag.{f}") for f in self.flags(flags)]
         return "▲ " + self.join(words) if words else self.t("report.status.none")
 
-    def unit(self, ind: IndicatorScore | MethodIndicator) -> str:
-        unit = getattr(ind, "unit", None)
-        return self.name(unit) if unit is not None else ""
+    def unit(self, ind: IndicatorScore) -> str:
+        return self.name(ind.unit) if ind.unit is not None else ""
 
 
 def show_value(x: float | None, scale: str) -> str:
@@ -192,6 +88,15 @@ def show_value(x: float | None, scale: str) -> str:
     places = 2 if ax >= 1 or ax == 0 else (3 if ax >= 0.1 else 4)
     text = fixed(x, places)  # fixed places keep a column of rates aligned: 34.60%, 28.11%
     return text + "%" if scale == "percent" else text
+
+
+def show_target(x: float | RangeOut | None, scale: str) -> str:
+    """A target: a number like the values, or a range such as 150 ~ 200 or >= 150; '' for none."""
+    if x is None:
+        return ""
+    if isinstance(x, RangeOut):
+        return range_text(x, scale)
+    return show_value(x, scale)
 
 
 def show_diff(x: float | None, scale: str, w: _Words, *, trim: bool = False) -> str:
@@ -225,11 +130,11 @@ def pretty_time(stamp: str) -> str:
 def _indicator_row(ind: IndicatorScore, w: _Words) -> IndicatorRow:
     if ind.rule == "change_vs_previous":
         target = w.t("report.target.previous", v=show_value(ind.previous_value, ind.scale))
-    elif ind.target is not None:
-        target = show_value(ind.target, ind.scale)
     else:
-        target = ""
-    if ind.points is None or not ind.scored:
+        target = show_target(ind.target, ind.scale)
+    if any(f in ind.flags for f in LEFT_OUT):
+        points = w.t("report.status.none")
+    elif ind.points is None or not ind.scored:
         points = w.t("report.unscored")
     else:
         points = f"{w.points(ind.points)} / {num(ind.max_points)}"
@@ -260,6 +165,8 @@ def _notes(ind: IndicatorScore, w: _Words) -> NoteRow | None:
             texts.append(w.t(f"report.note.missing.{kind}"))
         elif f == "reweighted" and "missing" in ind.flags:
             continue  # already said with "missing"
+        elif f == "not_scorable":
+            texts.append(w.t("report.note.not_scorable", goal=w.name(ind.goal) or w.t("report.none")))
         else:
             texts.append(w.t(f"report.note.{f}"))
     if ind.gap is not None and ind.gap.note in GAP_NOTES:
@@ -280,6 +187,9 @@ def _campus(c: CampusScore, n: int, anchor: str, w: _Words) -> CampusView:
         anchor=anchor, name=w.name(c.name), hq=w.ref(c.hq), district=w.ref(c.district),
         summary=w.t("report.campus.summary", total=w.total(c.total), max=num(c.max_total), rank=c.rank, n=n,
                     entity=w.name(w.r.method.entity)),
+        deadline=("" if c.deadline is None else
+                  w.t("report.campus.deadline.before" if c.before_deadline else "report.campus.deadline",
+                      year=c.deadline)),
         parts=parts,
         gaps=[_gap_row(i, w) for i in c.indicators if i.gap is not None and i.gap.flagged],
         indicators=[_indicator_row(i, w) for i in c.indicators],
@@ -347,9 +257,18 @@ def _change(text: str, w: _Words) -> str:
     return text  # a form this renderer does not know: show it as stored rather than lose it
 
 
+def _basis(mi: MethodIndicator, w: _Words) -> str:
+    text = w.t("report.method.basis", direction=w.t(f"direction.{mi.direction}"),
+               subject=w.t(f"subject.{mi.subject}"))
+    if mi.applies_to is not None:
+        names = [w.campus_names.get(cid, cid) for cid in mi.applies_to]
+        text += w.t("list.sep") + w.t("report.method.applies_to", names=w.join(names) or w.t("report.none"))
+    return text
+
+
 def _method_row(mi: MethodIndicator, w: _Words) -> MethodRow:
-    target = show_value(mi.target, mi.scale) if mi.target is not None else ""
-    per_campus = [w.t("report.target.campus", name=w.campus_names.get(cid, cid), v=show_value(v, mi.scale))
+    target = show_target(mi.target, mi.scale)
+    per_campus = [w.t("report.target.campus", name=w.campus_names.get(cid, cid), v=show_target(v, mi.scale))
                   for cid, v in sorted(mi.campus_targets.items())]
     if per_campus:
         target = w.t("list.sep").join(([target] if target else []) + per_campus)
@@ -362,8 +281,7 @@ def _method_row(mi: MethodIndicator, w: _Words) -> MethodRow:
     tol = mi.tolerance or {}
     return MethodRow(
         code=mi.code, name=w.name(mi.name), definition=definition,
-        basis=w.t("report.method.basis", direction=w.t(f"direction.{mi.direction}"),
-                  subject=w.t(f"subject.{mi.subject}")),
+        basis=_basis(mi, w),
         points=points, rule_name=w.t(f"rulename.{mi.rule}"),
         rule_text=w.name(mi.rule_text), target=target,
         tolerance=tolerance_text(tol.get("min_ratio"), tol.get("max_diff"), mi.scale, w) if mi.tolerance else "",
@@ -400,7 +318,8 @@ def build(results: Results, lang: Lang) -> ReportView:
     for idx, c in order:
         scores = {p.code: p.score for p in c.parts}
         ranking.append(RankRow(
-            rank=str(c.rank), name=w.name(c.name), total=w.total(c.total), parts=[w.points(scores.get(p.code)) for p in m.parts],
+            rank=str(c.rank), name=w.name(c.name), total=w.total(c.total),
+            parts=[w.points(scores.get(p.code)) for p in m.parts],
             gaps=str(sum(1 for i in c.indicators if i.gap is not None and i.gap.flagged)),
             flags=str(c.flag_count), anchor=anchors[idx],
         ))
