@@ -3,7 +3,8 @@ located identically in Chinese; several faults reported at once; the `validate` 
 
 The corpus is tests/configs/broken/: every file starts with a `# fault:` comment and holds exactly one
 fault. Targets files there extend the shipped table (`builtin:indicators_shaoxing.yaml`) or
-tests/configs/valid/small_table.yaml, the table the broken tables are copies of.
+tests/configs/valid/small_table.yaml, the table the broken tables are copies of. Campuses a targets file
+declares have the HQ and district their indicators read from, unless that is the fault.
 """
 
 from __future__ import annotations
@@ -18,10 +19,26 @@ from typer.testing import CliRunner
 
 from campuseval.cli import app
 from campuseval.config import check_config
+from campuseval.config.catalog import national_catalog
+from campuseval.config.load import builtin_names
 
 CONFIG_CASES = Path(__file__).parent / "configs"
+REPO_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 BROKEN = "tests/configs/broken/"
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# Lists that grow as configs are shipped and the national catalog is completed: the hints must list
+# them all, in the order shown (catalog numbers as in the catalog: 1, 2, ... 10, not 1, 10, 2).
+SHIPPED_NAMES = ", ".join(builtin_names(extendable=True))  # catalogs cannot be extended
+CATALOG_NUMBERS = ", ".join(e.number for e in national_catalog().entries)
+HIGHER_RULES = ("target_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, "
+                "change_vs_previous, monitor, bonus, meets_target, within_range, qualitative")
+LOWER_RULES = ("cap_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, "
+               "change_vs_previous, monitor, veto, meets_target, within_range, qualitative")
+RULE_CHOICES = ("'target_pro_rata', 'cap_pro_rata', 'deduct_per_unit', 'linear_band', 'graded_bands', 'yes_no', "
+                "'relative_to_hq', 'change_vs_previous', 'monitor', 'bonus', 'veto', 'meets_target', 'within_range', "
+                "'qualitative'")
+INDICATOR_KEYS = ("applies_to, code, decimals, definition, direction, formula, homogeneity, missing, name, national_no, "
+                  "part, points, rule, scale, source, subject, target, unit")
 
 
 class Case(NamedTuple):
@@ -105,7 +122,7 @@ CASES = [
          None),
     Case('table_rule_direction.yaml', 29, 18, 'indicators.X1.rule.type',
          'table_rule_direction.yaml:29:18: indicators.X1.rule.type: rule cap_pro_rata does not fit direction higher',
-         'rules for this direction: target_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, change_vs_previous, monitor, bonus'),
+         'rules for this direction: ' + HIGHER_RULES),
     Case('table_tab_indent.yaml', 32, 1, None,
          'table_tab_indent.yaml:32:1: indented with a tab',
          'YAML indents with spaces only: replace the tab with two spaces'),
@@ -120,15 +137,15 @@ CASES = [
          'remove the target, or choose a rule that uses one'),
     Case('table_unknown_key_formual.yaml', 28, 5, 'indicators.X1.formual',
          "table_unknown_key_formual.yaml:28:5: indicators.X1.formual: unknown key 'formual'",
-         "did you mean 'formula'? valid here: code, decimals, definition, direction, formula, homogeneity, missing, name, national_no, part, points, rule, scale, source, subject, target, unit"),
+         "did you mean 'formula'? valid here: " + INDICATOR_KEYS),
     Case('table_unknown_key_tolerence.yaml', 40, 5, 'indicators.X2.tolerence',
          "table_unknown_key_tolerence.yaml:40:5: indicators.X2.tolerence: unknown key 'tolerence'",
-         "did you mean 'homogeneity'? valid here: code, decimals, definition, direction, formula, homogeneity, missing, name, national_no, part, points, rule, scale, source, subject, target, unit"),
+         "did you mean 'homogeneity'? valid here: " + INDICATOR_KEYS),
     Case('table_unknown_part.yaml', 42, 11, 'indicators.Y1.part',
          "table_unknown_part.yaml:42:11: indicators.Y1.part: there is no part 'R'",
          'valid here: P, Q'),
     Case('table_unknown_rule_type.yaml', 29, 18, 'indicators.X1.rule.type',
-         "table_unknown_rule_type.yaml:29:18: indicators.X1.rule.type: unknown rule type 'target_prorata'; choose 'target_pro_rata', 'cap_pro_rata', 'deduct_per_unit', 'linear_band', 'graded_bands', 'yes_no', 'relative_to_hq', 'change_vs_previous', 'monitor', 'bonus', 'veto'",
+         "table_unknown_rule_type.yaml:29:18: indicators.X1.rule.type: unknown rule type 'target_prorata'; choose " + RULE_CHOICES,
          "did you mean 'target_pro_rata'?"),
     Case('table_veto_cap_missing.yaml', 58, 5, 'indicators.V1.rule',
          'table_veto_cap_missing.yaml:58:5: indicators.V1.rule: effect cap needs a cap value',
@@ -150,9 +167,7 @@ CASES = [
          'give a path relative to this file, e.g. ../indicators_shaoxing.yaml, or builtin:indicators_shaoxing.yaml'),
     Case('targets_extends_builtin_missing.yaml', 2, 10, 'extends',
          'targets_extends_builtin_missing.yaml:2:10: extends: there is no shipped config builtin:indicators_hangzhou.yaml',
-         'shipped configs: builtin:indicators_shaoxing.yaml, builtin:targets/binhai.yaml, '
-         'builtin:targets/keqiao.yaml, builtin:targets/shangyu.yaml, builtin:targets/shaoxing.yaml, '
-         'builtin:targets/yuecheng.yaml'),
+         'shipped configs: ' + SHIPPED_NAMES),
     Case('targets_extends_missing.yaml', 2, 10, 'extends',
          'targets_extends_missing.yaml:2:10: extends: the file extended does not exist: no_such_table.yaml',
          "the path is relative to this file's folder"),
@@ -161,19 +176,59 @@ CASES = [
          'a config may extend files beside it or one folder up; for a shipped table write builtin:NAME'),
     Case('targets_rule_direction.yaml', 5, 14, 'rules.Y1.type',
          'targets_rule_direction.yaml:5:14: rules.Y1.type: rule target_pro_rata does not fit direction lower',
-         'rules for this direction: cap_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, change_vs_previous, monitor, veto'),
+         'rules for this direction: ' + LOWER_RULES),
     Case('targets_target_percent.yaml', 6, 7, 'targets.Y1',
          'targets_target_percent.yaml:6:7: targets.Y1: a percent target must be within 0-100, got 130',
          'percentages are written in points: 45% is 45'),
     Case('targets_target_text.yaml', 5, 7, 'targets.X1',
          "targets_target_text.yaml:5:7: targets.X1: expected a number, got '十'",
          None),
-    Case('targets_unknown_campus.yaml', 11, 7, 'targets.C1.campuses.zju2_keqia',
-         "targets_unknown_campus.yaml:11:7: targets.C1.campuses.zju2_keqia: there is no campus 'zju2_keqia'",
+    Case('targets_unknown_campus.yaml', 13, 7, 'targets.C1.campuses.zju2_keqia',
+         "targets_unknown_campus.yaml:13:7: targets.C1.campuses.zju2_keqia: there is no campus 'zju2_keqia'",
          "did you mean 'zju2_keqiao'? valid here: zju2_keqiao"),
     Case('targets_unknown_key.yaml', 4, 1, 'target',
          "targets_unknown_key.yaml:4:1: target: unknown key 'target'",
-         "did you mean 'targets'? valid here: add, add_raw_fields, campuses, drop, extends, homogeneity, locality, missing, notes, points, reweight, rules, targets, years"),
+         "did you mean 'targets'? valid here: add, add_raw_fields, applies_to, campuses, drop, extends, homogeneity, locality, missing, notes, points, reweight, rules, targets, years"),
+    # range targets, the new rules, catalog references, applies_to and the campuses' HQ and district
+    Case('table_within_range_number.yaml', 30, 13, 'indicators.X1.target',
+         'table_within_range_number.yaml:30:13: indicators.X1.target: rule within_range needs a target range {min, max}',
+         'write it as target: {min: 150, max: 200}'),
+    Case('table_pro_rata_range.yaml', 30, 13, 'indicators.X1.target',
+         'table_pro_rata_range.yaml:30:13: indicators.X1.target: rule target_pro_rata needs a single target, not a range',
+         'use the within_range rule for a target range'),
+    Case('table_range_min_max.yaml', 30, 13, 'indicators.X1.target',
+         "table_range_min_max.yaml:30:13: indicators.X1.target: the range's min 60 is above its max 40",
+         None),
+    Case('table_range_empty.yaml', 30, 13, 'indicators.X1.target',
+         'table_range_empty.yaml:30:13: indicators.X1.target: a target range needs min, max or both',
+         None),
+    Case('table_meets_target_op.yaml', 48, 36, 'indicators.Y1.rule.op',
+         'table_meets_target_op.yaml:48:36: indicators.Y1.rule.op: comparison gt does not fit direction lower',
+         'for this direction use: lt, le'),
+    Case('table_qualitative_points.yaml', 23, 13, 'indicators.X1.points',
+         'table_qualitative_points.yaml:23:13: indicators.X1.points: rule qualitative is not scored: points must be 0',
+         'monitor, veto and qualitative indicators carry no points'),
+    Case('targets_catalog_unknown.yaml', 5, 15, 'add[0].catalog',
+         'targets_catalog_unknown.yaml:5:15: add[0].catalog: the national catalog has no indicator 66',
+         "did you mean '6'? valid here: " + CATALOG_NUMBERS),
+    Case('targets_catalog_no_part.yaml', 5, 5, 'add[0]',
+         "targets_catalog_no_part.yaml:5:5: add[0]: required key 'part' is missing",
+         None),
+    Case('targets_add_unknown_part.yaml', 5, 24, 'add[0].part',
+         "targets_add_unknown_part.yaml:5:24: add[0].part: there is no part 'R'",
+         'valid here: P, Q'),
+    Case('targets_extends_catalog.yaml', 2, 10, 'extends',
+         'targets_extends_catalog.yaml:2:10: extends: builtin:catalog/national_tertiary.yaml is an indicator catalog and cannot be extended',
+         'extend a table or targets file; add catalog indicators by number under add, e.g. - {catalog: 3, part: C, points: 2, rule: ...}'),
+    Case('targets_applies_unknown_campus.yaml', 10, 8, 'applies_to.X1[0]',
+         "targets_applies_unknown_campus.yaml:10:8: applies_to.X1[0]: applies_to names 'zju2_keqia', which is not a campus",
+         "did you mean 'zju2_keqiao'? valid here: zju2_keqiao"),
+    Case('targets_campus_no_hq.yaml', 5, 5, 'campuses.zju2_keqiao',
+         "targets_campus_no_hq.yaml:5:5: campuses.zju2_keqiao: 'zju2_keqiao' has no hq, but indicators X2 need HQ values",
+         'give the unit an hq, or drop the indicator'),
+    Case('targets_campus_no_district.yaml', 5, 5, 'campuses.zju2_keqiao',
+         "targets_campus_no_district.yaml:5:5: campuses.zju2_keqiao: 'zju2_keqiao' has no district, but indicators Y1 need locality values",
+         'give the unit a district, or drop the indicator'),
 ]
 
 
@@ -234,15 +289,115 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
     assert d.render("en") == f"{tmp_path}: this is a folder, not a file"
 
 
+def test_builtin_hint_names_every_shipped_config() -> None:
+    shipped = REPO_CONFIGS.rglob("*.yaml")
+    assert builtin_names() == sorted("builtin:" + q.relative_to(REPO_CONFIGS).as_posix() for q in shipped)
+    assert {"builtin:indicators_shaoxing.yaml", "builtin:targets/keqiao.yaml"} <= set(builtin_names())
+
+
+def test_choices_read_as_a_chinese_list(at_repo_root: Path, tmp_path: Path) -> None:
+    """pydantic's "'a', 'b' or 'c'" reads "a、b 或 c" in Chinese, whatever the number of choices."""
+    [d] = check_config(BROKEN + "table_unknown_rule_type.yaml").diagnostics
+    zh = d.message.render("zh")
+    assert zh == "未知的评分规则“target_prorata”；可选：" + "、".join(RULE_CHOICES.replace("'", "").split(", ")[:-1]) + (
+        " 或 qualitative")
+    assert "'" not in zh
+    text = (CONFIG_CASES / "valid" / "small_table.yaml").read_text(encoding="utf-8")
+    f = tmp_path / "op.yaml"
+    f.write_text(text.replace("    rule: {type: cap_pro_rata}\n", "    rule: {type: meets_target, op: lte}\n"),
+                 encoding="utf-8")
+    [d] = check_config(f).diagnostics
+    assert d.render("en").split("\n") == [
+        f"{f}:48:36: indicators.Y1.rule.op: 'lte' is not allowed; choose 'gt', 'ge', 'lt' or 'le'",
+        "  hint: did you mean 'lt'?"]
+    assert d.message.render("zh") == "“lte”不是可选值；可选：gt、ge、lt 或 le"
+    f.write_text(text.replace("    rule: {type: cap_pro_rata}\n", "    rule: {type: within_range, outside: none}\n"),
+                 encoding="utf-8")
+    [d] = check_config(f).diagnostics
+    assert d.message.render("zh") == "“none”不是可选值；可选：zero 或 pro_rata"
+
+
+def test_misspelt_key_of_a_targets_value(tmp_path: Path) -> None:
+    """`{defualt: 3}` has neither `default` nor `campuses`, so it reads as a range: the hint still finds default."""
+    f = tmp_path / "t.yaml"
+    f.write_text("extends: builtin:indicators_shaoxing.yaml\nlocality: {id: x, name: 某区}\n"
+                 "targets:\n  C1: {defualt: 3}\n  C2: {min: 200, mx: 300}\n", encoding="utf-8")
+    assert [d.render("en") for d in check_config(f).diagnostics] == [
+        f"{f}:4:8: targets.C1.defualt: unknown key 'defualt'\n"
+        "  hint: did you mean 'default'? valid here: campuses, default, max, min",
+        f"{f}:5:18: targets.C2.mx: unknown key 'mx'\n"
+        "  hint: did you mean 'max'? valid here: campuses, default, max, min",
+    ]
+
+
+APPLIES_TABLE = """\
+id: t
+version: 1
+name: 测试表
+provenance: 测试用
+total_points: 10
+parts: [{code: P, name: 唯一部分, points: 10}]
+indicators:
+  - {code: X1, name: 指标一, part: P, points: 5, scale: count, direction: higher, subject: campus,
+     definition: 说明, rule: {type: yes_no}, applies_to: [campus_a, campus_c]}
+  - {code: X2, name: 指标二, part: P, points: 5, scale: count, direction: higher, subject: campus,
+     definition: 说明, rule: {type: yes_no}}
+"""
+
+
+def test_applies_to_of_the_table_is_checked_where_campuses_are_declared(tmp_path: Path) -> None:
+    (tmp_path / "table.yaml").write_text(APPLIES_TABLE, encoding="utf-8")
+    head = "locality: {id: x, name: 某区}\ncampuses:\n"
+    city = tmp_path / "city.yaml"
+    city.write_text("extends: table.yaml\n" + head + "  - {id: campus_a, name: 甲}\n  - {id: campus_b, name: 乙}\n",
+                    encoding="utf-8")
+    [d] = check_config(city).diagnostics
+    assert d.render("en") == (f"{city}:3:1: campuses: indicator X1 (inherited) applies to 'campus_c', which is not "
+                              "among the campuses\n  hint: did you mean 'campus_b'? valid here: campus_a, campus_b")
+    assert d.render("zh").startswith(f"{city}:3:1: campuses: 所继承的指标 X1")
+    # Once the campuses are declared, a file narrowing them to its own leaves the others behind: no fault.
+    city.write_text("extends: table.yaml\n" + head + "  - {id: campus_a, name: 甲}\n  - {id: campus_c, name: 丙}\n",
+                    encoding="utf-8")
+    assert check_config(city).diagnostics == []
+    district = tmp_path / "district.yaml"
+    district.write_text("extends: city.yaml\n" + head + "  - {id: campus_d, name: 丁}\n", encoding="utf-8")
+    result = check_config(district)
+    assert result.diagnostics == []
+    assert result.effective is not None and not result.effective.indicator("X1").applies("campus_d")
+
+
+def test_applies_to_in_an_added_indicator_points_at_the_name(tmp_path: Path) -> None:
+    (tmp_path / "table.yaml").write_text(APPLIES_TABLE.replace(", applies_to: [campus_a, campus_c]", ""),
+                                         encoding="utf-8")
+    f = tmp_path / "add.yaml"
+    f.write_text("extends: table.yaml\nlocality: {id: x, name: 某区}\ncampuses:\n  - {id: campus_a, name: 甲}\n"
+                 "add:\n  - {code: X3, name: 指标三, part: P, points: 0, scale: count, direction: higher,\n"
+                 "     subject: campus, definition: 说明, rule: {type: monitor}, applies_to: [campus_a, campus_b]}\n",
+                 encoding="utf-8")
+    [d] = check_config(f).diagnostics
+    assert (d.location.line, d.location.col, d.location.path) == (7, 85, "add.X3.applies_to[1]")
+    assert d.message.render("en") == "applies_to names 'campus_b', which is not a campus"
+
+
+def test_unknown_part_in_a_targets_file_is_reported_not_raised(tmp_path: Path) -> None:
+    """An indicator added to a part that does not exist once crashed building the effective points."""
+    f = tmp_path / "part.yaml"
+    f.write_text("extends: builtin:indicators_shaoxing.yaml\nlocality: {id: x, name: 某区}\nadd:\n"
+                 "  - {code: Z1, name: 新指标, part: Z, points: 2, scale: count, direction: higher, subject: campus,\n"
+                 "     definition: 说明, rule: {type: yes_no}}\n", encoding="utf-8")
+    result = check_config(f)
+    assert result.effective is None
+    assert [d.render("en").split("\n")[0] for d in result.errors] == [
+        f"{f}:4:33: add.Z1.part: there is no part 'Z'"]
+
+
 # ---------------------------------------------------------------- several faults, all reported at once
 
 MULTI = {
     "schema_faults.yaml": [
         (15, 13, "indicators.X1.points", "expected a number, got '十'"),
         (20, 5, "indicators.X1.formual", "unknown key 'formual'"),
-        (21, 18, "indicators.X1.rule.type", "unknown rule type 'target_prorata'; choose 'target_pro_rata', "
-         "'cap_pro_rata', 'deduct_per_unit', 'linear_band', 'graded_bands', 'yes_no', 'relative_to_hq', "
-         "'change_vs_previous', 'monitor', 'bonus', 'veto'"),
+        (21, 18, "indicators.X1.rule.type", "unknown rule type 'target_prorata'; choose " + RULE_CHOICES),
         (23, 5, "indicators.X2", "required key 'direction' is missing"),
         (27, 12, "indicators.X2.scale", "'percentage' is not allowed; choose 'percent', 'fraction', 'count', "
          "'money', 'days', 'level' or 'ratio'"),
@@ -352,7 +507,7 @@ def test_validate_github_annotations(at_repo_root: Path) -> None:
     res = runner.invoke(app, ["validate", BROKEN + "targets_unknown_campus.yaml", "--format", "github", "--lang", "en"])
     assert res.exit_code == 1
     assert res.stdout == (
-        f"::error file={BROKEN}targets_unknown_campus.yaml,line=11,col=7::targets.C1.campuses.zju2_keqia: "
+        f"::error file={BROKEN}targets_unknown_campus.yaml,line=13,col=7::targets.C1.campuses.zju2_keqia: "
         "there is no campus 'zju2_keqia'%0Adid you mean 'zju2_keqiao'? valid here: zju2_keqiao\n"
     )
 

@@ -1,4 +1,6 @@
-"""Effective points after a locality's changes, worked out by hand, and the allocation behind them.
+"""Effective points after a locality's changes, worked out by hand, and the allocation behind them;
+the effective table of the newer features (meets_target, within_range and qualitative rules, range
+targets by campus, applies_to, deadlines, catalog references).
 
 Re-weighting rules (config/effective.py): under `scale_within_part` a part keeps its points and its
 scored indicators share them in proportion to their raw points, allocated at the table's rounding
@@ -17,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campuseval.config import EffectiveTable, check_config, load_config
+from campuseval.config.models import TargetRange
 from campuseval.rounding import clean
 from campuseval.weights import allocate
 
@@ -297,3 +300,96 @@ def test_allocate_zero_points_change_nothing_else(case: tuple[list[float], float
     with_zero = allocate([*raw[:at], 0.0, *raw[at:]], total, places)
     assert with_zero[at] == 0.0
     assert [*with_zero[:at], *with_zero[at + 1:]] == allocate(raw, total, places)
+
+
+# ---------------------------------------------------------------- the newer rules, range targets, applies_to, deadlines
+
+
+def test_table_with_the_newer_rules(at_repo_root: Path) -> None:
+    result = check_config("tests/configs/valid/new_rules.yaml")
+    assert result.diagnostics == []
+    eff = result.effective
+    assert eff is not None
+    m1, m2, w1, w2, g1, g2 = (eff.indicator(c) for c in ("M1", "M2", "W1", "W2", "G1", "G2"))
+    assert (m1.rule.type, m1.rule.op, m1.rule.partial, m1.spec.target) == ("meets_target", "gt", False, 35)
+    assert (m2.rule.type, m2.rule.op, m2.rule.partial, m2.spec.target) == ("meets_target", "le", True, 8)
+    assert (w1.rule.type, w1.rule.outside) == ("within_range", "pro_rata")
+    assert w1.spec.target == TargetRange(min=150, max=200)
+    assert (w2.rule.type, w2.rule.outside) == ("within_range", "zero")
+    assert w2.spec.target == TargetRange(min=40)  # open above: no ceiling
+    assert w2.spec.target.max is None  # type: ignore[union-attr]
+    assert g1.rule.type == "qualitative" and g1.rule.goal.zh == "绩效考核进入全国百强"
+    assert g1.rule.goal.get("en") == "Top 100 in the national assessment"
+    assert g2.rule.goal.zh == "建成省级区域医疗中心" and g2.rule.goal.get("en") == "建成省级区域医疗中心"
+    # meets_target and within_range are scored; a qualitative goal is not and carries no points.
+    assert [i.code for i in eff.indicators if i.scored] == ["M1", "M2", "W1", "W2"]
+    assert points(eff, "P") == {"M1": 20.0, "M2": 20.0, "W1": 20.0}
+    assert points(eff, "Q") == {"W2": 40.0, "G1": 0.0, "G2": 0.0}
+    assert eff.total_max == 100.0
+    # A table has no campuses: nothing is limited, every campus gets the indicator's own target.
+    assert eff.campuses == ()
+    assert all(i.spec.applies_to is None and i.applies("any_campus") for i in eff.indicators)
+    assert w1.target_for("any_campus") == TargetRange(min=150, max=200)
+
+
+def test_targets_file_with_range_targets_by_campus_deadlines_and_applies_to(at_repo_root: Path) -> None:
+    result = check_config("tests/configs/valid/range_targets.yaml")
+    assert result.diagnostics == []
+    eff = result.effective
+    assert eff is not None
+    shown = "tests/configs/valid/range_targets.yaml"
+    assert [(c.id, c.deadline) for c in eff.campuses] == [("campus_a", 2026), ("campus_b", 2027), ("campus_c", None)]
+    assert all(c.hq is not None and c.district is not None for c in eff.campuses)
+
+    # W1: the table's range stands as the default; campus_b gets its own range, campus_c only a ceiling.
+    w1 = eff.indicator("W1")
+    assert w1.spec.target == TargetRange(min=150, max=200)
+    assert dict(w1.campus_targets) == {"campus_b": TargetRange(min=80, max=120), "campus_c": TargetRange(max=100)}
+    assert w1.target_for("campus_a") == TargetRange(min=150, max=200)
+    assert w1.target_for("campus_b") == TargetRange(min=80, max=120)
+    assert w1.target_for("campus_c") == TargetRange(min=None, max=100)
+    # The appendix's record: one change per campus (how a range is written is the formatting's business).
+    assert [(c.file, c.what, c.campus) for c in w1.changes] == [(shown, "target", "campus_b"),
+                                                               (shown, "target", "campus_c")]
+    assert all("80" in c.new and "120" in c.new for c in w1.changes[:1])
+    assert "100" in w1.changes[1].new and "150" in w1.changes[1].old
+
+    # W2: a plain range replaces the table's open one for every campus.
+    w2 = eff.indicator("W2")
+    assert w2.spec.target == TargetRange(min=45, max=90)
+    assert dict(w2.campus_targets) == {}
+    [change] = w2.changes
+    assert (change.file, change.what, change.campus) == (shown, "target", None)
+    assert "40" in change.old and "45" in change.new and "90" in change.new
+
+    # M2 is limited to the two campuses open; the spec says so, the engine shares out its points.
+    m2 = eff.indicator("M2")
+    assert m2.spec.applies_to == ["campus_a", "campus_b"]
+    assert [m2.applies(c.id) for c in eff.campuses] == [True, True, False]
+    assert [(c.what, c.new) for c in m2.changes] == [("applies_to", "campus_a, campus_b")]
+    assert all(i.spec.applies_to is None for i in eff.indicators if i.code != "M2")
+    # Effective points here are the table's: what applies_to does to them per campus is the engine's.
+    assert points(eff, "P") == {"M1": 20.0, "M2": 20.0, "W1": 20.0}
+    assert eff.total_max == 100.0
+    assert [(s.path, s.role) for s in eff.sources] == [("tests/configs/valid/new_rules.yaml", "table"),
+                                                     (shown, "targets")]
+
+
+def test_catalog_reference_in_a_targets_file(at_repo_root: Path) -> None:
+    result = check_config("tests/configs/valid/catalog_ref.yaml")
+    assert result.diagnostics == []
+    eff = result.effective
+    assert eff is not None
+    assert eff.codes() == ["X1", "X2", "Y1", "N3"]
+    n3 = eff.indicator("N3")
+    spec = n3.spec
+    assert spec.name.zh == "日间手术占择期手术比例"
+    assert (spec.national_no, spec.scale, spec.direction, spec.subject) == ("3", "percent", "monitor", "campus")
+    assert spec.formula == "day_surgery_ops / elective_ops * 100"
+    assert (spec.part, spec.points, spec.rule.type, spec.target) == ("Q", 0, "monitor", None)
+    assert n3.points == 0.0 and not n3.scored
+    assert n3.origin == "tests/configs/valid/catalog_ref.yaml"
+    assert [(c.what, c.new) for c in n3.changes] == [("added", "N3")]
+    # The raw fields its formula reads come with it, after the table's own.
+    assert [r.code for r in eff.raw_fields] == ["num", "den", "day_surgery_ops", "elective_ops"]
+    assert points(eff, "Q") == {"Y1": 40.0, "N3": 0.0}

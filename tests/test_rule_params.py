@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from campuseval.config.checks import check_rule_fit
 from campuseval.config.models import Indicator
-from campuseval.config.rules import RULE_CLASSES, RULE_TYPES, DeductPerUnit, Rule
+from campuseval.config.rules import RULE_CLASSES, RULE_TYPES, DeductPerUnit, Goal, Rule
 from campuseval.errors import Location
 
 RULE = TypeAdapter(Rule)
@@ -51,6 +51,20 @@ VALID: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {
     "bonus": [({"per_unit": 0.5}, {"per_unit": 0.5, "base": 0.0}), ({"per_unit": 1, "base": -3}, {"base": -3.0})],
     "veto": [({}, {"effect": "zero", "cap": None}), ({"effect": "cap", "cap": 60}, {"effect": "cap", "cap": 60.0}),
              ({"effect": "cap", "cap": 0}, {"cap": 0.0})],
+    "meets_target": [
+        ({"op": "gt"}, {"op": "gt", "partial": False}),
+        ({"op": "ge"}, {"op": "ge"}),
+        ({"op": "lt"}, {"op": "lt", "partial": False}),
+        ({"op": "le", "partial": False}, {"op": "le", "partial": False}),
+        ({"op": "ge", "partial": True}, {"op": "ge", "partial": True}),
+        ({"op": "le", "partial": True}, {"op": "le", "partial": True}),
+    ],
+    "within_range": [({}, {"outside": "zero"}), ({"outside": "pro_rata"}, {"outside": "pro_rata"})],
+    "qualitative": [
+        # a plain string is the Chinese text, stripped like every other text
+        ({"goal": " 绩效考核进入全国百强 "}, {"goal": Goal(zh="绩效考核进入全国百强")}),
+        ({"goal": {"zh": "进入百强", "en": "top 100"}}, {"goal": Goal(zh="进入百强", en="top 100")}),
+    ],
 }
 
 # rule type -> parameters that must fail, with pydantic's error type and location after the rule's tag
@@ -112,6 +126,30 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
         ({"cap": 60}, "ce_veto_zero_cap", ()),
         ({"effect": "cap", "cap": -1}, "greater_than_equal", ("cap",)),
         ({"effect": "halve"}, "literal_error", ("effect",)),
+    ],
+    "meets_target": [
+        ({}, "missing", ("op",)),  # no default: whether the target itself passes must be said
+        ({"op": "gte"}, "literal_error", ("op",)),
+        ({"op": ">"}, "literal_error", ("op",)),
+        ({"op": "gt", "partial": "maybe"}, "bool_parsing", ("partial",)),
+        ({"op": "gt", "target": 35}, "extra_forbidden", ("target",)),  # the target is the indicator's
+        # pro-rata credit at the target is already full points: partial only with an inclusive comparison
+        ({"op": "gt", "partial": True}, "ce_partial_strict", ()),
+        ({"op": "lt", "partial": True}, "ce_partial_strict", ()),
+    ],
+    "within_range": [
+        ({"outside": "linear"}, "literal_error", ("outside",)),
+        ({"min": 150}, "extra_forbidden", ("min",)),  # the range is the indicator's target
+        ({"outside": None}, "literal_error", ("outside",)),
+    ],
+    "qualitative": [
+        ({}, "missing", ("goal",)),
+        ({"goal": ""}, "string_too_short", ("goal", "zh")),
+        ({"goal": "   "}, "string_too_short", ("goal", "zh")),
+        ({"goal": {"en": "top 100"}}, "missing", ("goal", "zh")),
+        ({"goal": {"zh": "进入百强", "english": "top 100"}}, "extra_forbidden", ("goal", "english")),
+        ({"goal": 100}, "model_type", ("goal",)),
+        ({"goal": "进入百强", "points": 0}, "extra_forbidden", ("points",)),
     ],
 }
 
@@ -176,9 +214,12 @@ def test_rules_are_frozen() -> None:
 def test_rule_class_attributes() -> None:
     """What check_rule_fit relies on: directions, whether a target is read, whether points count."""
     uses_target = {t for t, c in RULE_CLASSES.items() if c.uses_target}
-    assert uses_target == {"target_pro_rata", "cap_pro_rata", "deduct_per_unit", "linear_band"}
+    assert uses_target == {"target_pro_rata", "cap_pro_rata", "deduct_per_unit", "linear_band", "meets_target",
+                           "within_range"}
+    range_target = {t for t, c in RULE_CLASSES.items() if c.range_target}
+    assert range_target == {"within_range"}
     unscored = {t for t, c in RULE_CLASSES.items() if not c.scored}
-    assert unscored == {"monitor", "bonus", "veto"}
+    assert unscored == {"monitor", "bonus", "veto", "qualitative"}
     assert RULE_CLASSES["target_pro_rata"].directions == {"higher"}
     assert RULE_CLASSES["cap_pro_rata"].directions == {"lower"}
     assert RULE_CLASSES["bonus"].directions == {"higher"}
@@ -186,6 +227,10 @@ def test_rule_class_attributes() -> None:
     assert RULE_CLASSES["monitor"].directions == {"higher", "lower", "monitor"}
     assert RULE_CLASSES["yes_no"].directions == {"higher", "lower", "monitor"}
     assert RULE_CLASSES["relative_to_hq"].directions == {"higher", "lower"}
+    assert RULE_CLASSES["meets_target"].directions == {"higher", "lower"}
+    # a range has no better side: a monitored figure can be held within one
+    assert RULE_CLASSES["within_range"].directions == {"higher", "lower", "monitor"}
+    assert RULE_CLASSES["qualitative"].directions == {"higher", "lower", "monitor"}
 
 
 # ---------------------------------------------------------------- check_rule_fit: the rule against its indicator
@@ -234,6 +279,18 @@ FITS: list[tuple[dict[str, Any], dict[str, Any]]] = [
     ({"type": "bonus", "per_unit": 0.5}, {"points": 2}),
     ({"type": "veto"}, {"points": 0, "direction": "lower"}),
     ({"type": "veto", "effect": "cap", "cap": 60}, {"points": 0, "direction": "monitor"}),
+    ({"type": "meets_target", "op": "gt"}, {"target": 35}),
+    ({"type": "meets_target", "op": "ge"}, {"target": 5, "scale": "level"}),
+    ({"type": "meets_target", "op": "lt"}, {"target": 8, "scale": "days", "direction": "lower"}),
+    ({"type": "meets_target", "op": "le", "partial": True}, {"target": 0.3, "scale": "fraction", "direction": "lower"}),
+    ({"type": "within_range"}, {"target": {"min": 150, "max": 200}, "scale": "money", "direction": "monitor"}),
+    ({"type": "within_range", "outside": "pro_rata"}, {"target": {"min": 40}}),
+    ({"type": "within_range"}, {"target": {"max": 8}, "scale": "days", "direction": "lower"}),
+    ({"type": "within_range"}, {"target": {"min": 30, "max": 30}}),  # both ends count as inside
+    ({"type": "within_range"}, {"target": {"min": 0, "max": 100}}),
+    ({"type": "qualitative", "goal": "绩效考核进入全国百强"}, {"points": 0}),
+    ({"type": "qualitative", "goal": {"zh": "建成区域医疗中心"}}, {"points": 0, "direction": "monitor",
+                                                              "subject": "locality"}),
 ]
 
 
@@ -247,10 +304,10 @@ def test_every_rule_type_has_a_fitting_indicator() -> None:
 
 
 HIGHER_RULES = ("target_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, "
-                "change_vs_previous, monitor, bonus")
+                "change_vs_previous, monitor, bonus, meets_target, within_range, qualitative")
 LOWER_RULES = ("cap_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, "
-               "change_vs_previous, monitor, veto")
-MONITOR_RULES = "yes_no, monitor, veto"
+               "change_vs_previous, monitor, veto, meets_target, within_range, qualitative")
+MONITOR_RULES = "yes_no, monitor, veto, within_range, qualitative"
 
 MISFITS: list[tuple[dict[str, Any], dict[str, Any], list[tuple[str, str, dict[str, Any]]]]] = [
     # direction
@@ -310,6 +367,45 @@ MISFITS: list[tuple[dict[str, Any], dict[str, Any], list[tuple[str, str, dict[st
      [("cfg.band_limit_higher", "rule.limit", {"limit": "45", "target": "45"})]),
     ({"type": "linear_band", "limit": 30}, {"target": 45, "direction": "lower"},
      [("cfg.band_limit_lower", "rule.limit", {"limit": "30", "target": "45"})]),
+    # meets_target: the comparison must point the indicator's way; a target above 0 to divide by
+    ({"type": "meets_target", "op": "gt"}, {"target": 20, "direction": "lower"},
+     [("cfg.op_direction", "rule.op", {"op": "gt", "direction": "lower"})]),
+    ({"type": "meets_target", "op": "ge"}, {"target": 20, "direction": "lower"},
+     [("cfg.op_direction", "rule.op", {"op": "ge", "direction": "lower"})]),
+    ({"type": "meets_target", "op": "lt"}, {"target": 20},
+     [("cfg.op_direction", "rule.op", {"op": "lt", "direction": "higher"})]),
+    ({"type": "meets_target", "op": "le"}, {"target": 20},
+     [("cfg.op_direction", "rule.op", {"op": "le", "direction": "higher"})]),
+    ({"type": "meets_target", "op": "gt"}, {"target": 20, "direction": "monitor"},
+     [("cfg.rule_direction", "rule.type", {"rule": "meets_target", "direction": "monitor"})]),
+    ({"type": "meets_target", "op": "gt"}, {}, [("cfg.rule_needs_target", "rule.type", {"rule": "meets_target"})]),
+    ({"type": "meets_target", "op": "ge", "partial": True}, {"target": 0},
+     [("cfg.target_positive", "target", {"rule": "meets_target"})]),
+    ({"type": "meets_target", "op": "gt"}, {"target": 120}, [("cfg.target_percent", "target", {"value": "120"})]),
+    # range targets: within_range needs one, the other rules refuse one
+    ({"type": "within_range"}, {"target": 50}, [("cfg.rule_needs_range", "target", {"rule": "within_range"})]),
+    ({"type": "within_range"}, {}, [("cfg.rule_needs_target", "rule.type", {"rule": "within_range"})]),
+    ({"type": "target_pro_rata"}, {"target": {"min": 40, "max": 60}},
+     [("cfg.rule_no_range", "target", {"rule": "target_pro_rata"})]),
+    ({"type": "cap_pro_rata"}, {"target": {"max": 8}, "direction": "lower"},
+     [("cfg.rule_no_range", "target", {"rule": "cap_pro_rata"})]),
+    ({"type": "meets_target", "op": "ge"}, {"target": {"min": 40}},
+     [("cfg.rule_no_range", "target", {"rule": "meets_target"})]),
+    ({"type": "yes_no"}, {"target": {"min": 1}}, [("cfg.rule_no_target", "target", {"rule": "yes_no"})]),
+    # each end of a range against the scale
+    ({"type": "within_range"}, {"target": {"min": 40, "max": 120}},
+     [("cfg.target_percent", "target", {"value": "120"})]),
+    ({"type": "within_range"}, {"target": {"min": -5, "max": 120}},
+     [("cfg.target_percent", "target", {"value": "-5"}), ("cfg.target_percent", "target", {"value": "120"})]),
+    ({"type": "within_range"}, {"target": {"min": 0.2, "max": 1.5}, "scale": "fraction"},
+     [("cfg.target_fraction", "target", {"value": "1.5"})]),
+    ({"type": "within_range"}, {"target": {"min": -3}, "scale": "count"},
+     [("cfg.target_negative", "target", {"value": "-3", "scale": "count"})]),
+    # qualitative: judged by people, so no points and no target
+    ({"type": "qualitative", "goal": "进入百强"}, {"points": 5},
+     [("cfg.unscored_points", "points", {"rule": "qualitative"})]),
+    ({"type": "qualitative", "goal": "进入百强"}, {"points": 0, "target": 100},
+     [("cfg.rule_no_target", "target", {"rule": "qualitative"})]),
     # several at once
     ({"type": "cap_pro_rata"}, {},
      [("cfg.rule_direction", "rule.type", {"rule": "cap_pro_rata", "direction": "higher"}),

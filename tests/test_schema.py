@@ -2,8 +2,10 @@
 
 `campuseval schema` prints a schema an editor (yaml-language-server) can use: it must be a valid
 draft-07 schema, and every shipped config must validate against it, read the way campuseval reads
-it (read_yaml: YAML 1.2 scalars, so `010` stays text). The loader must also keep `yes` as text,
-refuse 1e309 as not finite, and refuse an alias bomb with a clear message rather than hang.
+it (read_yaml: YAML 1.2 scalars, so `010` stays text); the indicator catalog against its own. The
+files shipped in configs/schema/ must be what `campuseval schema --out configs/schema` writes now.
+The loader must also keep `yes` as text, refuse 1e309 as not finite, and refuse an alias bomb with
+a clear message rather than hang.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from jsonschema import Draft7Validator
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from campuseval.cli import app
+from campuseval.cli import SchemaKind, app, schema_for
 from campuseval.config import Table, check_config
+from campuseval.config.diagnose import data_path
+from campuseval.config.schema import dumps
 from campuseval.config.yamlsource import MAX_NODES, parse_yaml_text, read_yaml, resolve_plain
 from campuseval.errors import ConfigError
 
@@ -38,7 +42,14 @@ def schema(kind: str) -> dict[str, Any]:
     return parsed
 
 
-@pytest.mark.parametrize("kind", ["config", "table", "targets"])
+def kind_of(data: dict[str, Any]) -> str:
+    """Which schema a config file is read by, as the loader tells them apart."""
+    if "extends" in data:
+        return "targets"
+    return "catalog" if "entries" in data and "parts" not in data else "table"
+
+
+@pytest.mark.parametrize("kind", ["config", "table", "targets", "catalog"])
 def test_schema_is_valid_draft07(kind: str) -> None:
     s = schema(kind)
     Draft7Validator.check_schema(s)
@@ -54,6 +65,9 @@ def test_schema_titles_and_required_keys() -> None:
     assert targets["title"] == "campuseval targets file"
     assert sorted(table["required"]) == ["id", "indicators", "name", "parts", "provenance", "version"]
     assert sorted(targets["required"]) == ["extends", "locality"]
+    catalog = schema("catalog")
+    assert catalog["title"] == "campuseval indicator catalog"
+    assert sorted(catalog["required"]) == ["entries", "id", "name", "provenance", "version"]
     assert config["oneOf"] == [{"$ref": "#/definitions/Table"}, {"$ref": "#/definitions/TargetsFile"}]
 
 
@@ -74,12 +88,16 @@ def test_schema_lists_every_rule_type() -> None:
 
 @pytest.mark.parametrize("path", SHIPPED + VALID_CASES, ids=lambda p: str(p.relative_to(REPO)))
 def test_config_validates_against_the_schema(path: Path) -> None:
-    validator = Draft7Validator(schema("config"))
     data = read_yaml(path).data
+    kind = kind_of(data)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft7Validator(schema(kind)).iter_errors(data)]
+    assert errors == []
+    if kind == "catalog":  # a catalog is neither file kind of the config schema
+        assert list(Draft7Validator(schema("config")).iter_errors(data)) != []
+        return
+    validator = Draft7Validator(schema("config"))
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
     assert errors == []
-    kind = "targets" if "extends" in data else "table"
-    assert list(Draft7Validator(schema(kind)).iter_errors(data)) == []
     other = "table" if kind == "targets" else "targets"
     assert list(Draft7Validator(schema(other)).iter_errors(data)) != []  # oneOf picks exactly one
 
@@ -87,7 +105,21 @@ def test_config_validates_against_the_schema(path: Path) -> None:
 def test_every_shipped_config_was_checked() -> None:
     names = {str(p.relative_to(REPO)) for p in SHIPPED}
     assert {"configs/indicators_shaoxing.yaml", "configs/targets/keqiao.yaml",
-            "configs/targets/yuecheng.yaml", "configs/targets/shaoxing.yaml"} <= names
+            "configs/targets/yuecheng.yaml", "configs/targets/shaoxing.yaml",
+            "configs/catalog/national_tertiary.yaml"} <= names
+
+
+@pytest.mark.parametrize("kind", list(SchemaKind), ids=str)
+def test_shipped_schema_files_are_current(kind: SchemaKind) -> None:
+    """configs/schema/ is what `campuseval schema --out configs/schema` writes: regenerate it when a model changes."""
+    shipped = REPO / "configs" / "schema" / f"{kind.value}.schema.json"
+    assert shipped.read_text(encoding="utf-8") == dumps(schema_for(kind)), (
+        f"{shipped.relative_to(REPO)} is stale: run `campuseval schema --out configs/schema`")
+
+
+def test_every_schema_kind_is_shipped() -> None:
+    assert sorted(p.name for p in (REPO / "configs" / "schema").glob("*.json")) == sorted(
+        f"{k.value}.schema.json" for k in SchemaKind)
 
 
 @pytest.mark.parametrize(("name", "where"), [
@@ -97,14 +129,53 @@ def test_every_shipped_config_was_checked() -> None:
     ("table_deduct_zero.yaml", ["indicators", 0, "rule"]),
     ("table_unknown_rule_type.yaml", ["indicators", 0, "rule"]),
     ("targets_unknown_key.yaml", []),
+    # the unions told apart by shape (indicator or catalog reference, number or range, per campus)
+    # are chosen as the loader chooses, so the error is the member's own, not "matches none"
+    ("table_range_empty.yaml", ["indicators", 0, "target"]),
+    ("table_within_range_number.yaml", None),  # the rule wants a range: a check, not the schema's
+    ("targets_catalog_no_part.yaml", ["add", 0]),
+    ("targets_target_text.yaml", ["targets", "X1"]),
 ])
-def test_schema_rejects_schema_level_faults(name: str, where: list[str | int]) -> None:
-    """What the models reject field by field, an editor using the schema flags too."""
+def test_schema_rejects_schema_level_faults(name: str, where: list[str | int] | None) -> None:
+    """What the models reject field by field, an editor using the schema flags too, at the same place."""
     data = read_yaml(REPO / "tests" / "configs" / "broken" / name).data
-    kind = "targets" if "extends" in data else "table"
-    errors = list(Draft7Validator(schema(kind)).iter_errors(data))
+    errors = list(Draft7Validator(schema(kind_of(data))).iter_errors(data))
+    if where is None:
+        assert errors == []
+        return
     assert errors
-    assert any(list(e.absolute_path)[: len(where)] == where for e in errors), [list(e.absolute_path) for e in errors]
+    assert any(list(e.absolute_path) == where for e in errors), [list(e.absolute_path) for e in errors]
+
+
+@pytest.mark.parametrize(("item", "where"), [
+    ({"catalog": 3, "part": "P", "pionts": 0, "rule": {"type": "monitor"}}, ["add", 0]),  # pionts is unknown
+    ({"catalog": 3, "part": "P", "points": "十", "rule": {"type": "monitor"}}, ["add", 0, "points"]),
+    ({"code": "Z1", "name": "新", "part": "P", "points": 0, "scale": "count", "direction": "higher",
+      "subject": "campus", "definition": "说明", "rule": {"type": "monitor"}, "target": {"mn": 3}},
+     ["add", 0, "target"]),
+])
+def test_schema_errors_inside_an_added_indicator(item: dict[str, Any], where: list[str | int]) -> None:
+    """A catalog reference is told from a full indicator by its `catalog` key, as the loader does."""
+    data = {"extends": "x.yaml", "locality": {"id": "x", "name": "某区"}, "add": [item]}
+    errors = list(Draft7Validator(schema("targets")).iter_errors(data))
+    assert {tuple(e.absolute_path) for e in errors} == {tuple(where)}
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    (10, True),
+    ({"min": 5, "max": 8}, True),
+    ({"max": 8}, True),
+    ({"default": 10, "campuses": {"zju2_keqiao": {"min": 5}}}, True),
+    ({"campuses": {"zju2_keqiao": 6}}, True),
+    ({}, False),
+    ({"min": 5, "default": 3}, False),
+    ("十", False),
+    ({"defualt": 3}, False),
+])
+def test_schema_of_a_targets_value(value: Any, valid: bool) -> None:
+    data = {"extends": "x.yaml", "locality": {"id": "x", "name": "某区"}, "targets": {"C1": value}}
+    errors = list(Draft7Validator(schema("targets")).iter_errors(data))
+    assert (errors == []) is valid, [e.message for e in errors]
 
 
 # ---------------------------------------------------------------- the YAML loader's scalars
@@ -166,7 +237,11 @@ def test_1e309_is_not_finite() -> None:
     table["indicators"][0]["target"] = doc.data["target"]
     with pytest.raises(ValidationError) as exc:
         Table.model_validate(table)  # ...and the models refuse it
-    assert [(e["type"], e["loc"]) for e in exc.value.errors()] == [("finite_number", ("indicators", 0, "target"))]
+    # pydantic names the union members it went through (an indicator, not a catalog reference; a
+    # number, not a range); the path shown to the user leaves them out.
+    [err] = exc.value.errors()
+    assert (err["type"], err["loc"]) == ("finite_number", ("indicators", 0, "indicator", "target", "number"))
+    assert data_path(table, tuple(err["loc"])) == (("indicators", 0, "target"), False)
 
 
 def test_1e309_in_a_config_file(tmp_path: Path) -> None:

@@ -21,7 +21,8 @@ from campuseval.config.load import BUILTIN, LoadResult, resolve_user_path
 from campuseval.config.schema import config_schema, dumps, table_schema, targets_schema
 from campuseval.describe import subject_text
 from campuseval.errors import CampusevalError, ConfigError, Diagnostic, Location, UsageError, diag
-from campuseval.formatting import num, value
+from campuseval.formatting import num
+from campuseval.formatting import target as target_text
 from campuseval.i18n import Lang, default_lang, t
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
@@ -141,7 +142,8 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 def validate_cmd(
     paths: Annotated[list[str], typer.Argument(help="YAML 文件或文件夹 / YAML files or folders", show_default=False)],
     fmt: Annotated[ValidateFormat | None, typer.Option(
-        "--format", help="text, json, or github (GitHub Actions annotations; automatic when GITHUB_ACTIONS=true)")] = None,
+        "--format",
+        help="text, json, or github (GitHub Actions annotations; automatic when GITHUB_ACTIONS=true)")] = None,
     lang: LangOpt = None,
 ) -> None:
     lg = _lang(lang)
@@ -242,7 +244,8 @@ def schema_for(kind: SchemaKind) -> dict[str, Any]:
 def schema_cmd(
     kind: Annotated[SchemaKind, typer.Argument(
         help="config（指标表或目标值文件）、table、targets 或 scores（scores.json）")] = SchemaKind.config,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="把全部 schema 写入此文件夹 / write every schema into this folder")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="把全部 schema 写入此文件夹 / write every schema into this folder")] = None,
     lang: LangOpt = None,
 ) -> None:
     if out_dir is None:
@@ -259,7 +262,8 @@ def schema_cmd(
 # ---------------------------------------------------------------- indicators
 
 
-TableOpt = Annotated[str | None, typer.Option("--table", help="指标表（默认：内置绍兴表）/ indicator table (default: the shipped Shaoxing table)")]
+TableOpt = Annotated[str | None, typer.Option(
+    "--table", help="指标表（默认：内置绍兴表）/ indicator table (default: the shipped Shaoxing table)")]
 TargetsOpt = Annotated[str | None, typer.Option("--targets", help="目标值文件 / a locality's targets file")]
 
 
@@ -280,6 +284,8 @@ def load_effective(table: str | None, targets: str | None, lang: Lang) -> Any:
                                        table=table, extends=root.path)])
     else:
         res = check_config(table if table is not None else str(default_table_path()))
+    if res.catalog is not None:
+        raise UsageError([diag(Location(file=table or targets), "cli.is_catalog", "cli.is_catalog.hint")])
     if res.errors or res.effective is None:
         raise ConfigError(res.errors)
     print_diagnostics(res.warnings, lang)
@@ -290,7 +296,8 @@ def load_effective(table: str | None, targets: str | None, lang: Lang) -> Any:
 def indicators_cmd(
     table: TableOpt = None,
     targets: TargetsOpt = None,
-    catalog: Annotated[bool, typer.Option("--catalog", help="列出国考指标目录 / list the national indicator catalog")] = False,
+    catalog: Annotated[bool, typer.Option(
+        "--catalog", help="列出国考指标目录 / list the national indicator catalog")] = False,
     lang: LangOpt = None,
 ) -> None:
     lg = _lang(lang)
@@ -307,9 +314,11 @@ def indicators_cmd(
                         min_width=12 if key == "name" else None)
     for ind in eff.indicators:
         spec = ind.spec
-        target = value(spec.target, spec.scale, 4) if spec.target is not None else "-"
+        target = target_text(spec.target, spec.scale)
         if ind.campus_targets:
-            target += " (" + ", ".join(f"{c}: {num(v)}" for c, v in ind.campus_targets.items()) + ")"
+            target += " (" + ", ".join(f"{c}: {target_text(v, spec.scale)}" for c, v in ind.campus_targets.items()) + ")"
+        if spec.applies_to is not None:
+            target += " [" + ", ".join(spec.applies_to) + "]"
         grid.add_row(
             spec.code, spec.name.get(lg), spec.part, num(spec.points), num(ind.points),
             _ARROWS[spec.direction], subject_text(spec.subject, lg), target,
@@ -335,7 +344,7 @@ def _print_catalog(lang: Lang) -> None:
         grid.add_column(t(f"cli.cat.{key}", lang), overflow="fold")
     for e in cat.entries:
         direction = "W" if e.qualitative else _ARROWS[e.direction] if e.direction != "monitor" else "M"
-        grid.add_row(e.no, e.name.get(lang), e.category.get(lang) if e.category else "", direction,
+        grid.add_row(e.number, e.name.get(lang), e.category.get(lang) if e.category else "", direction,
                      "▲" if e.national_monitoring else "", t(f"scale.{e.scale}", lang), e.formula or "")
     out.print(grid)
     out.print(t("cli.cat.usage", lang), markup=False)
@@ -383,12 +392,15 @@ def score_cmd(
                                               show_default=False)],
     table: TableOpt = None,
     targets: TargetsOpt = None,
-    year: Annotated[int | None, typer.Option("--year", help="评价年度（默认：数据中最近的年度）/ year to score")] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="评价年度（默认：数据中最近的年度）/ year to score (default: the latest in the data)")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="结果文件夹 / output folder")] = Path("campuseval-results"),
-    formats: Annotated[str, typer.Option("--format", help="json,csv,xlsx,md,html 中的若干项，逗号分隔")] = "json,csv,xlsx,md,html",
+    formats: Annotated[str, typer.Option(
+        "--format", help="json,csv,xlsx,md,html 中的若干项，逗号分隔 / comma-separated")] = "json,csv,xlsx,md,html",
     layout: Annotated[LayoutChoice, typer.Option("--layout", help="数据格式：auto、wide 或 long")] = LayoutChoice.auto,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的结果文件 / overwrite earlier results")] = False,
-    generated_at: Annotated[str | None, typer.Option("--generated-at", help="报告时间戳（用于可重复输出）/ timestamp to print")] = None,
+    generated_at: Annotated[str | None, typer.Option(
+        "--generated-at", help="报告时间戳（用于可重复输出）/ timestamp to print, for reproducible outputs")] = None,
     lang: LangOpt = None,
 ) -> None:
     from campuseval.data.read import read_data

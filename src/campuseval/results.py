@@ -8,6 +8,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "campuseval.scores/1"
+# Flags that describe the table, not a problem in the data; they do not count towards flag_count.
+INFORMATIONAL_FLAGS = frozenset({"not_applicable", "not_scorable"})
 
 Flag = Literal[
     "missing",  # no value (blank, -, 无, or no column/row)
@@ -80,6 +82,8 @@ class IndicatorScore(_Out):
     hq_value: float | None
     previous_value: float | None
     target: TargetOut | None
+    comparison: Literal["gt", "ge", "lt", "le"] | None = Field(
+        None, description="how the value is compared with the target, for meets_target rules")
     goal: Text | None = Field(None, description="the goal of a qualitative indicator, in words")
     points: float | None = Field(description="points earned, rounded half-up; null for unscored rules")
     max_points: float = Field(description="effective maximum after re-weighting")
@@ -115,13 +119,24 @@ class CampusScore(_Out):
     before_deadline: bool = Field(False, description="the year scored is before the deadline")
     parts: list[PartScore]
     indicators: list[IndicatorScore]
-    flag_count: int
+    flag_count: int = Field(description="indicators with a flag that needs attention (not counting "
+                                        "not_applicable and not_scorable)")
 
 
 class SourceOut(_Out):
     path: str
     sha256: str
     role: str
+
+
+class ChangeOut(_Out):
+    """One change a targets file made to an indicator: what, from, to, and in which file."""
+
+    what: Literal["added", "points", "target", "rule", "homogeneity", "applies_to"]
+    old: str
+    new: str
+    campus: str | None = Field(None, description="the campus a per-campus target applies to")
+    file: str
 
 
 class MethodIndicator(_Out):
@@ -145,7 +160,7 @@ class MethodIndicator(_Out):
     definition: Text
     tolerance: dict[str, float | None] | None
     origin: str
-    changes: list[str]
+    changes: list[ChangeOut]
 
 
 class Method(_Out):

@@ -58,4 +58,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.cat.scale": ("量纲", "scale"),
     "cli.cat.formula": ("公式", "formula"),
     "cli.cat.usage": ("在指标表或目标值文件中按编号引用：add: [{{catalog: 3, part: C, points: 2, rule: {{type: target_pro_rata}}, target: 10}}]", "add one by number in a table or targets file: add: [{{catalog: 3, part: C, points: 2, rule: {{type: target_pro_rata}}, target: 10}}]"),
+    "cli.is_catalog": ("这是指标目录，不是指标表", "this is an indicator catalog, not a table"),
+    "cli.is_catalog.hint": ("用 campuseval indicators --catalog 查看目录；在指标表中用 {{catalog: 编号, ...}} 引用其中的指标", "list it with campuseval indicators --catalog; use its indicators in a table with {{catalog: number, ...}}"),
 }

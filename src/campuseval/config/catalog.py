@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, ValidationError
 
+from campuseval.config.diagnose import display_path
 from campuseval.config.models import (
     CatalogRef,
     Code,
@@ -28,7 +29,8 @@ CATALOG_FILE = "catalog/national_tertiary.yaml"
 class CatalogEntry(_Model):
     """One national indicator as the assessment defines it: number, name, direction, scale, formula."""
 
-    no: IntOrStr = Field(description="the national number: 1-55, or 增1")
+    # `number`, not `no`: YAML 1.1 tools read a bare `no:` key as the boolean false.
+    number: IntOrStr = Field(description="the national number: 1-55, or 增1")
     name: Text
     category: Text | None = Field(None, description="the first-level dimension, e.g. 医疗质量")
     direction: Direction = Field(description="higher (逐步提高), lower (逐步降低) or monitor (监测比较)")
@@ -52,7 +54,7 @@ class Catalog(_Model):
 
     def entry(self, no: str) -> CatalogEntry | None:
         for e in self.entries:
-            if e.no == no:
+            if e.number == no:
                 return e
         return None
 
@@ -89,11 +91,14 @@ def resolve_refs(items: list[Indicator | CatalogRef], doc: YamlDoc, section: tup
             continue
         catalog = national_catalog()
         entry = catalog.entry(item.catalog)
-        loc = doc.location((*section, n, "catalog"), ".".join(map(str, section)) + f"[{n}].catalog")
+        path: tuple[str | int, ...] = (*section, n, "catalog")
+        loc = doc.location(path, display_path(doc.data, path))
         if entry is None:
             from campuseval.config.checks import ref_hint
 
-            hint, params = ref_hint(item.catalog, [e.no for e in catalog.entries])
+            numbers = [e.number for e in catalog.entries]
+            hint, params = ref_hint(item.catalog, numbers)
+            params["allowed"] = ", ".join(numbers)  # in the catalog's order: 1, 2, ... 10, not 1, 10, 11
             errors.append(diag(loc, "cfg.unknown_catalog_no", hint, hint_params=params, no=item.catalog))
             continue
         code = item.default_code()
@@ -103,7 +108,7 @@ def resolve_refs(items: list[Indicator | CatalogRef], doc: YamlDoc, section: tup
         out.append(Indicator(
             code=code, name=item.name or entry.name, part=item.part, points=item.points, scale=entry.scale,
             unit=entry.unit, direction=item.direction or entry.direction, subject=item.subject,
-            definition=entry.definition, formula=entry.formula, national_no=entry.no, rule=item.rule,
+            definition=entry.definition, formula=entry.formula, national_no=entry.number, rule=item.rule,
             target=item.target, applies_to=item.applies_to, homogeneity=item.homogeneity, missing=item.missing,
             source=item.source,
         ))

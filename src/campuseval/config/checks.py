@@ -192,9 +192,13 @@ def _num(x: float) -> str:
 
 
 def check_table(table: Table, doc: YamlDoc) -> list[Diagnostic]:
-    """Every cross-field check of an indicator table."""
+    """Every cross-field check of an indicator table, its catalog references already resolved."""
     out: list[Diagnostic] = []
     root = doc_at(doc, ())
+    # load._load resolves catalog references first; one left here would go unchecked.
+    indicators = [i for i in table.indicators if isinstance(i, Indicator)]
+    if len(indicators) != len(table.indicators):
+        raise TypeError("check_table needs the table's catalog references resolved (catalog.resolve_refs)")
     part_codes = [p.code for p in table.parts]
     for dup in sorted(duplicates(part_codes)):
         idx = [n for n, c in enumerate(part_codes) if c == dup][1]
@@ -207,17 +211,17 @@ def check_table(table: Table, doc: YamlDoc) -> list[Diagnostic]:
     for dup in sorted(duplicates(raw_codes)):
         idx = [n for n, c in enumerate(raw_codes) if c == dup][1]
         out.append(diag(root("raw_fields", idx, "code"), "cfg.duplicate_code", code=dup))
-    codes = [i.code for i in table.indicators]
+    codes = [i.code for i in indicators]
     for dup in sorted(duplicates(codes)):
         idx = [n for n, c in enumerate(codes) if c == dup][1]
         out.append(diag(root("indicators", idx, "code"), "cfg.duplicate_code", code=dup))
     for n, code in enumerate(codes):
         if code in raw_codes:
             out.append(diag(root("indicators", n, "code"), "cfg.code_clash", code=code))
-    out.extend(check_names(table.indicators, table.raw_fields, lambda n: root("indicators", n, "name"),
+    out.extend(check_names(indicators, table.raw_fields, lambda n: root("indicators", n, "name"),
                            lambda n: root("raw_fields", n, "name")))
     raw_set = set(raw_codes)
-    for n, ind in enumerate(table.indicators):
+    for n, ind in enumerate(indicators):
         at = doc_at(doc, ("indicators", n))
         if ind.part not in part_codes:
             hint, params = ref_hint(ind.part, part_codes)
@@ -227,7 +231,7 @@ def check_table(table: Table, doc: YamlDoc) -> list[Diagnostic]:
         out.extend(check_rule_fit(ind, ind.rule, ind.target, lambda *s, at=at: at("rule", *s),
                                   lambda at=at: at("target"), lambda at=at: at("points")))
     if not out:
-        out.extend(check_part_sums(table.parts, table.indicators,
+        out.extend(check_part_sums(table.parts, indicators,
                                    lambda code: root("parts", part_codes.index(code), "points")))
     return out
 

@@ -101,7 +101,13 @@ def fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
     candidates: list[Any] = [model]
     for elem in loc:
         if isinstance(elem, str) and elem in tagged:
-            candidates = [tagged[elem]]  # a callable discriminator's tag names the member it chose
+            members: set[Any] = {c for tp in candidates for c in _unwrap(tp)}
+            if elem in ("range", "by_campus") and TargetRange in members and CampusTargets in members:
+                # A targets value tells a range from per-campus targets by its keys, so a misspelt
+                # `defualt` makes it a range: offer the keys of both, and `default` is found again.
+                candidates = [CampusTargets, TargetRange]
+            else:
+                candidates = [tagged[elem]]  # a callable discriminator's tag names the member it chose
             continue
         nxt: list[Any] = []
         for tp in candidates:
@@ -166,6 +172,11 @@ def translate(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> lis
             key = str(path[-1]) if path else ""
             message = Msg("cfg.extra_forbidden", {"key": key})
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            if not close and loc[-2:-1] == ("indicator",) and difflib.get_close_matches(key, ["catalog"], cutoff=0.6):
+                # Without `catalog` an item is read as a full indicator, none of whose keys is like
+                # `catalgo`: it is a catalog reference misspelt, so offer the reference's keys.
+                allowed = fields_at(model, (*loc[:-2], "catalog_ref"))
+                close = ["catalog"]
             if not close:
                 alias = difflib.get_close_matches(key.lower(), list(SYNONYMS), n=1, cutoff=0.8)
                 close = [SYNONYMS[alias[0]]] if alias and SYNONYMS[alias[0]] in allowed else []

@@ -37,9 +37,10 @@ class Change:
     """One change a targets file made to an indicator, kept for the method appendix."""
 
     file: str
-    what: str  # "added", "points", "target", "rule", "homogeneity"
+    what: str  # "added", "points", "target", "rule", "homogeneity", "applies_to"
     old: str
     new: str
+    campus: str | None = None  # for a per-campus target
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,9 @@ def build(
             points=pts[i.code],
             campus_targets=MappingProxyType(dict((campus_targets or {}).get(i.code, {}))),
             origin=(origins or {}).get(i.code, ""),
-            changes=tuple((changes or {}).get(i.code, [])),
+            # A city file restating the table's value changes nothing; the appendix should not say it does.
+            changes=tuple(c for c in (changes or {}).get(i.code, [])
+                          if c.what == "added" or c.old != c.new or c.campus is not None),
         )
         for i in indicators
     )

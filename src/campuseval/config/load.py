@@ -19,6 +19,7 @@ from campuseval.config.models import Campus, CampusTargets, Indicator, Table, Ta
 from campuseval.config.rules import Rule
 from campuseval.config.yamlsource import YamlDoc, read_yaml
 from campuseval.errors import ConfigError, Diagnostic, Location, diag
+from campuseval.formatting import target as target_text
 
 BUILTIN = "builtin:"
 DEFAULT_TABLE = "indicators_shaoxing.yaml"
@@ -32,10 +33,12 @@ def shipped_dir() -> Path:
     return Path(str(resources.files("campuseval.configs")))
 
 
-def builtin_names() -> list[str]:
-    """Every shipped config as `builtin:` names, e.g. builtin:targets/keqiao.yaml."""
+def builtin_names(extendable: bool = False) -> list[str]:
+    """Every shipped config as `builtin:` names, e.g. builtin:targets/keqiao.yaml (catalogs left out when
+    the names are for `extends`, which cannot extend a catalog)."""
     root = shipped_dir()
-    return sorted(BUILTIN + q.relative_to(root).as_posix() for q in root.rglob("*.yaml"))
+    names = (q.relative_to(root).as_posix() for q in root.rglob("*.yaml"))
+    return sorted(BUILTIN + n for n in names if not (extendable and n.startswith("catalog/")))
 
 
 def default_table_path() -> Path:
@@ -71,6 +74,9 @@ class LoadResult:
 def load_config(path: str | Path) -> EffectiveTable:
     """Load a table or targets file into an EffectiveTable, or raise ConfigError with every error."""
     result = check_config(path)
+    if result.catalog is not None and not result.errors:
+        # Valid as a catalog, but nothing to score with: an error with no diagnostic would print nothing.
+        raise ConfigError([diag(Location(file=str(path)), "cfg.catalog_not_table", "cfg.catalog_not_table.hint")])
     if result.errors or result.effective is None:
         raise ConfigError(result.errors)
     return result.effective
@@ -142,7 +148,7 @@ def _resolve_extends(tf: TargetsFile, doc: YamlDoc, path: Path, root: Path,
         # `builtin:../../x` must not reach past the shipped folder any more than a path may.
         if not target.is_file() or not target.resolve().is_relative_to(shipped_dir().resolve()):
             return None, [diag(loc, "cfg.extends_builtin_missing", "cfg.extends_builtin_missing.hint",
-                               hint_params={"names": ", ".join(builtin_names())}, name=text)]
+                               hint_params={"names": ", ".join(builtin_names(extendable=True))}, name=text)]
     else:
         if os.path.isabs(text) or text.startswith(("/", "\\")) or (len(text) > 1 and text[1] == ":"):
             return None, [diag(loc, "cfg.extends_absolute", "cfg.extends_absolute.hint", path=text)]
@@ -174,6 +180,9 @@ def _load_targets(doc: YamlDoc, path: Path, root: Path, chain: list[Path]) -> Lo
     # from there on, the shipped folder is the one the chain may not leave.
     parent_root = shipped_dir() if tf.extends.startswith(BUILTIN) else root
     parent = _load(target, shown_path(target), parent_root, [*chain, path.resolve()])
+    if parent.catalog is not None:  # a valid catalog has no table to change: say so, not nothing
+        return LoadResult(None, [diag(doc.location(("extends",), "extends"), "cfg.extends_catalog",
+                                      "cfg.extends_catalog.hint", path=tf.extends)])
     if parent.effective is None:
         return LoadResult(None, parent.diagnostics)
     eff, diags = apply_targets(parent.effective, tf, doc)
@@ -292,7 +301,7 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
                                                  f"targets.{code}.campuses.{cid}", key=True),
                                     "cfg.unknown_campus", hint, hint_params=params, campus=cid))
                 campus_targets[code][cid] = v
-                changes[code].append(Change(shown, "target", _fmt(old.target), f"{cid}: {_fmt(v)}"))
+                changes[code].append(Change(shown, "target", _fmt(old.target), _fmt(v), campus=cid))
         else:
             specs[code] = old.model_copy(update={"target": value})
             changes[code].append(Change(shown, "target", _fmt(old.target), _fmt(value)))
@@ -328,7 +337,8 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
         if known("applies_to", code):
             specs[code] = specs[code].model_copy(update={"applies_to": ids})
             changes[code].append(Change(shown, "applies_to", "", ", ".join(ids)))
-    out.extend(_check_campus_fit(list(specs.values()), campuses, tf, at))
+    out.extend(_check_campus_fit(list(specs.values()), campuses, tf, at, add_index,
+                                 first_campuses=not base.campuses))
 
     indicators = list(specs.values())
     for part in base.parts:
@@ -345,6 +355,10 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
     if tf.years is not None and base.years is not None and not set(tf.years) <= set(base.years):
         out.append(diag(at("years"), "cfg.years_outside", severity="warning",
                         years=", ".join(map(str, tf.years)), base=", ".join(map(str, base.years))))
+    if any(d.severity == "error" for d in out):
+        # The caller drops the table on any error, and build() cannot share out the points of
+        # an indicator added to a part that does not exist.
+        return base, out
     eff = build(
         base.table, indicators, raw_fields,
         reweight=tf.reweight or base.reweight,
@@ -360,27 +374,48 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
 
 
 def _check_campus_fit(indicators: list[Indicator], campuses: tuple[Campus, ...], tf: TargetsFile,
-                      at: Callable[..., Location]) -> list[Diagnostic]:
-    """Each campus has the HQ and district its indicators read from; applies_to names real campuses."""
+                      at: Callable[..., Location], add_index: dict[str, int],
+                      first_campuses: bool) -> list[Diagnostic]:
+    """Each campus has the HQ and district its indicators read from; applies_to names real campuses.
+
+    applies_to written in this file (its `applies_to` section or an item of its `add`) is checked
+    against this file's campuses, at the name. A name inherited from the table is checked where
+    campuses are first declared: a file that later narrows the campuses to its own (keqiao.yaml)
+    leaves the other localities' campuses behind, which is not a fault.
+    """
     out: list[Diagnostic] = []
     ids = [c.id for c in campuses]
     where = "campuses" if tf.campuses is not None else "extends"
+    # One error per campus, naming the indicators that need what it lacks (not one per indicator).
+    for c in campuses:
+        scored = [i for i in indicators if i.applies_to is None or c.id in i.applies_to]
+        need_hq = [i.code for i in scored if i.subject in ("hq", "both")]
+        need_district = [i.code for i in scored if i.subject == "locality"]
+        loc = at(where, ids.index(c.id)) if where == "campuses" else at(where)
+        if need_hq and c.hq is None:
+            out.append(diag(loc, "cfg.campus_needs_hq", "cfg.campus_needs_hq.hint",
+                            code=", ".join(need_hq), campus=c.id))
+        if need_district and c.district is None:
+            out.append(diag(loc, "cfg.campus_needs_district", "cfg.campus_needs_district.hint",
+                            code=", ".join(need_district), campus=c.id))
     for ind in indicators:
-        scored_for = [c for c in campuses if ind.applies_to is None or c.id in ind.applies_to]
-        for c in scored_for:
-            if ind.subject in ("hq", "both") and c.hq is None:
-                out.append(diag(at(where, ids.index(c.id)) if where == "campuses" else at(where),
-                                "cfg.campus_needs_hq", "cfg.campus_needs_hq.hint",
-                                code=ind.code, subject=ind.subject, campus=c.id))
-            if ind.subject == "locality" and c.district is None:
-                out.append(diag(at(where, ids.index(c.id)) if where == "campuses" else at(where),
-                                "cfg.campus_needs_district", "cfg.campus_needs_district.hint",
-                                code=ind.code, campus=c.id))
-        for cid in ind.applies_to or []:
-            if campuses and cid not in ids:
-                section = ("applies_to", ind.code) if ind.code in tf.applies_to else ("add",)
-                hint, params = checks.ref_hint(cid, ids)
-                out.append(diag(at(*section), "cfg.applies_unknown_campus", hint, hint_params=params, campus=cid))
+        if not campuses:
+            continue
+        if ind.code in tf.applies_to:
+            name_at: Callable[[int], Location] | None = lambda k, c=ind.code: at("applies_to", c, k)  # noqa: E731
+        elif ind.code in add_index:
+            name_at = lambda k, n=add_index[ind.code]: at("add", n, "applies_to", k)  # noqa: E731
+        else:
+            name_at = None
+        for k, cid in enumerate(ind.applies_to or []):
+            if cid in ids:
+                continue
+            hint, params = checks.ref_hint(cid, ids)
+            if name_at is not None:
+                out.append(diag(name_at(k), "cfg.applies_unknown_campus", hint, hint_params=params, campus=cid))
+            elif first_campuses:
+                out.append(diag(at("campuses"), "cfg.applies_inherited_unknown_campus", hint, hint_params=params,
+                                code=ind.code, campus=cid))
     return out
 
 
@@ -394,7 +429,7 @@ def _first_section(tf: TargetsFile, code: str, prefer: str = "rules") -> str:
 
 def _fmt(v: float | TargetRange | None) -> str:
     if isinstance(v, TargetRange):
-        return f"{_fmt(v.min)}~{_fmt(v.max)}"
+        return target_text(v, "count")
     return "-" if v is None else f"{v:g}"
 
 

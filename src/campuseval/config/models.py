@@ -131,6 +131,8 @@ class Rounding(_Model):
 class TargetRange(_Model):
     """A target range (150万-200万): give min, max or both; both ends count as inside."""
 
+    # An editor should refuse `target: {}` as the loader does.
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
     min: float | None = None
     max: float | None = None
 

@@ -6,7 +6,15 @@ import itertools
 import math
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 
@@ -199,6 +207,15 @@ class MeetsTarget(_Rule):
     directions: ClassVar[frozenset[str]] = frozenset({"higher", "lower"})
     uses_target: ClassVar[bool] = True
 
+    @model_validator(mode="after")
+    def _partial_needs_inclusive(self) -> MeetsTarget:
+        # Pro-rata credit at the target itself is full points, so a strict comparison would
+        # mean nothing: "above 35%" with partial credit is "at least 35%".
+        if self.partial and self.op in ("gt", "lt"):
+            raise PydanticCustomError("ce_partial_strict", "partial credit needs op ge or le, not {op}",
+                                      {"op": self.op})
+        return self
+
 
 class WithinRange(_Rule):
     """Full points inside a target range {min, max} (150万-200万); outside it none, or pro rata."""
@@ -216,8 +233,9 @@ class Goal(BaseModel):
     """A goal in Chinese and optionally English; a plain string is the Chinese text."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    zh: Annotated[str, Field(min_length=1)]
-    en: str | None = None
+    # Stripped like the models' other texts, so that a goal of blanks is refused as empty.
+    zh: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+    en: Annotated[str, StringConstraints(strip_whitespace=True)] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -228,11 +246,28 @@ class Goal(BaseModel):
         return (self.en or self.zh) if lang == "en" else self.zh
 
 
+# The schema of the text a goal is written as: a plain string (the Chinese) or {zh, en}. Goal's own
+# schema would show only the mapping, and an editor would flag `goal: 进入全国百强`.
+_GOAL_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {
+            "type": "object",
+            "properties": {"zh": {"type": "string", "minLength": 1}, "en": {"type": "string"}},
+            "required": ["zh"],
+            "additionalProperties": False,
+        },
+    ]
+}
+
+
 class Qualitative(_Rule):
     """A goal data cannot score (a national ranking, an A grade): reported as such, judged by people."""
 
     type: Literal["qualitative"]
-    goal: Goal = Field(description="the goal in words, e.g. 绩效考核进入全国百强")
+    goal: Annotated[Goal, WithJsonSchema(_GOAL_SCHEMA)] = Field(
+        description="the goal in words, e.g. 绩效考核进入全国百强"
+    )
     directions: ClassVar[frozenset[str]] = frozenset({"higher", "lower", "monitor"})
     scored: ClassVar[bool] = False
 

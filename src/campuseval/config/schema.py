@@ -12,10 +12,34 @@ from campuseval.config.models import Table, TargetsFile
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 
+# What the callable discriminators of models.py test, as draft-07 `if` clauses, most specific
+# first: `catalog` makes an item a catalog reference, `default` or `campuses` per-campus targets,
+# any other mapping a range. Without them a union is a bare oneOf, and a value that fits no member
+# fails as a whole: an editor underlines the whole indicator instead of its misspelt key.
+_CHOSEN_BY: dict[str, dict[str, Any]] = {
+    "#/definitions/CatalogRef": {"type": "object", "required": ["catalog"]},
+    "#/definitions/CampusTargets": {"type": "object", "anyOf": [{"required": ["default"]},
+                                                                 {"required": ["campuses"]}]},
+    "#/definitions/TargetRange": {"type": "object"},
+}
+
+
+def _if_then_else(members: list[Any]) -> dict[str, Any] | None:
+    """A oneOf of a callable-discriminated union as if/then/else, so errors are the chosen member's."""
+    tested = [m for m in members if isinstance(m, dict) and m.get("$ref") in _CHOSEN_BY]
+    rest = [m for m in members if m not in tested]
+    if not tested or len(rest) != 1:
+        return None  # a union tagged by `type` (the rules): const already picks the member
+    node: dict[str, Any] = rest[0]
+    for m in sorted(tested, key=lambda m: list(_CHOSEN_BY).index(m["$ref"]), reverse=True):
+        node = {"if": _CHOSEN_BY[m["$ref"]], "then": m, "else": node}
+    return node
+
+
 def _to_draft07(node: Any) -> Any:
-    """Rewrite pydantic's `$defs` references as draft-07 `definitions`."""
+    """Rewrite pydantic's `$defs` references as draft-07 `definitions`, and its unions as draft-07 knows them."""
     if isinstance(node, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for k, v in node.items():
             if k == "$ref" and isinstance(v, str):
                 out[k] = v.replace("#/$defs/", "#/definitions/")
@@ -25,6 +49,9 @@ def _to_draft07(node: Any) -> Any:
                 continue  # an OpenAPI keyword draft-07 does not know; oneOf + const does the work
             else:
                 out[k] = _to_draft07(v)
+        if isinstance(out.get("oneOf"), list) and (chosen := _if_then_else(out["oneOf"])) is not None:
+            del out["oneOf"]
+            out.update(chosen)
         return out
     if isinstance(node, list):
         return [_to_draft07(v) for v in node]

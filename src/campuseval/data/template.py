@@ -57,6 +57,13 @@ def _order(text: str) -> Any:
     return lambda name: text.find(name)
 
 
+def sheet_title(eff: EffectiveTable, sheet: str, lang: Lang) -> str:
+    """院区/总院/属地, or the table's own word for its units (医疗中心, 医共体) on the first sheet."""
+    if sheet == "campus" and eff.table.entity.zh != "院区":
+        return eff.table.entity.get(lang)[:31]  # Excel's limit for sheet names
+    return t(f"tpl.sheet.{sheet}", lang)
+
+
 def header_text(f: TemplateField, lang: Lang) -> str:
     name = f.name.get(lang)
     if f.yes_no:
@@ -83,7 +90,7 @@ def write_template(eff: EffectiveTable, path: Path, *, years: list[int] | None =
         fields = template_fields(eff, sheet)
         if not fields:
             continue
-        ws = wb.create_sheet(t(f"tpl.sheet.{sheet}", lang))
+        ws = wb.create_sheet(sheet_title(eff, sheet, lang))
         headers = [t("tpl.col.unit", lang), t("tpl.col.year", lang)] + [header_text(f, lang) for f in fields]
         ws.append(headers)
         for c, cell in enumerate(ws[1]):

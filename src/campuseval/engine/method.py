@@ -5,7 +5,7 @@ from __future__ import annotations
 from campuseval.config.effective import EffectiveTable
 from campuseval.config.models import LocalText, TargetRange
 from campuseval.describe import indicator_rule_text
-from campuseval.results import Method, MethodIndicator, PartScore, RangeOut, TargetOut, Text
+from campuseval.results import ChangeOut, Method, MethodIndicator, PartScore, RangeOut, TargetOut, Text
 
 
 def text(t: LocalText | None) -> Text | None:
@@ -38,7 +38,7 @@ def build_method(eff: EffectiveTable) -> Method:
             applies_to=list(s.applies_to) if s.applies_to is not None else None, formula=s.formula,
             national_no=s.national_no, definition=Text(zh=s.definition.zh, en=s.definition.en or s.definition.zh),
             tolerance=tol, origin=ind.origin,
-            changes=[f"{c.what}: {c.old} -> {c.new} ({c.file})" if c.what != "added" else f"added ({c.file})"
+            changes=[ChangeOut(what=c.what, old=c.old, new=c.new, campus=c.campus, file=c.file)  # type: ignore[arg-type]
                      for c in ind.changes],
         ))
     parts = [PartScore(code=p.code, name=Text(zh=p.name.zh, en=p.name.en or p.name.zh), score=0.0, max=p.points)

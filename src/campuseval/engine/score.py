@@ -17,6 +17,7 @@ from campuseval.errors import DataError, Diagnostic, Location, UsageError, diag
 from campuseval.formatting import num
 from campuseval.i18n import t
 from campuseval.results import (
+    INFORMATIONAL_FLAGS,
     CampusScore,
     Flag,
     Gap,
@@ -218,7 +219,7 @@ def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, warnings: list[Te
         total=total, max_total=float(sum((clean(p.max) for p in parts), start=clean(0.0))), rank=0,
         bonus=float(bonus), veto=veto, parts=parts, indicators=results,
         deadline=campus.deadline, before_deadline=campus.deadline is not None and ctx.year < campus.deadline,
-        flag_count=sum(1 for r in results if r.flags),
+        flag_count=sum(1 for r in results if set(r.flags) - INFORMATIONAL_FLAGS),
     )
 
 
@@ -249,7 +250,7 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
     if not ind.applies(campus.id):
         # Not this campus's indicator (a TCM centre has no surgery targets): its points go to
         # the rest of its part whatever the missing-value policy says.
-        return _Draft(ind, None, True, _result(ctx, ind, own, None, None, None, None,
+        return _Draft(ind, None, True, _result(ctx, ind, Resolved(None, "missing"), None, None, None, None,
                                                ["not_applicable"], "not applicable"))
     if spec.rule.type == "qualitative":
         flags.append("not_scorable")
@@ -294,7 +295,7 @@ def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | N
         code=spec.code, name=ctx.names[spec.code], part=spec.part,
         scale=spec.scale, unit=ctx.units[spec.code], direction=spec.direction, subject=spec.subject,
         rule=spec.rule.type, value=own.value, hq_value=hq_value, previous_value=prev_value,
-        target=target_out(target),
+        target=target_out(target), comparison=getattr(spec.rule, "op", None),
         goal=Text(zh=spec.rule.goal.zh, en=spec.rule.goal.en or spec.rule.goal.zh) if spec.rule.type == "qualitative"
         else None,
         points=None, max_points=ind.points, scored=ind.scored, gap=gap, flags=list(dict.fromkeys(flags)),
