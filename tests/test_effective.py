@@ -156,7 +156,7 @@ def test_yuecheng_adds_c5_and_halves_c4(at_repo_root: Path) -> None:
     assert c5.rule.type == "yes_no" and c5.spec.target is None
     # The city file sets B1 to 10; Yuecheng raises it to 12.
     assert eff.indicator("B1").spec.target == 12
-    assert eff.indicator("B1").changes[-1].new == "12"
+    assert eff.indicator("B1").changes[-1].new == "12%"  # shown in the scale: B1 is a percent
     assert [c.id for c in eff.campuses] == ["zpph_yuecheng"]
     assert eff.locality is not None and eff.locality.id == "yuecheng"
     assert eff.years == (2024, 2025)

@@ -18,7 +18,8 @@ from campuseval.output.results_json import dumps
 from campuseval.output.write import write_outputs
 from campuseval.report import render
 from campuseval.report.markdown import md_escape
-from campuseval.results import RangeOut, Results, Text
+from campuseval.report.view import show_target
+from campuseval.results import ChangeOut, RangeOut, Results, Text
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 REGENERATE = "python tests/golden/regenerate.py"
@@ -62,7 +63,8 @@ def eventful(example: Results) -> Results:
     c3 = next(i for i in r.campuses[2].indicators if i.code == "C3")
     c3.points, c3.max_points, c3.flags = 0.0, 0.0, ["not_applicable"]
     c1 = next(i for i in r.campuses[3].indicators if i.code == "C1")
-    c1.scored, c1.points, c1.flags = False, None, ["not_scorable"]
+    c1.rule, c1.value, c1.target, c1.scored, c1.points, c1.max_points, c1.flags = (
+        "qualitative", None, None, False, None, 0.0, ["not_scorable"])
     c1.goal = Text(zh="建成胸痛中心", en="Open a chest-pain centre")
     r.campuses[3].deadline, r.campuses[3].before_deadline = 2026, True
     m = r.method
@@ -70,8 +72,11 @@ def eventful(example: Results) -> Results:
     m.indicators[-2].applies_to = [r.campuses[0].id, r.campuses[1].id]
     m.missing, m.reweight = "reweight", "scale_within_part"
     m.indicators[0].effective_points = 8.5
-    m.indicators[0].changes = ["points: 10 -> 8.5 (targets/x.yaml)", "homogeneity: 0.9 -> 0.8 (targets/x.yaml)"]
-    m.indicators[1].changes = ["added (targets/x.yaml)"]
+    m.indicators[0].changes = [ChangeOut(what="points", old="10", new="8.5", file="targets/x.yaml"),
+                               ChangeOut(what="homogeneity", old="", new="min_ratio 0.8", file="targets/x.yaml")]
+    m.indicators[1].changes = [ChangeOut(what="added", old="", new=m.indicators[1].code, file="targets/x.yaml")]
+    m.indicators[2].changes = [ChangeOut(what="target", old="10", new=">= 12", campus=r.campuses[1].id,
+                                         file="targets/y.yaml")]
     m.dropped = [{"code": "C9", "name_zh": "已删除指标", "name_en": "A dropped indicator", "part": "C",
                   "file": "targets/x.yaml"}]
     r.warnings = [Text(zh="示例警告：某院区没有 2024 年的数据行", en="Example warning: a campus has no row for 2024")]
@@ -153,7 +158,7 @@ def _data_texts(r: Results, lang: str) -> list[str]:
                 texts.append(i.unit)
     out = [getattr(x, lang) for x in texts]
     out += [s.path for s in [*r.config_files, *r.data_files]]
-    out += [ch for mi in r.method.indicators for ch in mi.changes]
+    out += [ch.file for mi in r.method.indicators for ch in mi.changes]
     out += [d.get(f"name_{lang}", "") for d in r.method.dropped]
     return [s for s in out if s]
 
@@ -202,16 +207,61 @@ def test_notes_explain_each_flag(eventful: Results) -> None:
                 "report.method.reweight.scale_within_part"):
         assert t(key, "en") in text, key
     assert "10 → 8.5" in text  # effective points after the locality's change
-    assert "points: 10 → 8.5 (targets/x.yaml)" in text  # the change, with its word from change.points
+    # the changes of one file together, each with its word from change.*, the tolerance in words
+    assert "points: 10 → 8.5; tolerance: ratio ≥ 0.8 (targets/x.yaml)" in text
     assert "added (targets/x.yaml)" in text
+    # a unit's own target names the unit, not its id, and shows >= as ≥
+    assert f"target ({eventful.campuses[1].name.en}): 10 → ≥ 12 (targets/y.yaml)" in text
     assert "C9 A dropped indicator (part C, targets/x.yaml)" in text
     assert "Example warning: a campus has no row for 2024" in text
     assert "40 \\~ 60" in text  # a range target (the escaper keeps ~ from striking through)
     assert "40 ~ 60" in render(eventful, "html", "en")
-    assert t("report.note.not_applicable", "en") in text
-    assert t("report.note.not_scorable", "en", goal="Open a chest-pain centre") in text
-    assert t("report.campus.deadline.before", "en", year=2026) in text
     assert "applies only to: " in text
+
+
+def _campus_sections(markdown: str) -> list[str]:
+    part = markdown.split("\n## ")[2]  # the section with one ### per unit
+    return part.split("\n### ")[1:]
+
+
+def _notes_of(section: str) -> str:
+    return section.split("\n#### ")[-1]  # the last heading of a unit: missing data and notes
+
+
+def test_informational_flags_are_not_missing_data(eventful: Results) -> None:
+    text = render(eventful, "md", "en")
+    sections = _campus_sections(text)
+    by_name = {c.name.en: s for c in eventful.campuses for s in sections if s.split("\n", 1)[0].endswith(c.name.en)}
+    third, fourth = by_name[eventful.campuses[2].name.en], by_name[eventful.campuses[3].name.en]
+    # not applicable: no value, a dash for points, the words without ▲, and not under missing data
+    row = next(line for line in third.splitlines() if line.startswith("| C3 |"))
+    cells = [c.strip() for c in row.split("|")[1:-1]]
+    assert cells[2] == "" and cells[-2] == "—" and cells[-1] == "not applicable", cells
+    assert "C3" not in _notes_of(third)
+    assert t("report.campus.not_applicable.scale_within_part", "en", codes="C3", entity="campus") in third
+    # qualitative: the goal as the target, judged by people, not under missing data
+    row = next(line for line in fourth.splitlines() if line.startswith("| C1 |"))
+    assert "Open a chest-pain centre" in row and row.endswith("| judged by people |")
+    assert "C1" not in _notes_of(fourth)
+    assert t("report.campus.not_scorable", "en", codes="C1") in fourth
+    assert t("report.campus.deadline.before", "en", year=2026) in fourth
+    assert "Building phase; targets due 2026" in fourth
+
+
+@pytest.mark.parametrize(("target", "scale", "comparison", "shown"), [
+    (35.0, "percent", "gt", "> 35%"),
+    (3000.0, "count", "ge", "≥ 3000"),
+    (8.0, "days", "lt", "< 8"),
+    (0.05, "percent", "le", "≤ 0.05%"),
+    (20.0, "percent", None, "20%"),
+    (RangeOut(min=150.0, max=200.0), "count", None, "150 ~ 200"),
+    (RangeOut(min=150.0, max=None), "count", None, "≥ 150"),
+    (RangeOut(min=None, max=200.0), "count", None, "≤ 200"),
+    (RangeOut(min=2.2, max=2.3), "percent", None, "2.2% ~ 2.3%"),
+    (None, "count", "gt", ""),
+])
+def test_targets_read_as_set(target: Any, scale: str, comparison: str | None, shown: str) -> None:
+    assert show_target(target, scale, comparison) == shown
 
 
 # ---------------------------------------------------------------- well-formed and self-contained
@@ -315,6 +365,130 @@ def test_html_prints_as_a4(example: Results) -> None:
     assert "@media print" in style
     assert re.search(r"section\.campus[^{]*\{\s*break-before: page", style)
     assert re.search(r"tr[^{]*\{\s*break-inside: avoid", style)
+
+
+# ---------------------------------------------------------------- settings whose units have no HQ
+
+
+@pytest.fixture(scope="module", params=regenerate.SETTINGS)
+def setting(request: pytest.FixtureRequest) -> Results:
+    """An example of another setting (regional medical centres, medical communities), through the library."""
+    return regenerate.example_results(request.param)
+
+
+def _plain(text: str, fmt: str) -> str:
+    """What a reader sees: no CSS, no tags, no Markdown escapes."""
+    if fmt == "md":
+        return text.replace("\\", "")
+    text = re.sub(r"<style>.*?</style>", "", text, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_settings_without_hq_render(fmt: str, lang: Any, setting: Results) -> None:
+    assert not any(i.subject == "both" for i in setting.method.indicators)
+    text = render(setting, fmt, lang)
+    shown = _plain(text, fmt)
+    leaked = sorted(k for k in MESSAGES if "." in k and k in text)
+    assert not leaked, leaked
+    assert not re.search(r"\b(report|flag|col|rulename|direction|subject|change|rule|cli)\.[a-z_]+\b", shown)
+    assert "{" not in shown, "an unfilled {placeholder}"
+    # nothing about an HQ: no gap panel or findings, no HQ column, no gap column, no homogeneity section
+    for key in ("report.campus.gaps", "report.campus.gaps.none", "col.hq_value", "report.col.gaps",
+                "report.method.homogeneity", "report.chart.hq.desc", "report.find.gaps_none"):
+        assert t(key, lang, entity=t("col.campus", lang)) not in shown, key
+    if lang == "zh":
+        for word in ("总院", "院区值", "各院区", "该院区", "数据对象：院区"):
+            assert word not in shown, word
+    else:
+        assert not re.search(r"\b(campus|campuses|Campus|HQ)\b", shown), re.findall(r".{30}\b(?:campus|HQ)\b.{30}", shown)
+    # the setting's own word for its units
+    entity = setting.method.entity.zh if lang == "zh" else setting.method.entity.en
+    header = entity if lang == "zh" else entity[:1].upper() + entity[1:]
+    if fmt == "md":
+        assert f"| {t('col.rank', lang)} | {header} | {t('col.total', lang)} |" in text
+        assert f"| {t('report.col.value', lang)} |" in text
+    else:
+        assert f"<th>{html.escape(header)}</th>" in text
+    assert t("report.sec.campuses", lang, entity=entity) in shown
+    assert t("report.method.basis", lang, direction=t("direction.higher", lang), subject=entity) in shown
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_settings_html_is_well_formed(lang: Any, setting: Results) -> None:
+    text = render(setting, "html", lang)
+    parsed = _parse(text)
+    assert not parsed.errors, parsed.errors[:5]
+    assert not parsed.stack, f"unclosed: {parsed.stack[:5]}"
+    charts = re.findall(r"<svg\b.*?</svg>", text, flags=re.S)
+    assert len(charts) == 1 + len(setting.campuses)  # the overview, then points earned per unit; no HQ chart
+    assert "chart-hq" not in text
+    for chart in charts:
+        root = ET.fromstring(chart)
+        assert root.get("role") == "img" and root.get("aria-label")
+        assert root[0].tag == "title" and root[0].text == root.get("aria-label")
+    ids = re.findall(r'\bid="([^"]+)"', text)
+    assert len(ids) == len(set(ids))
+    for what, pattern in EXTERNAL:
+        assert not pattern.search(text), f"external reference: {what}"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_settings_english_has_no_chinese_outside_names(fmt: str, setting: Results) -> None:
+    text = _plain(render(setting, fmt, "en"), fmt)
+    texts = _data_texts(setting, "en")
+    texts += [i.goal.en for c in setting.campuses for i in c.indicators if i.goal is not None]
+    for allowed in sorted(set(texts), key=len, reverse=True):
+        text = text.replace(allowed, "")
+    found = sorted(set(CJK.findall(text)))
+    assert not found, f"Chinese characters in the English report outside data names: {found}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_settings_markdown_tables_keep_their_columns(lang: Any, setting: Results) -> None:
+    for table in _tables(render(setting, "md", lang)):
+        assert len({_cells(row) for row in table}) == 1, table[:3]
+
+
+def test_shanxi_targets_deadlines_and_informational_flags() -> None:
+    r = regenerate.example_results("shanxi_nrmc")
+    zh, en = render(r, "md", "zh").replace("\\", ""), render(r, "md", "en").replace("\\", "")
+    # meets_target with its comparison, ranges one-sided or two, never "150 ~ -"
+    for shown in ("> 35%", "< 8", "< 0.05%", "≥ 3000", "150 ~ 200", "≥ 150"):
+        assert shown in zh, shown
+    assert "~ -" not in zh and "- ~" not in zh and ">=" not in zh and "<=" not in zh
+    # units still building towards their deadline say so in their header
+    building = [c for c in r.campuses if c.before_deadline]
+    assert building
+    for c in building:
+        assert f"- {t('report.campus.deadline.before', 'zh', year=c.deadline)}" in zh
+        assert f"- {t('report.campus.deadline.before', 'en', year=c.deadline)}" in en
+        assert f"targets due {c.deadline}" in en
+    # not applicable and qualitative are words in the indicator table, never under missing data
+    for section in _campus_sections(zh):
+        notes = _notes_of(section)
+        assert t("flag.not_applicable", "zh") not in notes and t("flag.not_scorable", "zh") not in notes
+    for c in r.campuses:
+        for i in c.indicators:
+            if "not_scorable" in i.flags:
+                assert i.goal is not None and i.goal.zh in zh
+    # a per-unit change names the unit
+    name = r.campuses[1].name.zh
+    assert f"目标值（{name}）：" in zh
+    assert f"（{r.campuses[1].id}）" not in zh
+
+
+def test_yes_no_values_read_as_words() -> None:
+    r = regenerate.example_results("fenghua")
+    answers = {i.value for c in r.campuses for i in c.indicators if i.rule in ("yes_no", "veto")}
+    assert answers == {0.0, 1.0}
+    zh, en = render(r, "md", "zh"), render(r, "md", "en")
+    code = next(i.code for i in r.campuses[0].indicators if i.rule == "yes_no")
+    rows_zh = [line for s in _campus_sections(zh) for line in s.splitlines() if line.startswith(f"| {code} |")]
+    rows_en = [line for s in _campus_sections(en) for line in s.splitlines() if line.startswith(f"| {code} |")]
+    assert {row.split("|")[3].strip() for row in rows_zh} == {"是", "否"}
+    assert {row.split("|")[3].strip() for row in rows_en} == {"yes", "no"}
 
 
 # ---------------------------------------------------------------- escaping

@@ -440,8 +440,6 @@ def test_cli_scores_each_example_from_another_folder(setting: str, tmp_path: Pat
     assert (out / "report.md").stat().st_size > 0
 
 
-@pytest.mark.xfail(reason="the HTML report expects an HQ chart for every unit (report.html.j2: c.charts.hq); "
-                          "units without an HQ make it raise", strict=False)
 def test_cli_html_report_for_units_without_hq(tmp_path: Path) -> None:
     setting = "county_medical_community"
     data = sorted(str(p) for p in (EXAMPLES / setting / "data").glob("*.csv"))

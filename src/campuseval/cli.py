@@ -316,7 +316,8 @@ def indicators_cmd(
         spec = ind.spec
         target = target_text(spec.target, spec.scale)
         if ind.campus_targets:
-            target += " (" + ", ".join(f"{c}: {target_text(v, spec.scale)}" for c, v in ind.campus_targets.items()) + ")"
+            per_campus = ", ".join(f"{c}: {target_text(v, spec.scale)}" for c, v in ind.campus_targets.items())
+            target += f" ({per_campus})"
         if spec.applies_to is not None:
             target += " [" + ", ".join(spec.applies_to) + "]"
         grid.add_row(

@@ -56,5 +56,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rule.meets_target.partial_lower": ("（未达到时按“目标值 ÷ 实际值”折算）", " (when not met: points x target / actual)"),
     "rule.within_range.zero": ("在 {target} 范围内得满分，范围外 0 分", "full points within {target}, none outside"),
     "rule.within_range.pro_rata": ("在 {target} 范围内得满分；低于下限按“实际值 ÷ 下限”、高于上限按“上限 ÷ 实际值”折算", "full points within {target}; below it points x actual / min, above it points x max / actual"),
-    "rule.qualitative": ("定性目标“{goal}”，无法由数据评分，需人工评价", "qualitative goal '{goal}': not scored from data, judged by people"),
+    "rule.qualitative": ("“{goal}”：无法由数据评分，需人工评价", "'{goal}': not scored from data, judged by people"),
 }

@@ -168,8 +168,7 @@ def build(
             campus_targets=MappingProxyType(dict((campus_targets or {}).get(i.code, {}))),
             origin=(origins or {}).get(i.code, ""),
             # A city file restating the table's value changes nothing; the appendix should not say it does.
-            changes=tuple(c for c in (changes or {}).get(i.code, [])
-                          if c.what == "added" or c.old != c.new or c.campus is not None),
+            changes=tuple(c for c in (changes or {}).get(i.code, []) if c.what == "added" or c.old != c.new),
         )
         for i in indicators
     )

@@ -293,7 +293,8 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
         if isinstance(value, CampusTargets):
             if value.default is not None:
                 specs[code] = old.model_copy(update={"target": value.default})
-                changes[code].append(Change(shown, "target", _fmt(old.target), _fmt(value.default)))
+                changes[code].append(Change(shown, "target", _fmt(old.target, old.scale),
+                                            _fmt(value.default, old.scale)))
             for cid, v in value.campuses.items():
                 if cid not in campus_ids:
                     hint, params = checks.ref_hint(cid, campus_ids)
@@ -301,10 +302,11 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
                                                  f"targets.{code}.campuses.{cid}", key=True),
                                     "cfg.unknown_campus", hint, hint_params=params, campus=cid))
                 campus_targets[code][cid] = v
-                changes[code].append(Change(shown, "target", _fmt(old.target), _fmt(v), campus=cid))
+                changes[code].append(Change(shown, "target", _fmt(old.target, old.scale), _fmt(v, old.scale),
+                                            campus=cid))
         else:
             specs[code] = old.model_copy(update={"target": value})
-            changes[code].append(Change(shown, "target", _fmt(old.target), _fmt(value)))
+            changes[code].append(Change(shown, "target", _fmt(old.target, old.scale), _fmt(value, old.scale)))
     for code, hom in tf.homogeneity.items():
         if known("homogeneity", code):
             old = specs[code]
@@ -427,10 +429,8 @@ def _first_section(tf: TargetsFile, code: str, prefer: str = "rules") -> str:
     return prefer
 
 
-def _fmt(v: float | TargetRange | None) -> str:
-    if isinstance(v, TargetRange):
-        return target_text(v, "count")
-    return "-" if v is None else f"{v:g}"
+def _fmt(v: float | TargetRange | None, scale: str = "count") -> str:
+    return "-" if v is None else target_text(v, scale)
 
 
 def _hom(h: Any) -> str:

@@ -25,8 +25,8 @@ def gap(direction: str, value: float | None, hq_value: float | None,
                                    note="not_assessable")
     if direction == "monitor":
         plain = None if hq_value == 0 else float(clean(value / hq_value))
-        return Gap.model_construct(ratio=plain, diff=float(clean(value) - clean(hq_value)), min_ratio=None, max_diff=None,
-                                   flagged=False, note="monitor")
+        return Gap.model_construct(ratio=plain, diff=float(clean(value) - clean(hq_value)), min_ratio=None,
+                                   max_diff=None, flagged=False, note="monitor")
     lower = direction == "lower"
     diff = float(clean(value) - clean(hq_value) if lower else clean(hq_value) - clean(value))
     numerator, denominator = (hq_value, value) if lower else (value, hq_value)

@@ -38,7 +38,7 @@ def build_method(eff: EffectiveTable) -> Method:
             applies_to=list(s.applies_to) if s.applies_to is not None else None, formula=s.formula,
             national_no=s.national_no, definition=Text(zh=s.definition.zh, en=s.definition.en or s.definition.zh),
             tolerance=tol, origin=ind.origin,
-            changes=[ChangeOut(what=c.what, old=c.old, new=c.new, campus=c.campus, file=c.file)  # type: ignore[arg-type]
+            changes=[ChangeOut(what=c.what, old=c.old, new=c.new, campus=c.campus, file=c.file)
                      for c in ind.changes],
         ))
     parts = [PartScore(code=p.code, name=Text(zh=p.name.zh, en=p.name.en or p.name.zh), score=0.0, max=p.points)

@@ -295,7 +295,8 @@ def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | N
         code=spec.code, name=ctx.names[spec.code], part=spec.part,
         scale=spec.scale, unit=ctx.units[spec.code], direction=spec.direction, subject=spec.subject,
         rule=spec.rule.type, value=own.value, hq_value=hq_value, previous_value=prev_value,
-        target=target_out(target), comparison=getattr(spec.rule, "op", None),
+        target=target_out(target),
+        comparison="le" if spec.rule.type == "cap_pro_rata" else getattr(spec.rule, "op", None),
         goal=Text(zh=spec.rule.goal.zh, en=spec.rule.goal.en or spec.rule.goal.zh) if spec.rule.type == "qualitative"
         else None,
         points=None, max_points=ind.points, scored=ind.scored, gap=gap, flags=list(dict.fromkeys(flags)),

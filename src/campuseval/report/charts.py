@@ -23,7 +23,7 @@ from campuseval.report.svg import (
     wrap,
 )
 from campuseval.report.view import show_value
-from campuseval.results import CampusScore, IndicatorScore, Results, Text
+from campuseval.results import INFORMATIONAL_FLAGS, CampusScore, IndicatorScore, Results, Text
 
 WIDTH = 760.0
 
@@ -77,7 +77,9 @@ def part_scores(results: Results, campuses: list[CampusScore], lang: Lang) -> Ma
 
 
 def _compared(c: CampusScore) -> list[IndicatorScore]:
-    """The indicators reported for both campus and HQ (part A of the Shaoxing table)."""
+    """The indicators reported for both campus and HQ (part A of the Shaoxing table); none without an HQ."""
+    if c.hq is None:
+        return []
     return [i for i in c.indicators if i.subject == "both"]
 
 
@@ -134,9 +136,11 @@ def versus_hq(c: CampusScore, pos: int, lang: Lang) -> Markup | None:
 
 
 def achievement(c: CampusScore, pos: int, parts: list[str], lang: Lang) -> Markup:
-    """Points earned over the maximum for every indicator, 0-100%, bars filled in the part's style."""
+    """Points earned over the maximum for every indicator that applies to the unit, 0-100%, bars filled
+    in the part's style."""
     cid = f"chart-ach-{pos}"
-    heads = [f"{i.code} {_name(i.name, lang)}" for i in c.indicators]
+    rows = [i for i in c.indicators if "not_applicable" not in i.flags] or c.indicators
+    heads = [f"{i.code} {_name(i.name, lang)}" for i in rows]
     label_w = min(max([text_width(h, 12) for h in heads] + [80.0]) + 14, 340.0)
     right = 118.0
     span = WIDTH - label_w - right
@@ -149,8 +153,8 @@ def achievement(c: CampusScore, pos: int, parts: list[str], lang: Lang) -> Marku
     row_h = 18.0
     tracks: list[str] = []  # drawn first, then the grid lines, then bars and labels on top
     grid_rows: list[str] = []
-    for ind, head in zip(c.indicators, heads, strict=True):
-        alert = bool(ind.flags)
+    for ind, head in zip(rows, heads, strict=True):
+        alert = bool(set(ind.flags) - INFORMATIONAL_FLAGS)
         part_i = parts.index(ind.part) if ind.part in parts else 0
         text = fit(("▲ " if alert else "") + head, 12, label_w - 10)
         grid_rows.append(label(label_w - 10, y + 13, text, size=12, anchor="end", fill=ALERT if alert else INK))

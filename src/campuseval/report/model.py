@@ -21,6 +21,8 @@ class IndicatorRow:
     flagged: bool
     attention: bool
     part: str
+    goal: bool = False  # the target cell holds a qualitative goal in words
+    muted: bool = False  # not applicable to this unit
 
 
 @dataclass
@@ -60,9 +62,11 @@ class CampusView:
     district: str
     summary: str
     deadline: str
+    has_hq: bool
     parts: list[PartRow]
     gaps: list[GapRow]
     indicators: list[IndicatorRow]
+    explained: list[str]
     notes: list[NoteRow]
     score: CampusScore
     charts: dict[str, str] = field(default_factory=dict)
@@ -80,6 +84,14 @@ class RankRow:
 
 
 @dataclass
+class ChangeGroup:
+    """The changes one file made to an indicator, each in words."""
+
+    items: list[str]
+    file: str
+
+
+@dataclass
 class MethodRow:
     code: str
     name: str
@@ -89,8 +101,10 @@ class MethodRow:
     rule_name: str
     rule_text: str
     target: str
+    target_lines: list[str]  # the same, one line per unit for the HTML table
     tolerance: str
     changes: list[str]
+    change_groups: list[ChangeGroup]
 
 
 @dataclass
@@ -107,6 +121,9 @@ class ReportView:
     title: str
     subtitle: str
     entity: str
+    col_entity: str
+    col_value: str
+    has_hq: bool
     meta: list[tuple[str, str]]
     findings: list[str]
     part_heads: list[str]

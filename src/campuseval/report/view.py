@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Collection
 from typing import Any, get_args
 
 from campuseval.formatting import fixed, num
-from campuseval.formatting import target as range_text
+from campuseval.formatting import value as value_text
 from campuseval.i18n import Lang, t
+from campuseval.messages import MESSAGES
 from campuseval.report.model import (
     CampusView,
+    ChangeGroup,
     GapRow,
     IndicatorRow,
     MethodRow,
@@ -21,20 +22,35 @@ from campuseval.report.model import (
     ReportView,
     SourceRow,
 )
-from campuseval.results import CampusScore, Flag, IndicatorScore, MethodIndicator, RangeOut, RefOut, Results, Text
+from campuseval.results import (
+    INFORMATIONAL_FLAGS,
+    CampusScore,
+    ChangeOut,
+    Flag,
+    IndicatorScore,
+    MethodIndicator,
+    RangeOut,
+    RefOut,
+    Results,
+    Text,
+)
 
 # Flags in one fixed order, whatever order the engine listed them in.
 FLAG_ORDER: tuple[str, ...] = get_args(Flag)
-# Flags explained under "missing data and notes"; homogeneity gaps have their own table.
-NOTE_FLAGS = ("missing", "not_computable", "hq_missing", "previous_missing", "reweighted", "value_conflict", "veto",
-              "not_applicable", "not_scorable")
+# Flags explained under "missing data and notes"; homogeneity gaps have their own table. Not applicable
+# and qualitative (not_scorable) are no problem with the data: the indicator table says them in words.
+NOTE_FLAGS = ("missing", "not_computable", "hq_missing", "previous_missing", "reweighted", "value_conflict", "veto")
 # Flags that take an indicator out of the scoring for this campus: its points cell shows a dash.
 LEFT_OUT = ("reweighted", "not_applicable")
 # Gap notes worth a sentence: a zero makes the ratio 0 or undefined, which a reader would not guess.
 GAP_NOTES = ("hq_zero", "campus_zero", "both_zero")
-# Method.changes are stored as "what: old -> new (file)" or "added (file)".
-_CHANGE = re.compile(r"^(?P<what>\w+): (?P<old>.*) -> (?P<new>.*) \((?P<file>.*)\)$")
-_ADDED = re.compile(r"^added \((?P<file>.*)\)$")
+# Rules whose value is an answer, yes (1) or no (0), rather than an amount.
+YES_NO_RULES = ("yes_no", "veto")
+# How a meets_target rule compares the value with its target.
+COMPARISON = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
+# The word for the evaluated units in the setting the report was first written for; with it the
+# report keeps its campus wording (院区值), elsewhere it speaks of "this unit".
+CAMPUS_ZH = "院区"
 
 
 class _Words:
@@ -46,6 +62,17 @@ class _Words:
         self.ind_places = results.method.rounding.get("indicator", 2)
         self.total_places = results.method.rounding.get("total", 2)
         self.campus_names = {c.id: self.name(c.name) for c in results.campuses}
+        self.entity = self.name(results.method.entity)
+        self.is_campus = results.method.entity.zh == CAMPUS_ZH
+        # Campus against HQ is part of the report only when the table compares them at all.
+        self.has_hq = any(mi.subject == "both" for mi in results.method.indicators) or any(
+            i.subject == "both" for c in results.campuses for i in c.indicators)
+        self.table_points = {mi.code: mi.effective_points for mi in results.method.indicators}
+        self.comparison: dict[str, str] = {}
+        for c in results.campuses:
+            for i in c.indicators:
+                if i.comparison is not None:
+                    self.comparison.setdefault(i.code, i.comparison)
 
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.lang, **params)
@@ -71,8 +98,33 @@ class _Words:
         return [f for f in FLAG_ORDER if f in flags]
 
     def flag_words(self, flags: Collection[str]) -> str:
-        words = [self.t(f"flag.{f}") for f in self.flags(flags)]
-        return "▲ " + self.join(words) if words else self.t("report.status.none")
+        """Flags in words: those that need attention after ▲, informational ones (not applicable) plain."""
+        shown = self.flags(flags)
+        alert = [self.t(f"flag.{f}") for f in shown if f not in INFORMATIONAL_FLAGS]
+        info = [self.t(f"flag.{f}") for f in shown if f in INFORMATIONAL_FLAGS]
+        words = (["▲ " + self.join(alert)] if alert else []) + ([self.join(info)] if info else [])
+        return self.t("report.sep").join(words) if words else self.t("report.status.none")
+
+    def col_entity(self) -> str:
+        """The ranking's column for the units: 院区 / Campus, or the setting's own word."""
+        if self.is_campus:
+            return self.t("col.campus")
+        return self.entity[:1].upper() + self.entity[1:] if self.lang == "en" else self.entity
+
+    def col_value(self) -> str:
+        """The header of a unit's own values: 院区值 beside 总院值, else 本单位值 / Value."""
+        return self.t("col.value") if self.is_campus else self.t("report.col.value")
+
+    def subject(self, subject: str) -> str:
+        """Where an indicator is measured, with the setting's word for the units."""
+        if subject == "campus":
+            return self.t("subject.campus") if self.is_campus else self.entity
+        if subject == "both":
+            return self.t("subject.both") if self.is_campus else self.t("report.subject.both", entity=self.entity)
+        return self.t(f"subject.{subject}")
+
+    def codes(self, inds: list[IndicatorScore]) -> str:
+        return self.join([i.code for i in inds])
 
     def unit(self, ind: IndicatorScore) -> str:
         return self.name(ind.unit) if ind.unit is not None else ""
@@ -90,13 +142,30 @@ def show_value(x: float | None, scale: str) -> str:
     return text + "%" if scale == "percent" else text
 
 
-def show_target(x: float | RangeOut | None, scale: str) -> str:
-    """A target: a number like the values, or a range such as 150 ~ 200 or >= 150; '' for none."""
+def show_target(x: float | RangeOut | None, scale: str, comparison: str | None = None) -> str:
+    """A target as set, without padding zeros: a number after its comparison (> 35%, ≤ 8), or a range
+    such as 150 ~ 200, ≥ 150 or ≤ 200; '' for none."""
     if x is None:
         return ""
     if isinstance(x, RangeOut):
-        return range_text(x, scale)
-    return show_value(x, scale)
+        if x.min is not None and x.max is not None:
+            return f"{value_text(x.min, scale, 4)} ~ {value_text(x.max, scale, 4)}"
+        if x.min is not None:
+            return f"≥ {value_text(x.min, scale, 4)}"
+        if x.max is not None:
+            return f"≤ {value_text(x.max, scale, 4)}"
+        return ""
+    text = value_text(x, scale, 4)  # a target is a set figure: 35%, 0.05%, 8.5, never 35.00%
+    return f"{COMPARISON[comparison]} {text}" if comparison in COMPARISON else text
+
+
+def show_answer(ind: IndicatorScore, w: _Words) -> str:
+    """The value as people read it: 是/否 for yes/no questions, a number otherwise, nothing where it has none."""
+    if "not_applicable" in ind.flags or (ind.rule == "qualitative" and ind.value is None):
+        return ""
+    if ind.rule in YES_NO_RULES and ind.value in (0.0, 1.0):
+        return w.t("report.yes" if ind.value else "report.no")
+    return show_value(ind.value, ind.scale)
 
 
 def show_diff(x: float | None, scale: str, w: _Words, *, trim: bool = False) -> str:
@@ -128,10 +197,16 @@ def pretty_time(stamp: str) -> str:
 
 
 def _indicator_row(ind: IndicatorScore, w: _Words) -> IndicatorRow:
-    if ind.rule == "change_vs_previous":
+    not_applicable = "not_applicable" in ind.flags
+    goal = ""
+    if not_applicable:
+        target = ""
+    elif ind.goal is not None:  # a qualitative goal: the goal in words is the target
+        target = goal = w.name(ind.goal)
+    elif ind.rule == "change_vs_previous":
         target = w.t("report.target.previous", v=show_value(ind.previous_value, ind.scale))
     else:
-        target = show_target(ind.target, ind.scale)
+        target = show_target(ind.target, ind.scale, ind.comparison if ind.rule == "meets_target" else None)
     if any(f in ind.flags for f in LEFT_OUT):
         points = w.t("report.status.none")
     elif ind.points is None or not ind.scored:
@@ -139,10 +214,12 @@ def _indicator_row(ind: IndicatorScore, w: _Words) -> IndicatorRow:
     else:
         points = f"{w.points(ind.points)} / {num(ind.max_points)}"
     return IndicatorRow(
-        code=ind.code, name=w.name(ind.name), unit=w.unit(ind), value=show_value(ind.value, ind.scale),
+        code=ind.code, name=w.name(ind.name), unit=w.unit(ind), value=show_answer(ind, w),
         hq_value=show_value(ind.hq_value, ind.scale) if ind.subject == "both" else "",
         target=target, points=points, status=w.flag_words(ind.flags),
-        flagged="homogeneity_gap" in ind.flags or "veto" in ind.flags, attention=bool(ind.flags), part=ind.part,
+        flagged="homogeneity_gap" in ind.flags or "veto" in ind.flags,
+        attention=bool(set(ind.flags) - INFORMATIONAL_FLAGS), part=ind.part,
+        goal=bool(goal), muted=not_applicable,
     )
 
 
@@ -165,8 +242,6 @@ def _notes(ind: IndicatorScore, w: _Words) -> NoteRow | None:
             texts.append(w.t(f"report.note.missing.{kind}"))
         elif f == "reweighted" and "missing" in ind.flags:
             continue  # already said with "missing"
-        elif f == "not_scorable":
-            texts.append(w.t("report.note.not_scorable", goal=w.name(ind.goal) or w.t("report.none")))
         else:
             texts.append(w.t(f"report.note.{f}"))
     if ind.gap is not None and ind.gap.note in GAP_NOTES:
@@ -180,19 +255,36 @@ def _notes(ind: IndicatorScore, w: _Words) -> NoteRow | None:
                    text=" ".join(texts) if w.lang == "en" else "".join(texts), flagged=bool(shown))
 
 
+def _explained(c: CampusScore, w: _Words) -> list[str]:
+    """Sentences under the indicator table for what is no problem but needs saying: indicators that do
+    not apply here (when they had points to hand on) and qualitative goals left to people."""
+    out = []
+    handed_on = [i for i in c.indicators
+                 if "not_applicable" in i.flags and i.rule != "qualitative" and w.table_points.get(i.code, 0) > 0]
+    if handed_on:
+        out.append(w.t(f"report.campus.not_applicable.{w.r.method.reweight}", codes=w.codes(handed_on),
+                       entity=w.entity))
+    goals = [i for i in c.indicators if "not_scorable" in i.flags]
+    if goals:
+        out.append(w.t("report.campus.not_scorable", codes=w.codes(goals)))
+    return out
+
+
 def _campus(c: CampusScore, n: int, anchor: str, w: _Words) -> CampusView:
     parts = [PartRow(code=p.code, name=w.name(p.name), score=w.points(p.score), max=num(p.max),
                      rate=_rate(p.score, p.max)) for p in c.parts]
     return CampusView(
         anchor=anchor, name=w.name(c.name), hq=w.ref(c.hq), district=w.ref(c.district),
         summary=w.t("report.campus.summary", total=w.total(c.total), max=num(c.max_total), rank=c.rank, n=n,
-                    entity=w.name(w.r.method.entity)),
+                    entity=w.entity),
         deadline=("" if c.deadline is None else
                   w.t("report.campus.deadline.before" if c.before_deadline else "report.campus.deadline",
                       year=c.deadline)),
+        has_hq=w.has_hq and c.hq is not None,
         parts=parts,
         gaps=[_gap_row(i, w) for i in c.indicators if i.gap is not None and i.gap.flagged],
         indicators=[_indicator_row(i, w) for i in c.indicators],
+        explained=_explained(c, w),
         notes=[row for i in c.indicators if (row := _notes(i, w)) is not None],
         score=c,
     )
@@ -228,16 +320,24 @@ def _findings(results: Results, w: _Words) -> list[str]:
             low_rate, low_part = min(rates, key=lambda rp: rp[0])  # min keeps the first of equals
             out.append(w.t("report.find.part_low", part=f"{low_part.code} {w.name(low_part.name)}",
                            rate=fixed(low_rate * 100, 1) + "%"))
-    gaps = [(c, sum(1 for i in c.indicators if i.gap is not None and i.gap.flagged)) for c in order]
-    with_gaps = [(c, k) for c, k in gaps if k]
-    if with_gaps:
-        items = [w.t("report.find.gap_item", name=w.name(c.name), k=k) for c, k in with_gaps]
-        out.append(w.t("report.find.gaps", k=sum(k for _, k in with_gaps), list=w.join(items)))
-    else:
-        out.append(w.t("report.find.gaps_none", entity=entity))
+    if w.has_hq:
+        gaps = [(c, sum(1 for i in c.indicators if i.gap is not None and i.gap.flagged)) for c in order]
+        with_gaps = [(c, k) for c, k in gaps if k]
+        if with_gaps:
+            items = [w.t("report.find.gap_item", name=w.name(c.name), k=k) for c, k in with_gaps]
+            out.append(w.t("report.find.gaps", k=sum(k for _, k in with_gaps), list=w.join(items)))
+        else:
+            out.append(w.t("report.find.gaps_none", entity=entity))
     missing = sum(1 for c in order for i in c.indicators if {"missing", "not_computable"} & set(i.flags))
     out.append(w.t("report.find.missing", k=missing, entity=entity) if missing
                else w.t("report.find.missing_none"))
+    goals = sum(1 for c in order for i in c.indicators if "not_scorable" in i.flags)
+    if goals:
+        out.append(w.t("report.find.qualitative", k=goals, entity=entity))
+    building = [c for c in order if c.before_deadline and c.deadline is not None]
+    if building:
+        items = [w.t("report.find.deadline_item", name=w.name(c.name), year=c.deadline) for c in building]
+        out.append(w.t("report.find.deadline", entity=entity, list=w.join(items)))
     for c in order:
         if c.veto:
             out.append(w.t("report.find.veto", name=w.name(c.name), code=c.veto))
@@ -246,20 +346,54 @@ def _findings(results: Results, w: _Words) -> list[str]:
     return out
 
 
-def _change(text: str, w: _Words) -> str:
-    m = _CHANGE.match(text)
-    if m:
-        return w.t("report.method.change", what=w.t(f"change.{m['what']}"), old=m["old"], new=m["new"],
-                   file=m["file"])
-    m = _ADDED.match(text)
-    if m:
-        return w.t("report.method.change.added", file=m["file"])
-    return text  # a form this renderer does not know: show it as stored rather than lose it
+def _change_value(ch: ChangeOut, text: str, w: _Words) -> str:
+    """One side of a change in words: rule names, unit names for ids, ≥ for the config's >=."""
+    if not text:
+        return text
+    if ch.what == "rule" and f"rulename.{text}" in MESSAGES:
+        return w.t(f"rulename.{text}")
+    if ch.what == "applies_to":
+        return w.join([w.campus_names.get(cid.strip(), cid.strip()) for cid in text.split(",")])
+    if ch.what == "homogeneity":
+        bits = dict(b.strip().partition(" ")[::2] for b in text.split(","))
+        try:
+            ratio = float(bits["min_ratio"]) if "min_ratio" in bits else None
+            diff = float(bits["max_diff"]) if "max_diff" in bits else None
+        except ValueError:
+            return text
+        if set(bits) <= {"min_ratio", "max_diff"}:
+            return tolerance_text(ratio, diff, "count", w)
+        return text
+    return text.replace(">= ", "≥ ").replace("<= ", "≤ ")
+
+
+def _change(ch: ChangeOut, w: _Words) -> str:
+    """One change in words, without its file."""
+    if ch.what == "added":
+        return w.t("change.added")
+    what = (w.t("report.change.applies_to", entity=w.entity) if ch.what == "applies_to" and not w.is_campus
+            else w.t(f"change.{ch.what}"))
+    old, new = _change_value(ch, ch.old, w), _change_value(ch, ch.new, w)
+    if ch.campus is not None:
+        name = w.campus_names.get(ch.campus, ch.campus)
+        if not old or old == new:  # a unit's own target, the same as the table's: say what it is
+            return w.t("report.method.change.campus_set", what=what, name=name, new=new)
+        return w.t("report.method.change.campus", what=what, name=name, old=old, new=new)
+    if not old:
+        return w.t("report.method.change.set", what=what, new=new)
+    return w.t("report.method.change", what=what, old=old, new=new)
+
+
+def _changes(changes: list[ChangeOut], w: _Words) -> list[ChangeGroup]:
+    """The changes of one indicator, grouped by file (in the order the files applied them)."""
+    by_file: dict[str, list[str]] = {}
+    for ch in changes:
+        by_file.setdefault(ch.file, []).append(_change(ch, w))
+    return [ChangeGroup(items=items, file=file) for file, items in by_file.items()]
 
 
 def _basis(mi: MethodIndicator, w: _Words) -> str:
-    text = w.t("report.method.basis", direction=w.t(f"direction.{mi.direction}"),
-               subject=w.t(f"subject.{mi.subject}"))
+    text = w.t("report.method.basis", direction=w.t(f"direction.{mi.direction}"), subject=w.subject(mi.subject))
     if mi.applies_to is not None:
         names = [w.campus_names.get(cid, cid) for cid in mi.applies_to]
         text += w.t("list.sep") + w.t("report.method.applies_to", names=w.join(names) or w.t("report.none"))
@@ -267,11 +401,19 @@ def _basis(mi: MethodIndicator, w: _Words) -> str:
 
 
 def _method_row(mi: MethodIndicator, w: _Words) -> MethodRow:
-    target = show_target(mi.target, mi.scale)
-    per_campus = [w.t("report.target.campus", name=w.campus_names.get(cid, cid), v=show_target(v, mi.scale))
-                  for cid, v in sorted(mi.campus_targets.items())]
+    cmp = w.comparison.get(mi.code) if mi.rule == "meets_target" else None
+    target = show_target(mi.target, mi.scale, cmp)
+    if mi.rule == "qualitative":
+        target = ""  # the goal is in the rule's own words
+    order = {cid: n for n, cid in enumerate(w.campus_names)}
+    per_campus = [w.t("report.target.campus", name=w.campus_names.get(cid, cid), v=show_target(v, mi.scale, cmp))
+                  for cid, v in sorted(mi.campus_targets.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))]
+    lines = [target] if target else []
     if per_campus:
-        target = w.t("list.sep").join(([target] if target else []) + per_campus)
+        applies = mi.applies_to if mi.applies_to is not None else list(w.campus_names)
+        if all(cid in mi.campus_targets for cid in applies):
+            lines = []  # every unit has its own: the table's own target is never used
+        lines += per_campus
     definition = w.name(mi.definition)
     if mi.national_no:
         definition = w.t("report.method.national", no=mi.national_no) + w.t("cli.colon") + definition
@@ -279,13 +421,16 @@ def _method_row(mi: MethodIndicator, w: _Words) -> MethodRow:
     if abs(mi.effective_points - mi.points) > 1e-9:
         points = w.t("report.method.points_changed", points=num(mi.points), effective=num(mi.effective_points))
     tol = mi.tolerance or {}
+    groups = _changes(mi.changes, w)
     return MethodRow(
         code=mi.code, name=w.name(mi.name), definition=definition,
         basis=_basis(mi, w),
         points=points, rule_name=w.t(f"rulename.{mi.rule}"),
-        rule_text=w.name(mi.rule_text), target=target,
+        rule_text=w.name(mi.rule_text), target=w.t("list.sep").join(lines), target_lines=lines,
         tolerance=tolerance_text(tol.get("min_ratio"), tol.get("max_diff"), mi.scale, w) if mi.tolerance else "",
-        changes=[_change(c, w) for c in mi.changes],
+        changes=[w.t("report.method.change.file", changes=w.t("list.sep").join(g.items), file=g.file)
+                 for g in groups],
+        change_groups=groups,
     )
 
 
@@ -325,13 +470,18 @@ def build(results: Results, lang: Lang) -> ReportView:
         ))
     missing = [w.t(f"report.method.missing.{m.missing}")]
     if m.missing == "reweight" or any("reweighted" in i.flags for c in results.campuses for i in c.indicators):
-        missing.append(w.t(f"report.method.reweight.{m.reweight}"))
+        missing.append(w.t(f"report.method.reweight.{m.reweight}", entity=entity))
+    if any(mi.applies_to is not None and mi.effective_points > 0 for mi in m.indicators):
+        missing.append(w.t(f"report.method.not_applicable.{m.reweight}", entity=entity))
+    if any(mi.rule == "qualitative" for mi in m.indicators):
+        missing.append(w.t("report.method.qualitative"))
     roles = {"table": "report.role.table", "targets": "report.role.targets", "data": "report.role.data"}
     sources = [SourceRow(role=w.t(roles[s.role]) if s.role in roles else s.role, path=s.path, sha=s.sha256[:12])
                for s in [*results.config_files, *results.data_files]]
     return ReportView(
         lang=lang, html_lang="zh-CN" if lang == "zh" else "en", title=w.name(m.table_name), subtitle=subtitle,
-        entity=entity, meta=meta, findings=_findings(results, w),
+        entity=entity, col_entity=w.col_entity(), col_value=w.col_value(), has_hq=w.has_hq,
+        meta=meta, findings=_findings(results, w),
         part_heads=[w.t("report.col.part_head", code=p.code, max=num(p.max)) for p in m.parts],
         part_legend=w.t("report.ranking.parts", list=w.t("list.sep").join(f"{p.code} {w.name(p.name)}"
                                                                            for p in m.parts)),
@@ -346,8 +496,8 @@ def build(results: Results, lang: Lang) -> ReportView:
                      part=d.get("part", ""), file=d.get("file", "")) for d in m.dropped],
         rounding=w.t("report.method.rounding.text", ind=w.ind_places, total=w.total_places),
         missing=missing,
-        homogeneity=w.t("report.method.homogeneity.text"),
-        marks=w.t("report.method.marks"),
+        homogeneity=w.t("report.method.homogeneity.text") if w.has_hq else "",
+        marks=w.t("report.method.marks" if w.has_hq else "report.method.marks.nohq"),
         sources=sources,
         warnings=[w.name(x) for x in results.warnings],
         footer=w.t("report.footer", version=results.tool_version, at=pretty_time(results.generated_at)),
