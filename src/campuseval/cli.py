@@ -416,6 +416,10 @@ def score_cmd(
     print_diagnostics(dataset.warnings, lg)
     results = score(eff, dataset, year=year, generated_at=_timestamp(generated_at))
     print_summary(results, lg)
+    reading = {w.render("zh") for w in dataset.warnings}  # already printed above
+    for w in results.warnings:
+        if w.zh not in reading:
+            err.print(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg), markup=False, style="yellow")
     written = write_outputs(results, out_dir, fmts, lg, force=force)
     err.print(t("out.written", lg, files=", ".join(str(p) for p in written)), markup=False)
 

@@ -34,6 +34,8 @@ class Location:
     column: str | None = None
 
     def render(self, lang: Lang) -> str:
+        if self.file is None and self.line is None and self.sheet is None and self.row is None:
+            return self.path or "campuseval"  # an option (--format) or the run as a whole
         if self.sheet is None and self.row is None and self.column is None:
             parts = [self.file or "<input>"]
             if self.line is not None:

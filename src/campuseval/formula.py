@@ -6,6 +6,7 @@ import ast
 import math
 import operator
 import unicodedata
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -93,7 +94,9 @@ def parse(text: str) -> Formula:
     if len(src) > MAX_LENGTH:
         raise FormulaError("formula.too_long", str(len(src)))
     try:
-        tree = ast.parse(src, mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "invalid decimal literal" and the like: the SyntaxError says it
+            tree = ast.parse(src, mode="eval")
     except SyntaxError as exc:
         raise FormulaError("formula.syntax", exc.msg or "") from None
     except UnicodeError:  # a lone surrogate (\ud800) pasted from a broken export

@@ -211,7 +211,7 @@ class Case:
     exit: int
     zh: list[str]  # each must appear in the output of `score ... --lang zh`
     en: list[str]  # each must appear in the output of `score ... --lang en`
-    values: list[list[Any]] = field(default_factory=list)  # [unit id, year, field, value or None] read back
+    values: list[list[Any]] = field(default_factory=list)  # [unit id, year, field, value, None or "absent"]
     flags: list[list[str]] = field(default_factory=list)  # [campus id, indicator, flag] found in scores.json
     targets: str = EXAMPLE_TARGETS  # relative to the repository root, or to the case folder when local
     out: str = "new"  # the --out folder before the run: "new", "file" (a file), "results" (earlier results)
@@ -253,7 +253,7 @@ def works(id: str, what: str, files: dict[str, bytes], data: list[str], values: 
     return Case(id, what, files, [*data, *(args or [])], 0, zh or [], en or [], values=values, flags=flags or [])
 
 
-def cases() -> list[Case]:  # noqa: PLR0915 - one long list reads better than many small ones
+def cases() -> list[Case]:  # one long list reads better than many small functions
     rnd = random.Random(20240101)
     stored = xlsx(sheet("院区", [SMALL_HEADER, *[list(r) for r in SMALL_ROWS]]), stored=True)
     c: list[Case] = []
@@ -287,6 +287,9 @@ def cases() -> list[Case]:  # noqa: PLR0915 - one long list reads better than ma
              {F: whole[: whole.rindex(b"16441") + 3]}, [F], 2,
              [loc_zh(F, 5, "C") + "这一行只有 3 列（表头有 4 列）"],
              [loc_en(F, 5, "C") + "this row has only 3 cells (the header has 4)"]))
+    add(Case("unclosed_quote", "a stray opening quote that would swallow the rest of the file",
+             {F: small_csv().replace("示例二院西山院区".encode(), '"示例二院西山院区'.encode())}, [F], 2,
+             [loc_zh(F, 3) + "这一行有一个引号（\"）没有配对"], [loc_en(F, 3) + "a quote (\") in this row is never closed"]))
     noise = bytes(rnd.randrange(256) for _ in range(3000))
     add(Case("binary_as_csv", "random bytes named .csv", {F: noise}, [F], 2,
              [F + ": 这不是 CSV 文本文件（含二进制内容）"], [F + ": this is not a CSV text file"]))
@@ -335,8 +338,11 @@ def cases() -> list[Case]:  # noqa: PLR0915 - one long list reads better than ma
              [loc_zh(F, 1) + "表头中没有“单位”列"], [loc_en(F, 1) + "the header row has no unit column", "add a column headed 单位"]))
     add(Case("no_header", "a file with no recognisable header",
              {F: utf8("这是一份说明\r\n请填写数据\r\n")}, [F], 2,
-             [F + ": 没有找到表头行（工作表：-）", "出院患者四级手术比例"],
-             [F + ": no header row found (sheets: -)", "the header needs a unit column"]))
+             [F + ": 没有找到表头行\n", "出院患者四级手术比例"],
+             [F + ": no header row found\n", "the header needs a unit column"]))
+    add(Case("no_header_in_workbook", "a workbook none of whose sheets has a header: the sheets are listed",
+             {X: xlsx(chain(sheet("说明", [["请填写数据"]]), sheet("Sheet2", [["合计", 1]], first=False)))}, [X], 2,
+             [X + ": 没有找到表头行（工作表：说明、Sheet2）"], [X + ": no header row found (sheets: 说明、Sheet2)"]))
     add(Case("no_year_column", "no year column and no --year",
              {F: utf8(csv_text(["单位", "出院患者总人次数"], [["示例一院东湖院区", 1]]))}, [F], 2,
              [loc_zh(F, 1) + "没有“年份”列", "--year"], [loc_en(F, 1) + "there is no year column", "--year"]))
@@ -396,8 +402,8 @@ def cases() -> list[Case]:  # noqa: PLR0915 - one long list reads better than ma
     add(works("unknown_columns_warning", "a column that is not an indicator: a warning, the rest is read",
               {F: utf8(csv_text([*SMALL_HEADER, "备注"], [[*r, "已核对"] for r in SMALL_ROWS]))},
               [F, *COMPANIONS], [["donghu", 2024, "discharges", 33037]],
-              zh=[loc_zh(F, 1) + "警告：以下列无法识别，已忽略：E“备注”"],
-              en=[loc_en(F, 1) + "warning: these columns are not recognised and were ignored: E“备注”"]))
+              zh=[loc_zh(F, 1) + "警告：以下列无法识别，已忽略：备注 (E)"],
+              en=[loc_en(F, 1) + "warning: these columns are not recognised and were ignored: 备注 (E)"]))
     add(Case("header_only_csv", "a header and no rows", {F: utf8(csv_text(SMALL_HEADER, []))}, [F], 2,
              [F + ": 没有数据行"], [F + ": there are no data rows", "one row per unit"]))
     add(Case("header_only_sheet", "a workbook whose only sheet has headers and no rows",
@@ -490,8 +496,9 @@ def cases() -> list[Case]:  # noqa: PLR0915 - one long list reads better than ma
                                          rows[2].__setitem__(3, "-inf")))}, [F], 2,
              [loc_zh(F, 2, "C") + "“出院患者总人次数”不是有限的数字：NaN", loc_zh(F, 3, "C") + "“出院患者总人次数”不是有限的数字：inf",
               loc_zh(F, 4, "D") + "“出院患者手术人次数”不是有限的数字：-inf"],
-             [loc_en(F, 2, "C") + "is not a finite number: NaN", loc_en(F, 3, "C") + "is not a finite number: inf",
-              loc_en(F, 4, "D") + "is not a finite number: -inf"]))
+             [loc_en(F, 2, "C") + "'出院患者总人次数' is not a finite number: NaN",
+              loc_en(F, 3, "C") + "'出院患者总人次数' is not a finite number: inf",
+              loc_en(F, 4, "D") + "'出院患者手术人次数' is not a finite number: -inf"]))
     add(Case("date_cell", "an xlsx date where a number belongs",
              {X: small_xlsx(then=lambda ws: ws.cell(row=3, column=3, value=dt.datetime(2024, 3, 1)))}, [X], 2,
              [loc_zh(X, 3, "C", "院区") + "“出院患者总人次数”应为数字，实际为日期 2024-03-01", "日期格式"],
@@ -505,7 +512,7 @@ def cases() -> list[Case]:  # noqa: PLR0915 - one long list reads better than ma
              [loc_zh(X, 2, "C", "院区") + "“出院患者总人次数”应为数字，实际为逻辑值 TRUE",
               loc_zh(X, 4, "D", "院区") + "“出院患者手术人次数”应为数字，实际为逻辑值 FALSE"],
              [loc_en(X, 2, "C", "院区") + "'出院患者总人次数' must be a number, got the logical value TRUE",
-              loc_en(X, 4, "D", "院区") + "got the logical value FALSE"]))
+              loc_en(X, 4, "D", "院区") + "'出院患者手术人次数' must be a number, got the logical value FALSE"]))
     add(Case("true_as_text", "TRUE typed in a CSV number column", {F: small_csv(set_cell(5, 4, "TRUE"))}, [F], 2,
              [loc_zh(F, 5, "D") + "“出院患者手术人次数”应为数字，实际为“TRUE”"],
              [loc_en(F, 5, "D") + "'出院患者手术人次数' must be a number, got 'TRUE'"]))
@@ -556,7 +563,8 @@ def cases() -> list[Case]:  # noqa: PLR0915 - one long list reads better than ma
         hidden.sheet_state = "hidden"
 
     add(works("hidden_sheet", "data in a hidden sheet: a warning, and the sheet is not read",
-              {X: xlsx(hide_second)}, [X, *COMPANIONS], [["donghu", 2024, "discharges", 33037]],
+              {X: xlsx(hide_second)}, [X, *COMPANIONS],
+              [["donghu", 2024, "discharges", 33037], ["donghu", 2023, "discharges", "absent"]],
               zh=[loc_zh(X, sheet="旧数据") + "警告：工作表已隐藏，未读取其中的数据", "取消隐藏"],
               en=[loc_en(X, sheet="旧数据") + "warning: the sheet is hidden; its data was not read", "Unhide"]))
 

@@ -4,7 +4,7 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     "engine.no_row": ("{unit} 没有 {year} 年的数据行，其指标均按缺失处理", "{unit} has no row for {year}; all its indicators count as missing"),
     "engine.previous_missing": ("缺少 {year} 年（上一年）的数值，无法判断变化", "no value for {year} (the previous year), so the change cannot be judged"),
-    "engine.missing_required": ("{campus} {year} 年缺少“{indicator}”（{problem}），指标表规定缺失时停止评分", "{campus} has no value for '{indicator}' in {year} ({problem}); the table says to stop on missing values"),
+    "engine.missing_required": ("{campus} {year} 年缺少“{indicator}”（{problem_zh}），指标表规定缺失时停止评分", "{campus} has no value for '{indicator}' in {year} ({problem}); the table says to stop on missing values"),
     "engine.missing_required.hint": ("补齐数据，或把 missing 改为 zero（记 0 分并标记）或 reweight（该指标分值分给同部分其他指标）", "fill in the value, or set missing to zero (scores 0, flagged) or reweight (its points go to the rest of its part)"),
     "flag.missing": ("缺失", "missing"),
     "flag.not_computable": ("无法计算", "not computable"),

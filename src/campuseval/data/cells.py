@@ -78,7 +78,10 @@ def parse_cell(cell: RawCell, scale: str, yes_no: bool) -> float | None:
     if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
         raise CellProblem("data.date_in_number", value=show_date(value))
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an xlsx integer of hundreds of digits
+            raise CellProblem("data.not_finite", value=show(value)) from None
         if not math.isfinite(number):
             raise CellProblem("data.not_finite", value=show(value))
         if "%" in cell.number_format and scale == "percent":
@@ -145,9 +148,16 @@ def parse_year(value: Any) -> int | None:
     if isinstance(value, bool):
         raise CellProblem("data.bad_year", value="TRUE" if value else "FALSE")
     if isinstance(value, dt.datetime | dt.date):
-        return value.year
+        day = value.date() if isinstance(value, dt.datetime) else value
+        # 2024 typed into a cell formatted as a date shows as 1905-07-16: day 2024 of Excel's calendar.
+        serial = (day - dt.date(1899, 12, 30)).days
+        if 1900 <= serial <= 2200:
+            return serial
+        if 1900 <= day.year <= 2200:
+            return day.year
+        raise CellProblem("data.bad_year", value=show_date(value))
     if isinstance(value, int | float):
-        if math.isfinite(value) and float(value).is_integer() and 1900 <= value <= 2200:
+        if 1900 <= value <= 2200 and float(value).is_integer():  # range first: float(10**400) overflows
             return int(value)
         raise CellProblem("data.bad_year", value=show(value))
     text = norm_text(str(value)).removesuffix("年度").removesuffix("年").strip()

@@ -217,7 +217,7 @@ class _Reader:
         fields = {c: s for c, s in fields.items() if by_code.get(s.code) == c}
         used = set(roles.values()) | set(fields)
         unknown = [
-            f"{column_letter(c)}“{show(cell.value)}”" for c, cell in enumerate(sheet.rows[r])
+            f"{show(cell.value)} ({column_letter(c)})" for c, cell in enumerate(sheet.rows[r])
             if c not in used and cell.value is not None and str(cell.value).strip()
         ]
         return r, roles, fields, unknown
@@ -445,9 +445,9 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
             reader.problem(diag(reader.no_unit_header, "data.no_unit_column", "data.no_unit_column.hint"))
         elif not read_any:
             sheet_names = [s.name for s in sheets if s.name]
-            reader.problem(diag(Location(file=shown), "data.no_header", "data.no_header.hint",
-                                hint_params={"examples": "、".join(reader.vocab.display[:3])},
-                                sheets="、".join(sheet_names) if sheet_names else "-"))
+            reader.problem(diag(Location(file=shown), "data.no_header_in_sheets" if sheet_names else "data.no_header",
+                                "data.no_header.hint", hint_params={"examples": "、".join(reader.vocab.display[:3])},
+                                sheets="、".join(sheet_names)))
         elif not any(ref.file == shown for ref in reader.row_refs.values()) and not reader.problems:
             reader.problem(diag(Location(file=shown), "data.no_rows", "data.no_rows.hint"))
     if reader.problems:

@@ -99,12 +99,28 @@ def _read_csv(raw: bytes, shown: str) -> Sheet:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
+    row = _unclosed_quote(text, dialect)
+    if row is not None:
+        raise fail(DataError, Location(file=shown, row=row), "data.unclosed_quote", "data.unclosed_quote.hint")
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as exc:
         raise fail(DataError, Location(file=shown), "data.csv_broken", reason=str(exc)) from None
     rows = [[RawCell(_clip(v) if v.strip() else None) for v in rec] for rec in records]
     return Sheet(name=None, rows=rows, cut_off=not text.endswith(("\n", "\r")))
+
+
+def _unclosed_quote(text: str, dialect: Any) -> int | None:
+    """The row (as Excel counts) whose opening quote is never closed; the lenient reader would swallow the rest."""
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    rows = 0
+    try:
+        for _ in reader:
+            rows += 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return rows + 1
+    return None  # other strict complaints ("abc"def) Excel reads fine, and so does the lenient reader
 
 
 def _clip(text: str) -> str:

@@ -310,7 +310,8 @@ def _missing_problem(ctx: _Context, ind: EffIndicator, campus: Text, unit: str |
     ref = ctx.data.refs.get((unit or "", ctx.year, ind.code))
     location = ref.location() if ref else Location(file=", ".join(f.path for f in ctx.data.files))
     return diag(location, "engine.missing_required", "engine.missing_required.hint",
-                indicator=f"{ind.code} {ind.spec.name.zh}", campus=campus.zh, year=ctx.year, problem=problem)
+                indicator=f"{ind.code} {ind.spec.name.zh}", campus=campus.zh, year=ctx.year,
+                problem=t(f"flag.{problem}", "en"), problem_zh=t(f"flag.{problem}", "zh"))
 
 
 def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from campuseval.errors import DataError, Location, UsageError, diag
 from campuseval.i18n import Lang
 from campuseval.output import results_json, tables
+from campuseval.output.atomic import interrupts_unwind
 from campuseval.results import Results
 
 FORMATS = ("json", "csv", "xlsx", "md", "html")
@@ -83,7 +84,24 @@ def write_outputs(results: Results, out_dir: Path, formats: list[str], lang: Lan
     """Write the chosen formats into `out_dir`; on any failure or interrupt nothing is left half-written."""
     check_target(out_dir, formats, force)
     names = planned_files(formats)
+    _refuse_inputs(results, out_dir, names)
     writers = _writers(results, lang)
+    with interrupts_unwind():
+        return _write_all(writers, out_dir, names)
+
+
+def _refuse_inputs(results: Results, out_dir: Path, names: list[str]) -> None:
+    """Never write over a file the results were read from, even with --force (`--out data/`)."""
+    for name in names:
+        target = out_dir / name
+        for source in [*results.data_files, *results.config_files]:
+            with contextlib.suppress(OSError):
+                if target.exists() and os.path.samefile(target, source.path):
+                    raise UsageError([diag(Location(file=str(target)), "out.is_input", "out.is_input.hint",
+                                           source=source.path)])
+
+
+def _write_all(writers: dict[str, Callable[[Path], None]], out_dir: Path, names: list[str]) -> list[Path]:
     created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
