@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -87,7 +88,13 @@ def parse_cell(cell: RawCell, scale: str, yes_no: bool) -> float | None:
         if "%" in cell.number_format and scale == "percent":
             number = denoise(number * 100)
         return _check_range(number, scale)
+    # The common case, a plain decimal such as 1234 or 45.6, needs no normalising.
+    if isinstance(value, str) and _PLAIN.match(value):
+        return _check_range(float(value), scale)
     return _parse_text(str(value), scale, yes_no)
+
+
+_PLAIN = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?\Z")
 
 
 def _parse_text(raw: str, scale: str, yes_no: bool) -> float | None:
@@ -168,6 +175,7 @@ def parse_year(value: Any) -> int | None:
     raise CellProblem("data.bad_year", value=show(value))
 
 
+@functools.lru_cache(maxsize=4096)
 def column_letter(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
     letters = ""

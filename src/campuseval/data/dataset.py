@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import pandas as pd
 
@@ -12,9 +12,11 @@ from campuseval.errors import Diagnostic, Location
 UnitKind = Literal["campus", "hq", "locality"]
 
 
-@dataclass(frozen=True)
-class CellRef:
-    """A cell as the user sees it in Excel: file, sheet, 1-based row, column letters."""
+class CellRef(NamedTuple):
+    """A cell as the user sees it in Excel: file, sheet, 1-based row, column letters.
+
+    A NamedTuple rather than a dataclass: one is kept per value read, millions in a large panel.
+    """
 
     file: str
     sheet: str | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -291,7 +291,7 @@ class _Reader:
                 return
             self.row_refs.setdefault((unit.id, year), row_ref)
             for c, spec in fields.items():
-                self._value(sheet, r, c, spec, unit, year, row, loc(c))
+                self._value(sheet, r, c, spec, unit, year, row, loc)
             return
         ind_cell = self._cell(row, roles["indicator"])
         ind_spec = self.vocab.field_for(str(ind_cell.value)) if ind_cell.value is not None else None
@@ -303,28 +303,28 @@ class _Reader:
                               value=show(ind_cell.value)))
             return
         self.row_refs.setdefault((unit.id, year), row_ref)
-        self._value(sheet, r, roles["value"], ind_spec, unit, year, row, loc(roles["value"]))
+        self._value(sheet, r, roles["value"], ind_spec, unit, year, row, loc)
 
     def _value(self, sheet: Sheet, r: int, c: int, spec: FieldSpec, unit: UnitInfo, year: int,
-               row: list[RawCell], location: Location) -> None:
+               row: list[RawCell], loc: Callable[[int | None], Location]) -> None:
+        # Runs once per cell: a Location is built only when there is something to report.
         cell = self._cell(row, c)
         key = (unit.id, year, spec.code)
         if key in self.refs:
             first = self.refs[key]
-            self.problem(diag(location, "data.duplicate_value", "data.duplicate_row.hint",
+            self.problem(diag(loc(c), "data.duplicate_value", "data.duplicate_row.hint",
                               field=spec.name, unit=unit.name, year=year, other=first.short()))
             return
         if cell.value is None and (r, c) in sheet.formulas:
-            self.problem(diag(location, "data.uncached_formula", "data.uncached_formula.hint",
+            self.problem(diag(loc(c), "data.uncached_formula", "data.uncached_formula.hint",
                               formula=sheet.formulas[(r, c)]))
             return
         try:
             value = parse_cell(cell, spec.scale, spec.yes_no)
         except CellProblem as exc:
-            self.problem(diag(location, exc.key, f"{exc.key}.hint", field=spec.name, **exc.params))
+            self.problem(diag(loc(c), exc.key, f"{exc.key}.hint", field=spec.name, **exc.params))
             return
-        assert location.column is not None
-        self.refs[key] = CellRef(location.file or "", sheet.name, r + 1, location.column)
+        self.refs[key] = CellRef(self._shown, sheet.name, r + 1, column_letter(c))
         self.records.append((unit.id, year, spec.code, float("nan") if value is None else value))
 
     # ----------------------------------------------------------- units
