@@ -104,8 +104,10 @@ def test_template_round_trip(tmp_path: Path) -> None:
     assert headers[:2] == ["单位", "年份"]
     assert "出院患者四级手术台次数（台次）" in headers
     assert campus["C1"].comment is not None and "lvl4_ops" in campus["C1"].comment.text
-    assert [r[0].value for r in campus.iter_rows(min_row=2)] == [
-        "示例一院东湖院区", "示例二院西山院区", "示例肿瘤医院南江院区", "示例三院北塘院区"]
+    names = ["示例一院东湖院区", "示例二院西山院区", "示例肿瘤医院南江院区", "示例三院北塘院区"]
+    # B3/B4 compare with last year, so the template asks for 2023 as well as 2024.
+    assert [(r[0].value, r[1].value) for r in campus.iter_rows(min_row=2)] == [
+        (n, y) for n in names for y in (2023, 2024)]
     # Validation: percent 0-100 would apply to percent fields; counts must be >= 0.
     rules = {str(dv.sqref): (dv.type, dv.operator, dv.formula1) for dv in campus.data_validations.dataValidation}
     assert ("decimal", "greaterThanOrEqual", "0") in rules.values()
@@ -127,7 +129,8 @@ def test_template_round_trip(tmp_path: Path) -> None:
     c1 = next(i for i in donghu.indicators if i.code == "C1")
     assert c1.value == 10.0 and c1.points == 9.0  # 10 >= target 10 -> full 9
     b3 = next(i for i in donghu.indicators if i.code == "B3")
-    assert "previous_missing" in b3.flags and b3.points == 0.0  # only 2024 was filled in
+    assert b3.previous_value == 100.0 and b3.flags == []
+    assert b3.points == 0.0  # 100% in 2023 and 2024: no fall, and a fall is what earns the points
 
 
 def test_report_rerenders_from_scores_json(tmp_path: Path) -> None:
@@ -198,3 +201,18 @@ def test_scores_json_schema_is_draft07_and_validates_output(tmp_path: Path) -> N
     run("score", str(XLSX), "--targets", str(TARGETS), "--out", str(out), "--format", "json")
     errors = list(jsonschema.Draft7Validator(schema).iter_errors(json.loads((out / "scores.json").read_text())))
     assert errors == []
+
+
+@pytest.mark.parametrize("setting", ["shaoxing", "shanxi_nrmc", "fenghua", "county_medical_community"])
+def test_every_example_scores_in_every_format(setting: str, tmp_path: Path) -> None:
+    """Each shipped example goes through every output format, range targets and units without an HQ included."""
+    folder = ROOT / "examples" / setting
+    data = sorted(str(p) for p in (folder / "data").glob("*.csv"))
+    out = tmp_path / "out"
+    code, output = run("score", *data, "--targets", str(folder / "targets.yaml"), "--out", str(out),
+                       "--generated-at", STAMP)
+    assert code == 0, output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.html", "report.md", "scores.csv", "scores.json", "scores.xlsx", "summary.csv"]
+    wb = openpyxl.load_workbook(out / "scores.xlsx")
+    assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)

@@ -30,14 +30,15 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # them all, in the order shown (catalog numbers as in the catalog: 1, 2, ... 10, not 1, 10, 2).
 SHIPPED_NAMES = ", ".join(builtin_names(extendable=True))  # catalogs cannot be extended
 CATALOG_NUMBERS = ", ".join(e.number for e in national_catalog().entries)
-HIGHER_RULES = ("target_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, "
+# The corpus's misfitting indicators have subject campus, so relative_to_hq (which needs both) is not offered.
+HIGHER_RULES = ("target_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, "
                 "change_vs_previous, monitor, bonus, meets_target, within_range, qualitative")
-LOWER_RULES = ("cap_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, "
+LOWER_RULES = ("cap_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, "
                "change_vs_previous, monitor, veto, meets_target, within_range, qualitative")
 RULE_CHOICES = ("'target_pro_rata', 'cap_pro_rata', 'deduct_per_unit', 'linear_band', 'graded_bands', 'yes_no', "
                 "'relative_to_hq', 'change_vs_previous', 'monitor', 'bonus', 'veto', 'meets_target', 'within_range', "
                 "'qualitative'")
-INDICATOR_KEYS = ("applies_to, code, decimals, definition, direction, formula, homogeneity, missing, name, national_no, "
+INDICATOR_KEYS = ("applies_to, code, definition, direction, formula, homogeneity, missing, name, national_no, "
                   "part, points, rule, scale, source, subject, target, unit")
 
 

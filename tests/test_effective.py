@@ -160,9 +160,10 @@ def test_yuecheng_adds_c5_and_halves_c4(at_repo_root: Path) -> None:
     assert [c.id for c in eff.campuses] == ["zpph_yuecheng"]
     assert eff.locality is not None and eff.locality.id == "yuecheng"
     assert eff.years == (2024, 2025)
+    # Files the chain pulls in from the shipped configs read builtin:..., the same wherever one runs.
     assert [(s.path, s.role) for s in eff.sources] == [
-        ("configs/indicators_shaoxing.yaml", "table"),
-        ("configs/targets/shaoxing.yaml", "targets"),
+        ("builtin:indicators_shaoxing.yaml", "table"),
+        ("builtin:targets/shaoxing.yaml", "targets"),
         ("configs/targets/yuecheng.yaml", "targets"),
     ]
 

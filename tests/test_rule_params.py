@@ -191,7 +191,7 @@ def test_rule_messages_carry_the_values() -> None:
     with pytest.raises(ValidationError) as exc:
         RULE.validate_python({"type": "graded_bands", "bands": [{"min": 0, "max": 40, "points": 1},
                                                                 {"min": 30, "max": 60, "points": 2}]})
-    assert exc.value.errors()[0]["msg"] == "bands overlap: [0.0, 40.0) and [30.0, 60.0)"
+    assert exc.value.errors()[0]["msg"] == "bands overlap: [0, 40) and [30, 60)"
 
 
 def test_unknown_and_missing_rule_type() -> None:
@@ -254,7 +254,9 @@ def fit(rule: dict[str, Any], **over: Any) -> list[tuple[str, str, dict[str, Any
         lambda: Location(path="target"),
         lambda: Location(path="points"),
     )
-    return [(d.message.key, d.location.path or "", d.message.params) for d in found]
+    # The *_zh parameters are the same words in Chinese (越高越好 for higher); the English ones identify the fault.
+    return [(d.message.key, d.location.path or "", {k: v for k, v in d.message.params.items() if not k.endswith("_zh")})
+            for d in found]
 
 
 FITS: list[tuple[dict[str, Any], dict[str, Any]]] = [
@@ -422,9 +424,10 @@ def test_rule_does_not_fit(rule: dict[str, Any], over: dict[str, Any],
 @pytest.mark.parametrize(("direction", "rules"), [("higher", HIGHER_RULES), ("lower", LOWER_RULES),
                                                    ("monitor", MONITOR_RULES)])
 def test_direction_hint_lists_the_rules_that_fit(direction: str, rules: str) -> None:
+    # Subject both, so relative_to_hq (which compares with HQ) is among the rules that fit.
     ind = indicator({"type": "change_vs_previous"} if direction == "monitor" else
                     {"type": "cap_pro_rata" if direction == "higher" else "target_pro_rata"},
-                    direction=direction, target=None)
+                    direction=direction, target=None, subject="both")
     [d, *_] = check_rule_fit(ind, ind.rule, None, lambda *s: Location(), lambda: Location(), lambda: Location())
     assert d.hint is not None
     assert d.hint.render("en") == f"rules for this direction: {rules}"

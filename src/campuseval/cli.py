@@ -21,7 +21,7 @@ from campuseval.config.load import BUILTIN, LoadResult, resolve_user_path
 from campuseval.config.schema import config_schema, dumps, table_schema, targets_schema
 from campuseval.describe import subject_text
 from campuseval.errors import CampusevalError, ConfigError, Diagnostic, Location, UsageError, diag
-from campuseval.formatting import num
+from campuseval.formatting import fixed, num
 from campuseval.formatting import target as target_text
 from campuseval.i18n import Lang, default_lang, t
 
@@ -29,7 +29,8 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
 # Data on stdout, messages on stderr. No emoji or check marks: a redirected
 # Chinese-Windows console (GBK) cannot encode them.
-out = Console(highlight=False, soft_wrap=False)
+# Redirected to a file, a table must not be cut to 80 columns (rich's default off a terminal).
+out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -373,17 +374,22 @@ def _timestamp(given: str | None) -> str:
 
 
 def print_summary(results: Any, lang: Lang) -> None:
+    from campuseval.output.tables import Column, headers_for
+
+    places = results.method.rounding
     grid = RichTable(title=t("cli.summary_title", lang, year=results.year), header_style="bold")
     grid.add_column(t("col.rank", lang), justify="right")
-    grid.add_column(t("col.campus", lang))
+    grid.add_column(headers_for([Column("campus")], results, lang)[0])
     grid.add_column(t("col.total", lang), justify="right")
     for p in results.method.parts:
         grid.add_column(f"{p.code} ({num(p.max)})", justify="right")
     grid.add_column(t("col.flags", lang), justify="right")
     for c in sorted(results.campuses, key=lambda c: (c.rank, c.id)):
         scores = {p.code: p.score for p in c.parts}
-        grid.add_row(str(c.rank), getattr(c.name, lang), f"{c.total:.2f}",
-                     *(f"{scores.get(p.code, 0):.2f}" for p in results.method.parts), str(c.flag_count))
+        # Shown at the table's own rounding places: a second rounding here would be a different score.
+        grid.add_row(str(c.rank), getattr(c.name, lang), fixed(c.total, places["total"]),
+                     *(fixed(scores.get(p.code, 0.0), places["indicator"]) for p in results.method.parts),
+                     str(c.flag_count))
     out.print(grid)
 
 
@@ -440,7 +446,7 @@ def template_cmd(
     if out_file.suffix.lower() != ".xlsx":
         raise UsageError([diag(Location(file=str(out_file)), "cli.template_suffix")])
     if out_file.exists() and not force:
-        raise UsageError([diag(Location(file=str(out_file)), "out.exists", "out.exists.hint", files=out_file.name)])
+        raise UsageError([diag(Location(file=str(out_file)), "out.file_exists", "out.file_exists.hint")])
     eff = load_effective(table, targets, lg)
     write_with(out_file, lambda p: write_template(eff, p, years=year, lang=lg))
     err.print(t("tpl.written", lg, path=str(out_file)), markup=False)

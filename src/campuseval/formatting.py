@@ -30,19 +30,25 @@ def value(x: float | None, scale: str, places: int | None = None) -> str:
     return shown + "%" if scale == "percent" else shown
 
 
-def target(t: object, scale: str, places: int | None = None) -> str:
-    """A target as people write it: 20%, 150 ~ 200, >= 150, <= 8; '-' for none.
+COMPARISON = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
+
+
+def target(t: object, scale: str, comparison: str | None = None, places: int = 4) -> str:
+    """A target as set: 20%, > 35%, ≤ 8, 150 ~ 200, ≥ 150, ≤ 200; '-' for none.
 
     Accepts a number or anything with `min` and `max` (the config's and the results' ranges).
+    The one place targets are written as text, for the terminal, tables and reports alike.
     """
     if t is None:
         return "-"
     if isinstance(t, int | float):
-        return value(float(t), scale, 4 if places is None else places)
+        text = value(float(t), scale, places)
+        return f"{COMPARISON[comparison]} {text}" if comparison in COMPARISON else text
     lo, hi = getattr(t, "min", None), getattr(t, "max", None)
-    p = 4 if places is None else places
     if lo is not None and hi is not None:
-        return f"{value(lo, scale, p)} ~ {value(hi, scale, p)}"
+        return f"{value(lo, scale, places)} ~ {value(hi, scale, places)}"
     if lo is not None:
-        return f">= {value(lo, scale, p)}"
-    return f"<= {value(hi, scale, p)}"
+        return f"≥ {value(lo, scale, places)}"
+    if hi is not None:
+        return f"≤ {value(hi, scale, places)}"
+    return "-"

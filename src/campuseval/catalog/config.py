@@ -178,7 +178,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cfg.homogeneity_subject": ("同质化容差只适用于 subject 为 both 的指标（此处为 {subject}）",
                                 "a homogeneity tolerance applies only to indicators with subject both "
                                 "(this one is {subject})"),
-    "cfg.rule_direction": ("评分规则 {rule} 不适用于方向 {direction}", "rule {rule} does not fit direction {direction}"),
+    "cfg.rule_direction": ("评分规则 {rule} 不适用于“{direction_zh}”（{direction}）的指标", "rule {rule} does not fit direction {direction}"),
     "cfg.rule_direction.hint": ("适用于该方向的规则：{rules}", "rules for this direction: {rules}"),
     "cfg.rule_needs_both": ("relative_to_hq 需要院区与总院的数值，subject 应为 both（此处为 {subject}）",
                             "relative_to_hq needs campus and HQ values: subject must be both "
@@ -252,4 +252,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cfg.catalog_code_needed": ("目录指标 {no} 需要给出 code", "catalog indicator {no} needs a code"),
     "cfg.valid_catalog": ("{path}：通过（指标目录，{n} 个指标）", "{path}: valid (indicator catalog, {n} entries)"),
     "pyd.ce_partial_strict": ("partial（未达标按比例得分）只能与 ge 或 le 同用，不能与 {op} 同用：在目标值处按比例得分即为满分", "partial credit needs op ge or le, not {op}: pro-rata credit at the target is already full points"),
+    "cfg.extends_missing_builtin.hint": ("同名的内置配置可以这样引用：extends: {name}", "the shipped file of that name is extends: {name}"),
+    "cfg.percent_points": ("百分比按百分点写数字，不带 %：写成 {number}", "write percentages as the number of points without %: {number}"),
 }

@@ -50,4 +50,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.scale": ("量纲", "Scale"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    "col.unit_campus": ("{entity}", "{entity}"),
+    "col.unit_campus_id": ("{entity}代码", "{entity} ID"),
+    "col.unit_value": ("本单位值", "Value"),
+    "out.file_exists": ("文件已存在", "the file already exists"),
+    "out.file_exists.hint": ("加 --force 覆盖，或用 --out 指定另一个文件名", "add --force to overwrite it, or give another name with --out"),
+    "results.not_json_text": ("这不是 JSON 文件（此处无法解析）", "this is not a JSON file (it cannot be parsed here)"),
 }

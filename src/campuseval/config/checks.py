@@ -12,6 +12,7 @@ from campuseval.config.models import Indicator, Part, RawField, Table, TargetRan
 from campuseval.config.rules import RULE_CLASSES, RULE_TYPES, Rule
 from campuseval.config.yamlsource import Path_, YamlDoc
 from campuseval.errors import Diagnostic, Location, diag
+from campuseval.i18n import t
 from campuseval.messages import MESSAGES
 
 # Where to point for each role of an indicator's settings: a doc and the path inside it.
@@ -61,10 +62,13 @@ def check_rule_fit(ind: Indicator, rule: Rule, target: float | TargetRange | Non
     """Does the rule fit the indicator's direction, subject, points and target?"""
     out: list[Diagnostic] = []
     if ind.direction not in rule.directions:
-        fits = [r for r in RULE_TYPES if ind.direction in RULE_CLASSES[r].directions]
+        # Suggest only rules that fit both the direction and the subject (relative_to_hq needs both).
+        fits = [r for r in RULE_TYPES if ind.direction in RULE_CLASSES[r].directions
+                and (r != "relative_to_hq" or ind.subject == "both")]
         out.append(diag(rule_at("type"), "cfg.rule_direction", "cfg.rule_direction.hint",
                         hint_params={"rules": ", ".join(fits)},
-                        rule=rule.type, direction=ind.direction))
+                        rule=rule.type, direction=ind.direction,
+                        direction_zh=t(f"direction.{ind.direction}", "zh")))
     if rule.type == "relative_to_hq" and ind.subject != "both":
         out.append(diag(rule_at("type"), "cfg.rule_needs_both", subject=ind.subject))
     if rule.uses_target and target is None:

@@ -190,6 +190,8 @@ def translate(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> lis
                 etype = "string_" + etype  # a constrained string behind a validator reports as a list
             if etype == "string_type" and isinstance(err.get("input"), int | float):
                 hint = Msg("cfg.quote_number", {"input": params["input"]})  # `version: 2024.1`
+            if etype in ("float_parsing", "float_type") and str(err.get("input", "")).strip().endswith("%"):
+                hint = Msg("cfg.percent_points", {"number": str(err.get("input")).strip()[:-1].strip()})
             if etype in _KNOWN or etype.startswith("ce_"):
                 if etype == "literal_error":
                     params["expected"] = ctx.get("expected", "")
@@ -210,7 +212,8 @@ def translate(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> lis
                 message = Msg(f"pyd.{etype}", params)
             else:
                 message = Msg("pyd.other", {"msg": err["msg"]})
-        key_ = (location.line, location.col, message.key)
+        # Several required keys missing from one item point at the same place: keep each of them.
+        key_ = (location.line, location.col, message.key, str(message.params.get("field", "")))
         if key_ in seen:
             continue
         seen.add(key_)

@@ -46,7 +46,12 @@ def default_table_path() -> Path:
 
 
 def shown_path(path: Path) -> str:
-    """A path as messages show it: relative to the working directory when that is shorter."""
+    """A path as messages show it: builtin:NAME for a shipped config (the same wherever campuseval is
+    installed and run from), else relative to the working directory when that is shorter."""
+    resolved = path.resolve()
+    root = shipped_dir().resolve()
+    if resolved.is_relative_to(root):
+        return BUILTIN + resolved.relative_to(root).as_posix()
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
@@ -159,6 +164,12 @@ def _resolve_extends(tf: TargetsFile, doc: YamlDoc, path: Path, root: Path,
             return None, [diag(loc, "cfg.extends_outside", "cfg.extends_outside.hint",
                                path=text, root=shown_path(root))]
         if not target.is_file():
+            # A district file copied out of configs/targets/ loses its neighbours; the shipped one is still there.
+            shipped = next((n for n in builtin_names(extendable=True) if n.endswith("/" + Path(text).name)
+                            or n == BUILTIN + Path(text).name), None)
+            if shipped:
+                return None, [diag(loc, "cfg.extends_missing", "cfg.extends_missing_builtin.hint",
+                                   hint_params={"name": shipped}, path=text)]
             return None, [diag(loc, "cfg.extends_missing", "cfg.extends_missing.hint", path=text)]
     resolved = target.resolve()
     if resolved in chain or resolved == path.resolve():

@@ -183,7 +183,6 @@ class Indicator(_Model):
     homogeneity: Homogeneity | None = None
     missing: MissingPolicy | None = Field(None, description="overrides the table's missing-value policy")
     source: Text | None = Field(None, description="who reports the figure")
-    decimals: Annotated[int, Field(ge=0, le=6)] | None = Field(None, description="places shown for values")
 
 
 class CatalogRef(_Model):

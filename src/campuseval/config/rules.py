@@ -91,6 +91,11 @@ class Band(BaseModel):
         return self
 
 
+def _end(x: float | None) -> str:
+    """A band end as written in a message: 15, not 15.0; an open end as ∞."""
+    return "∞" if x is None else f"{x:g}"
+
+
 class GradedBands(_Rule):
     """Value ranges (分档) map to fixed points; a value in no band scores zero."""
 
@@ -108,7 +113,7 @@ class GradedBands(_Rule):
             if b_min < a_max:
                 raise PydanticCustomError(
                     "ce_band_overlap", "bands overlap: [{a_min}, {a_max}) and [{b_min}, {b_max})",
-                    {"a_min": a.min, "a_max": a.max, "b_min": b.min, "b_max": b.max},
+                    {"a_min": _end(a.min), "a_max": _end(a.max), "b_min": _end(b.min), "b_max": _end(b.max)},
                 )
         return bands
 

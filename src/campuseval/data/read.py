@@ -134,6 +134,7 @@ class _Reader:
     records: list[tuple[str, int, str, float]] = field(default_factory=list)
     refs: dict[tuple[str, int, str], CellRef] = field(default_factory=dict)
     row_refs: dict[tuple[str, int], CellRef] = field(default_factory=dict)
+    rows_read: dict[str, int] = field(default_factory=dict)  # per file: one unit's data may span several files
     units: dict[str, UnitInfo] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -290,6 +291,7 @@ class _Reader:
                                   unit=unit.name, year=year, other=first.row))
                 return
             self.row_refs.setdefault((unit.id, year), row_ref)
+            self.rows_read[shown] = self.rows_read.get(shown, 0) + 1
             for c, spec in fields.items():
                 self._value(sheet, r, c, spec, unit, year, row, loc)
             return
@@ -303,6 +305,7 @@ class _Reader:
                               value=show(ind_cell.value)))
             return
         self.row_refs.setdefault((unit.id, year), row_ref)
+        self.rows_read[shown] = self.rows_read.get(shown, 0) + 1
         self._value(sheet, r, roles["value"], ind_spec, unit, year, row, loc)
 
     def _value(self, sheet: Sheet, r: int, c: int, spec: FieldSpec, unit: UnitInfo, year: int,
@@ -448,7 +451,7 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
             reader.problem(diag(Location(file=shown), "data.no_header_in_sheets" if sheet_names else "data.no_header",
                                 "data.no_header.hint", hint_params={"examples": "、".join(reader.vocab.display[:3])},
                                 sheets="、".join(sheet_names)))
-        elif not any(ref.file == shown for ref in reader.row_refs.values()) and not reader.problems:
+        elif not reader.rows_read.get(shown) and not reader.problems:
             reader.problem(diag(Location(file=shown), "data.no_rows", "data.no_rows.hint"))
     if reader.problems:
         raise DataError(reader.problems)

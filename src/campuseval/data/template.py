@@ -82,7 +82,10 @@ def write_template(eff: EffectiveTable, path: Path, *, years: list[int] | None =
     wb = Workbook()
     info = wb.active
     info.title = t("tpl.sheet.readme", lang)
-    years = years or list(eff.years or [])
+    years = sorted(set(years or eff.years or []))
+    if years and any(i.spec.rule.type == "change_vs_previous" for i in eff.indicators) and years[0] - 1 not in years:
+        # Change rules compare with last year: without its rows those indicators score nothing.
+        years.insert(0, years[0] - 1)
     units = _units(eff, lang)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE4EE")

@@ -69,6 +69,7 @@ class _Context:
         self.names = {i.code: Text(zh=i.spec.name.zh, en=i.spec.name.en or i.spec.name.zh) for i in eff.indicators}
         self.units = {i.code: text(i.spec.unit) for i in eff.indicators}
         self.problems: list[Diagnostic] = []
+        self.conflicts: list[Text] = []
 
     def resolve(self, ind: EffIndicator, unit: str | None, year: int, prefix: str = "") -> Resolved:
         row = self.lookup.get((unit, year)) if unit is not None else None
@@ -161,9 +162,11 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
     prev_year = year - 1 if any(y == year - 1 for _, y in ctx.lookup) else None
     campus_list = campuses_of(eff, data)
     warnings: list[Text] = [Text(zh=w.render("zh"), en=w.render("en")) for w in data.warnings]
+    warnings += _setup_warnings(eff, campus_list, year, prev_year)
     scores = [_score_campus(ctx, info, name, warnings) for info, name in campus_list]
     if ctx.problems:
         raise DataError(ctx.problems)
+    warnings += ctx.conflicts
     _rank(scores)
     return Results(
         tool_version=tool_version, generated_at=generated_at, year=year, previous_year=prev_year,
@@ -172,6 +175,30 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
         data_files=[SourceOut(path=f.path, sha256=f.sha256, role="data") for f in data.files],
         method=build_method(eff), campuses=scores, warnings=warnings,
     )
+
+
+def _both(key: str, **params: object) -> Text:
+    return Text(zh=t(key, "zh", **params), en=t(key, "en", **params))
+
+
+def _setup_warnings(eff: EffectiveTable, campuses: list[tuple[UnitInfo, Text]], year: int,
+                    prev_year: int | None) -> list[Text]:
+    """Things that will cost points for a reason outside the data's values: say them before anyone reads totals."""
+    out: list[Text] = []
+    changes = [i.code for i in eff.indicators if i.spec.rule.type == "change_vs_previous"]
+    if changes and prev_year is None:
+        out.append(_both("engine.no_previous_year", year=year - 1, codes=", ".join(changes)))
+    for info, name in campuses:
+        scored = [i for i in eff.indicators if i.applies(info.id)]
+        need_hq = [i.code for i in scored if i.spec.subject in ("hq", "both")]
+        need_district = [i.code for i in scored if i.spec.subject == "locality"]
+        if need_hq and info.hq is None:
+            out.append(Text(zh=t("engine.no_hq", "zh", unit=name.zh, codes=", ".join(need_hq)),
+                            en=t("engine.no_hq", "en", unit=name.en, codes=", ".join(need_hq))))
+        if need_district and info.district is None:
+            out.append(Text(zh=t("engine.no_district", "zh", unit=name.zh, codes=", ".join(need_district)),
+                            en=t("engine.no_district", "en", unit=name.en, codes=", ".join(need_district))))
+    return out
 
 
 def _ref(eff: EffectiveTable, data: Dataset, unit_id: str | None, kind: str) -> RefOut | None:
@@ -235,6 +262,7 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
     flags: list[Flag] = []
     if own.conflict:
         flags.append("value_conflict")
+        ctx.conflicts.append(_conflict_warning(ctx, ind, campus_name, own))
     hq_value = hq.value if hq else None
     prev_value = prev.value if prev else None
     gap: Gap | None = None
@@ -271,7 +299,7 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
         policy = spec.missing or ctx.eff.missing
         flags.append(problem)
         if policy == "error" and ind.scored:
-            ctx.problems.append(_missing_problem(ctx, ind, campus_name, unit, problem))
+            ctx.problems.append(_missing_problem(ctx, ind, campus_name, unit, problem, own.inputs))
         elif policy == "reweight" and ind.scored:
             excluded = True
             flags.append("reweighted")
@@ -306,12 +334,35 @@ def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | N
     )
 
 
-def _missing_problem(ctx: _Context, ind: EffIndicator, campus: Text, unit: str | None, problem: str) -> Diagnostic:
-    ref = ctx.data.refs.get((unit or "", ctx.year, ind.code))
+def _conflict_warning(ctx: _Context, ind: EffIndicator, campus: Text, own: Resolved) -> Text:
+    """A reported value the raw fields contradict: used as reported, but said out loud with both numbers."""
+    parsed = ctx.formulas[ind.code]
+    computed = formula_value(parsed, {k: v for k, v in own.inputs.items() if v is not None})
+    reported = own.value or 0.0
+    cell = own.cells.get(ind.code, "")
+    key = "engine.value_conflict_percent" if computed and 90 <= abs(computed / reported if reported else 0) <= 110 \
+        and ind.spec.scale == "percent" else "engine.value_conflict"
+    params = {"indicator": ind.code, "cell": cell, "reported": num(reported, 6), "computed": num(computed, 6)}
+    return Text(zh=t(key, "zh", unit=campus.zh, **params), en=t(key, "en", unit=campus.en, **params))
+
+
+def _missing_problem(ctx: _Context, ind: EffIndicator, campus: Text, unit: str | None, problem: str,
+                     inputs: dict[str, float | None]) -> Diagnostic:
+    """Point at the empty cell: the indicator's own, else the first raw field its formula lacks."""
+    refs = ctx.data.refs
+    blank = [name for name, v in inputs.items() if v is None and "." not in name]
+    ref = refs.get((unit or "", ctx.year, ind.code)) or next(
+        (r for r in (refs.get((unit or "", ctx.year, n)) for n in blank) if r is not None), None)
     location = ref.location() if ref else Location(file=", ".join(f.path for f in ctx.data.files))
+    raw_names = {r.code: r.name for r in ctx.eff.raw_fields}
+    fields_zh = "、".join(raw_names[n].zh for n in blank if n in raw_names)
+    fields_en = ", ".join((raw_names[n].en or raw_names[n].zh) for n in blank if n in raw_names)
     return diag(location, "engine.missing_required", "engine.missing_required.hint",
-                indicator=f"{ind.code} {ind.spec.name.zh}", campus=campus.zh, year=ctx.year,
-                problem=t(f"flag.{problem}", "en"), problem_zh=t(f"flag.{problem}", "zh"))
+                indicator=f"{ind.code} {ind.spec.name.zh}",
+                indicator_en=f"{ind.code} {ind.spec.name.en or ind.spec.name.zh}",
+                campus=campus.zh, campus_en=campus.en, year=ctx.year,
+                problem=t(f"flag.{problem}", "en") + (f": {fields_en}" if fields_en else ""),
+                problem_zh=t(f"flag.{problem}", "zh") + (f"：{fields_zh}" if fields_zh else ""))
 
 
 def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:

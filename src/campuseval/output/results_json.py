@@ -25,7 +25,10 @@ def load(path: Path, shown: str | None = None) -> Results:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise DataError([diag(loc, "file.not_found", "file.not_found.hint")]) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except json.JSONDecodeError as exc:
+        where = Location(file=shown or str(path), line=exc.lineno, col=exc.colno)
+        raise DataError([diag(where, "results.not_json_text", "results.not_json.hint")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
         raise DataError([diag(loc, "results.not_json", "results.not_json.hint", reason=str(exc)[:120])]) from None
     if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
         found = data.get("schema_version") if isinstance(data, dict) else None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from campuseval import formatting
 from campuseval.i18n import Lang, t
 from campuseval.results import Results
 
@@ -26,13 +27,33 @@ def neutralise(value: Any) -> Any:
 @dataclass
 class Column:
     key: str
-    kind: str = "text"  # text, int, score, value (in the row's scale), ratio, bool
+    kind: str = "text"  # text, int, score (indicator places), total (total places), value (row's scale), ratio
     width: int = 12
 
 
+def headers_for(cols: list[Column], results: Results, lang: Lang) -> list[str]:
+    """Column headers in `lang`, speaking of the table's own units (医疗中心, 医共体) where it has them."""
+    entity = results.method.entity
+    campus_word = entity.zh == "院区"
+    out = []
+    for c in cols:
+        if c.key in ("campus", "campus_id", "value") and not campus_word:
+            out.append(t(f"col.unit_{c.key}", lang, entity=getattr(entity, lang)))
+        else:
+            out.append(t(f"col.{c.key}", lang))
+    return out
+
+
+def target_cell(target: Any, comparison: str | None, scale: str) -> Any:
+    """A plain number stays a number; a range or a comparison (> 35) is written as text."""
+    if isinstance(target, int | float) and comparison is None:
+        return target
+    return None if target is None else formatting.target(target, scale, comparison)
+
+
 SUMMARY_COLUMNS = [Column("rank", "int", 6), Column("campus_id", "text", 14), Column("campus", "text", 28),
-                   Column("hq", "text", 26), Column("district", "text", 12), Column("total", "score", 9),
-                   Column("max_total", "score", 8)]
+                   Column("hq", "text", 26), Column("district", "text", 12), Column("total", "total", 9),
+                   Column("max_total", "total", 8)]
 DETAIL_COLUMNS = [Column("campus_id", "text", 14), Column("campus", "text", 26), Column("part", "text", 6),
                   Column("indicator", "text", 8), Column("indicator_name", "text", 34), Column("scale", "text", 8),
                   Column("value", "value", 11), Column("hq_value", "value", 11), Column("previous_value", "value", 11),
@@ -45,7 +66,7 @@ def summary(results: Results, lang: Lang) -> tuple[list[Column], list[str], list
     """Columns, headers and rows of the campus summary, in rank order."""
     cols = list(SUMMARY_COLUMNS)
     part_codes = [p.code for p in results.method.parts]
-    headers = [t(f"col.{c.key}", lang) for c in cols]
+    headers = headers_for(cols, results, lang)
     for p in results.method.parts:
         cols.append(Column(f"part_{p.code}", "score", 12))
         headers.append(f"{p.code} {p.name.zh if lang == 'zh' else p.name.en}")
@@ -65,7 +86,7 @@ def summary(results: Results, lang: Lang) -> tuple[list[Column], list[str], list
 def detail(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[list[Any]], list[str]]:
     """Columns, headers, rows and each row's scale, one row per campus and indicator."""
     cols = DETAIL_COLUMNS
-    headers = [t(f"col.{c.key}", lang) for c in cols]
+    headers = headers_for(cols, results, lang)
     rows: list[list[Any]] = []
     scales: list[str] = []
     for c in results.campuses:
@@ -73,7 +94,8 @@ def detail(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[
             gap = i.gap
             rows.append([
                 c.id, getattr(c.name, lang), i.part, i.code, getattr(i.name, lang), i.scale,
-                i.value, i.hq_value, i.previous_value, i.target, t(f"rulename.{i.rule}", lang),
+                i.value, i.hq_value, i.previous_value, target_cell(i.target, i.comparison, i.scale),
+                t(f"rulename.{i.rule}", lang),
                 i.points, i.max_points,
                 gap.ratio if gap else None, gap.diff if gap else None,
                 (t("yes", lang) if gap.flagged else t("no", lang)) if gap else "",
@@ -104,6 +126,7 @@ def write_xlsx(path: Path, results: Results, lang: Lang) -> None:
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
+    rounding = results.method.rounding
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDE4EE")
 
@@ -129,7 +152,11 @@ def write_xlsx(path: Path, results: Results, lang: Lang) -> None:
                     cell.number_format = "0.00%"
                 elif col.kind == "value" and scale == "fraction":
                     cell.number_format = "0.00%"
-                elif col.kind in ("score", "num", "value"):
+                elif col.kind == "score":
+                    cell.number_format = places_format(rounding["indicator"])
+                elif col.kind == "total":
+                    cell.number_format = places_format(rounding["total"])
+                elif col.kind in ("num", "value"):
                     cell.number_format = "0.00"
                 elif col.kind == "ratio":
                     cell.number_format = "0.000"
@@ -150,6 +177,11 @@ def write_xlsx(path: Path, results: Results, lang: Lang) -> None:
     fill(wb.create_sheet(t("xlsx.detail", lang)), dcols, dheaders, drows, scales)
     wb.properties.creator = "campuseval"
     wb.save(path)
+
+
+def places_format(places: int) -> str:
+    """Excel's number format for the declared rounding places: 2 -> 0.00, 0 -> 0."""
+    return "0." + "0" * places if places > 0 else "0"
 
 
 def _display_width(text: str) -> int:

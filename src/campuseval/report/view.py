@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any, get_args
 
+from campuseval import formatting
 from campuseval.formatting import fixed, num
-from campuseval.formatting import value as value_text
 from campuseval.i18n import Lang, t
 from campuseval.messages import MESSAGES
 from campuseval.report.model import (
@@ -47,7 +47,6 @@ GAP_NOTES = ("hq_zero", "campus_zero", "both_zero")
 # Rules whose value is an answer, yes (1) or no (0), rather than an amount.
 YES_NO_RULES = ("yes_no", "veto")
 # How a meets_target rule compares the value with its target.
-COMPARISON = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
 # The word for the evaluated units in the setting the report was first written for; with it the
 # report keeps its campus wording (院区值), elsewhere it speaks of "this unit".
 CAMPUS_ZH = "院区"
@@ -143,20 +142,8 @@ def show_value(x: float | None, scale: str) -> str:
 
 
 def show_target(x: float | RangeOut | None, scale: str, comparison: str | None = None) -> str:
-    """A target as set, without padding zeros: a number after its comparison (> 35%, ≤ 8), or a range
-    such as 150 ~ 200, ≥ 150 or ≤ 200; '' for none."""
-    if x is None:
-        return ""
-    if isinstance(x, RangeOut):
-        if x.min is not None and x.max is not None:
-            return f"{value_text(x.min, scale, 4)} ~ {value_text(x.max, scale, 4)}"
-        if x.min is not None:
-            return f"≥ {value_text(x.min, scale, 4)}"
-        if x.max is not None:
-            return f"≤ {value_text(x.max, scale, 4)}"
-        return ""
-    text = value_text(x, scale, 4)  # a target is a set figure: 35%, 0.05%, 8.5, never 35.00%
-    return f"{COMPARISON[comparison]} {text}" if comparison in COMPARISON else text
+    """A target as set (> 35%, ≤ 8, 150 ~ 200); '' for none."""
+    return "" if x is None else formatting.target(x, scale, comparison)
 
 
 def show_answer(ind: IndicatorScore, w: _Words) -> str:
