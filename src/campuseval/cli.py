@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from campuseval import __version__
@@ -244,7 +245,7 @@ def schema_for(kind: SchemaKind) -> dict[str, Any]:
 @command("schema", "输出 JSON Schema（draft-07）/ print the JSON Schema (draft-07)")
 def schema_cmd(
     kind: Annotated[SchemaKind, typer.Argument(
-        help="config（指标表或目标值文件）、table、targets 或 scores（scores.json）")] = SchemaKind.config,
+        help="config（指标表或目标值文件）、table、targets、catalog 或 scores（scores.json）")] = SchemaKind.config,
     out_dir: Annotated[Path | None, typer.Option(
         "--out", help="把全部 schema 写入此文件夹 / write every schema into this folder")] = None,
     lang: LangOpt = None,
@@ -321,9 +322,10 @@ def indicators_cmd(
             target += f" ({per_campus})"
         if spec.applies_to is not None:
             target += " [" + ", ".join(spec.applies_to) + "]"
-        grid.add_row(
-            spec.code, spec.name.get(lg), spec.part, num(spec.points), num(ind.points),
-            _ARROWS[spec.direction], subject_text(spec.subject, lg), target,
+        grid.add_row(  # names and ids are the user's text: never rich markup ([ids] would vanish)
+            *map(escape, (spec.code, spec.name.get(lg), spec.part, num(spec.points), num(ind.points))),
+            _ARROWS[spec.direction],
+            eff.table.entity.get(lg) if spec.subject == "campus" else subject_text(spec.subject, lg), escape(target),
             t(f"rulename.{spec.rule.type}", lg),
             ", ".join(dict.fromkeys(t(f"change.{c.what}", lg) for c in ind.changes)),
         )
@@ -346,7 +348,7 @@ def _print_catalog(lang: Lang) -> None:
         grid.add_column(t(f"cli.cat.{key}", lang), overflow="fold")
     for e in cat.entries:
         direction = "W" if e.qualitative else _ARROWS[e.direction] if e.direction != "monitor" else "M"
-        grid.add_row(e.number, e.name.get(lang), e.category.get(lang) if e.category else "", direction,
+        grid.add_row(e.number, escape(e.name.get(lang)), e.category.get(lang) if e.category else "", direction,
                      "▲" if e.national_monitoring else "", t(f"scale.{e.scale}", lang), e.formula or "")
     out.print(grid)
     out.print(t("cli.cat.usage", lang), markup=False)
@@ -362,10 +364,15 @@ class LayoutChoice(StrEnum):
 
 
 def _timestamp(given: str | None) -> str:
-    """--generated-at, else SOURCE_DATE_EPOCH (reproducible builds), else now, to the second."""
+    """--generated-at (ISO 8601), else SOURCE_DATE_EPOCH (reproducible builds), else now, to the second."""
     import datetime as dt
 
     if given:
+        try:
+            dt.datetime.fromisoformat(given)
+        except ValueError:
+            raise UsageError([diag(Location(path="--generated-at"), "cli.bad_timestamp", "cli.bad_timestamp.hint",
+                                   value=given)]) from None
         return given
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -387,7 +394,7 @@ def print_summary(results: Any, lang: Lang) -> None:
     for c in sorted(results.campuses, key=lambda c: (c.rank, c.id)):
         scores = {p.code: p.score for p in c.parts}
         # Shown at the table's own rounding places: a second rounding here would be a different score.
-        grid.add_row(str(c.rank), getattr(c.name, lang), fixed(c.total, places["total"]),
+        grid.add_row(str(c.rank), escape(getattr(c.name, lang)), fixed(c.total, places["total"]),
                      *(fixed(scores.get(p.code, 0.0), places["indicator"]) for p in results.method.parts),
                      str(c.flag_count))
     out.print(grid)
@@ -416,11 +423,12 @@ def score_cmd(
 
     lg = _lang(lang)
     fmts = parse_formats(formats)
+    stamp = _timestamp(generated_at)
     check_target(out_dir, fmts, force)  # before the work, so a refusal costs nothing
     eff = load_effective(table, targets, lg)
     dataset = read_data(data, eff, year=year, layout=layout.value)
     print_diagnostics(dataset.warnings, lg)
-    results = score(eff, dataset, year=year, generated_at=_timestamp(generated_at))
+    results = score(eff, dataset, year=year, generated_at=stamp)
     print_summary(results, lg)
     reading = {w.render("zh") for w in dataset.warnings}  # already printed above
     for w in results.warnings:
@@ -456,7 +464,8 @@ def template_cmd(
 def report_cmd(
     scores: Annotated[Path, typer.Argument(help="scores.json", show_default=False)],
     out_dir: Annotated[Path | None, typer.Option("--out", help="报告文件夹（默认：scores.json 所在文件夹）")] = None,
-    formats: Annotated[str, typer.Option("--format", help="md,html")] = "md,html",
+    formats: Annotated[str, typer.Option(
+        "--format", help="md,html（也可 json,csv,xlsx，用另一种语言重写）/ also json,csv,xlsx")] = "md,html",
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的报告 / overwrite earlier reports")] = False,
     lang: LangOpt = None,
 ) -> None:

@@ -60,4 +60,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.cat.usage": ("在指标表或目标值文件中按编号引用：add: [{{catalog: 3, part: C, points: 2, rule: {{type: target_pro_rata}}, target: 10}}]", "add one by number in a table or targets file: add: [{{catalog: 3, part: C, points: 2, rule: {{type: target_pro_rata}}, target: 10}}]"),
     "cli.is_catalog": ("这是指标目录，不是指标表", "this is an indicator catalog, not a table"),
     "cli.is_catalog.hint": ("用 campuseval indicators --catalog 查看目录；在指标表中用 {{catalog: 编号, ...}} 引用其中的指标", "list it with campuseval indicators --catalog; use its indicators in a table with {{catalog: number, ...}}"),
+    "cli.bad_timestamp": ("时间戳“{value}”不是 ISO 8601 格式", "'{value}' is not an ISO 8601 timestamp"),
+    "cli.bad_timestamp.hint": ("例如 2025-01-15T09:00:00+08:00 或 2025-01-15", "for example 2025-01-15T09:00:00+08:00 or 2025-01-15"),
 }

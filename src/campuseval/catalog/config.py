@@ -254,4 +254,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pyd.ce_partial_strict": ("partial（未达标按比例得分）只能与 ge 或 le 同用，不能与 {op} 同用：在目标值处按比例得分即为满分", "partial credit needs op ge or le, not {op}: pro-rata credit at the target is already full points"),
     "cfg.extends_missing_builtin.hint": ("同名的内置配置可以这样引用：extends: {name}", "the shipped file of that name is extends: {name}"),
     "cfg.percent_points": ("百分比按百分点写数字，不带 %：写成 {number}", "write percentages as the number of points without %: {number}"),
+    "cfg.nothing_declared": ("这里还没有可引用的项：先声明它（如在 campuses 中列出院区）", "nothing of that kind is declared yet: declare it first (e.g. list the campuses under campuses)"),
 }

@@ -39,7 +39,10 @@ def suggest(word: str, options: Iterable[str]) -> dict[str, str]:
 
 
 def ref_hint(word: str, options: Iterable[str]) -> tuple[str, dict[str, str]]:
-    """The hint key and parameters for an unknown reference."""
+    """The hint key and parameters for an unknown reference; with nothing to choose from, say so."""
+    options = list(options)
+    if not options:
+        return "cfg.nothing_declared", {}
     params = suggest(word, options)
     return ("cfg.did_you_mean" if params["suggestion"] else "cfg.allowed_keys"), params
 

@@ -18,8 +18,9 @@ def dumps(results: Results) -> str:
     return results.model_dump_json(indent=2) + "\n"
 
 
-def load(path: Path, shown: str | None = None) -> Results:
+def load(path: Path | str, shown: str | None = None) -> Results:
     """Read a scores.json back; DataError when it is not one or is of another schema version."""
+    path = Path(path)
     loc = Location(file=shown or str(path))
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
