@@ -12,7 +12,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from campuseval.config.checks import check_rule_fit
 from campuseval.config.models import Indicator
-from campuseval.config.rules import RULE_CLASSES, RULE_TYPES, DeductPerUnit, Goal, Rule
+from campuseval.config.rules import RULE_CLASSES, RULE_TYPES, DeductPerUnit, Rule
+from campuseval.config.text import LocalText as Goal
 from campuseval.errors import Location
 
 RULE = TypeAdapter(Rule)

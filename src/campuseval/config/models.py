@@ -18,7 +18,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from campuseval.config.rules import Rule
-from campuseval.i18n import Lang
+from campuseval.config.text import LocalText, Text
 
 Scale = Literal["percent", "fraction", "count", "money", "days", "level", "ratio"]
 Direction = Literal["higher", "lower", "monitor"]
@@ -52,38 +52,6 @@ IntOrStr = Annotated[str, BeforeValidator(_int_to_str), StringConstraints(min_le
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class LocalText(_Model):
-    """A text in Chinese and optionally English; a plain string is taken as the Chinese text."""
-
-    zh: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-    en: Annotated[str, StringConstraints(strip_whitespace=True)] | None = None
-
-    def get(self, lang: Lang) -> str:
-        return (self.en or self.zh) if lang == "en" else self.zh
-
-    def as_dict(self) -> dict[str, str]:
-        return {"zh": self.zh, "en": self.en or self.zh}
-
-
-def _text(v: Any) -> Any:
-    return {"zh": v} if isinstance(v, str) else v
-
-
-_TEXT_SCHEMA = {
-    "anyOf": [
-        {"type": "string", "minLength": 1},
-        {
-            "type": "object",
-            "properties": {"zh": {"type": "string", "minLength": 1}, "en": {"type": "string"}},
-            "required": ["zh"],
-            "additionalProperties": False,
-        },
-    ]
-}
-
-Text = Annotated[LocalText, BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
 
 
 class Part(_Model):

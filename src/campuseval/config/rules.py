@@ -10,12 +10,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from campuseval.config.text import Text
 
 
 class _Rule(BaseModel):
@@ -234,45 +234,11 @@ class WithinRange(_Rule):
     range_target: ClassVar[bool] = True
 
 
-class Goal(BaseModel):
-    """A goal in Chinese and optionally English; a plain string is the Chinese text."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    # Stripped like the models' other texts, so that a goal of blanks is refused as empty.
-    zh: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-    en: Annotated[str, StringConstraints(strip_whitespace=True)] | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, v: object) -> object:
-        return {"zh": v} if isinstance(v, str) else v
-
-    def get(self, lang: str) -> str:
-        return (self.en or self.zh) if lang == "en" else self.zh
-
-
-# The schema of the text a goal is written as: a plain string (the Chinese) or {zh, en}. Goal's own
-# schema would show only the mapping, and an editor would flag `goal: 进入全国百强`.
-_GOAL_SCHEMA = {
-    "anyOf": [
-        {"type": "string", "minLength": 1},
-        {
-            "type": "object",
-            "properties": {"zh": {"type": "string", "minLength": 1}, "en": {"type": "string"}},
-            "required": ["zh"],
-            "additionalProperties": False,
-        },
-    ]
-}
-
-
 class Qualitative(_Rule):
     """A goal data cannot score (a national ranking, an A grade): reported as such, judged by people."""
 
     type: Literal["qualitative"]
-    goal: Annotated[Goal, WithJsonSchema(_GOAL_SCHEMA)] = Field(
-        description="the goal in words, e.g. 绩效考核进入全国百强"
-    )
+    goal: Text = Field(description="the goal in words, e.g. 绩效考核进入全国百强")
     directions: ClassVar[frozenset[str]] = frozenset({"higher", "lower", "monitor"})
     scored: ClassVar[bool] = False
 
