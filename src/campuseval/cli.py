@@ -118,7 +118,7 @@ class ValidateFormat(StrEnum):
     github = "github"
 
 
-def _config_files(paths: list[str], lang: Lang) -> list[str]:
+def _config_files(paths: list[str]) -> list[str]:
     """Expand folders into the YAML files inside them; keep files and builtin: names as given."""
     files: list[str] = []
     for p in paths:
@@ -151,7 +151,7 @@ def validate_cmd(
     lg = _lang(lang)
     if fmt is None:
         fmt = ValidateFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ValidateFormat.text
-    files = _config_files(paths, lg)
+    files = _config_files(paths)
     results: list[tuple[str, LoadResult]] = [(f, check_config(f)) for f in files]
     seen: set[str] = set()
     n_err = n_warn = 0

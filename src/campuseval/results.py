@@ -194,11 +194,13 @@ class Results(_Out):
     warnings: list[Text] = Field(default_factory=list)
 
     def summary_frame(self) -> pd.DataFrame:
-        """One row per campus: rank, total and each part."""
+        """One row per campus in rank order: HQ, district, total and each part."""
         rows = []
-        for c in self.campuses:
-            row: dict[str, object] = {"campus": c.id, "name": c.name.zh, "rank": c.rank, "total": c.total,
-                                      "max_total": c.max_total}
+        for c in sorted(self.campuses, key=lambda c: (c.rank, c.id)):
+            row: dict[str, object] = {"campus": c.id, "name": c.name.zh, "rank": c.rank,
+                                      "hq": c.hq.name.zh if c.hq else None,
+                                      "district": c.district.name.zh if c.district else None,
+                                      "total": c.total, "max_total": c.max_total}
             for p in c.parts:
                 row[p.code] = p.score
             row["flags"] = c.flag_count

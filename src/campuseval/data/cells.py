@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from campuseval.rounding import clean
+
 MISSING_WORDS = {"", "-", "--", "—", "——", "–", "/", "无", "暂无", "空", "缺", "n/a", "na", "null", "none", "#n/a"}
 YES_WORDS = {"是", "有", "yes", "y", "true", "√", "达标", "1"}
 NO_WORDS = {"否", "没有", "no", "n", "false", "×", "未达标", "0"}
@@ -19,9 +21,6 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 EXCEL_ERRORS = {"#div/0!", "#value!", "#ref!", "#name?", "#num!", "#null!", "#spill!", "#calc!", "#getting_data",
                 "#field!", "#blocked!", "#connect!", "#busy!", "#unknown!", "#python!"}
 _UNIT_SUFFIX = re.compile(r"(人次|人·年|人年|人|例|台次|台|项|个|次|天|日|万元|元|级|分)$")
-# Float noise from Excel's binary storage and percent scaling: 0.1234 * 100 is
-# 12.340000000000002; 15 significant digits is what the user typed.
-_SIG = 15
 
 
 class CellProblem(Exception):
@@ -42,7 +41,9 @@ class RawCell:
 
 
 def denoise(x: float) -> float:
-    return float(format(x, f".{_SIG}g"))
+    """Float noise from Excel's binary storage and percent scaling stripped: 0.1234 * 100 is
+    12.340000000000002, and 15 significant digits is what the user typed."""
+    return float(clean(x))
 
 
 def norm_text(text: str) -> str:

@@ -1,1 +1,1 @@
-"""placeholder"""
+"""The scoring engine: pure functions from an effective table and a dataset to Results."""
