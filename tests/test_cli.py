@@ -66,7 +66,7 @@ def test_summary_csv_is_utf8_with_bom_and_xlsx_has_formats(tmp_path: Path) -> No
     value_col = headers.index("院区值") + 1
     scale_col = headers.index("量纲") + 1
     percent_cells = [row[value_col - 1] for row in detail.iter_rows(min_row=2)
-                     if row[scale_col - 1].value == "percent" and row[value_col - 1].value is not None]
+                     if row[scale_col - 1].value == "百分比（0-100）" and row[value_col - 1].value is not None]
     assert percent_cells and all(c.number_format == "0.00%" for c in percent_cells)
     assert all(0 <= c.value <= 1 for c in percent_cells)  # 45% is stored as 0.45 with a percent format
 

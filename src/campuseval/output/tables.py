@@ -93,7 +93,7 @@ def detail(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[
         for i in c.indicators:
             gap = i.gap
             rows.append([
-                c.id, getattr(c.name, lang), i.part, i.code, getattr(i.name, lang), i.scale,
+                c.id, getattr(c.name, lang), i.part, i.code, getattr(i.name, lang), t(f"scale.{i.scale}", lang),
                 i.value, i.hq_value, i.previous_value, target_cell(i.target, i.comparison, i.scale),
                 t(f"rulename.{i.rule}", lang),
                 i.points, i.max_points,
