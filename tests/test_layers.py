@@ -33,3 +33,19 @@ def test_engine_does_no_file_io() -> None:
         text = path.read_text(encoding="utf-8")
         for call in ("open(", ".read_text(", ".write_text(", ".read_bytes(", ".write_bytes("):
             assert call not in text, f"{path.name} calls {call}"
+
+
+def test_trusted_construction_equals_model_construct() -> None:
+    """The engine's fast constructor builds the same objects pydantic's model_construct does."""
+    from campuseval.results import Gap, Trace
+
+    gap = dict(ratio=0.9, diff=1.5, min_ratio=0.9, max_diff=None, flagged=False, note="campus_worse")
+    trace = dict(inputs={"ops": 10.0}, cells={"ops": "a.csv:B2"}, formula="ops", value_source="reported",
+                 arithmetic="1 -> 1")
+    for cls, values in ((Gap, gap), (Trace, trace)):
+        fast, slow = cls.trusted(**values), cls.model_construct(**values)
+        assert fast == slow
+        assert fast.model_dump_json() == slow.model_dump_json()
+        assert fast.model_fields_set == slow.model_fields_set
+    with pytest.raises(TypeError, match="missing"):
+        Gap.trusted(ratio=1.0)

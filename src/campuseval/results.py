@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, Self
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +27,24 @@ Flag = Literal[
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Self:
+        """An instance from values the engine computed itself, every field given, without validation.
+
+        What model_construct does, minus its per-field defaults and bookkeeping: three of these are
+        built per campus and indicator, and model_construct was a quarter of the engine's time.
+        A test checks the result equals model_construct's.
+        """
+        missing = cls.model_fields.keys() - values.keys()
+        if missing:  # a bug in the engine, not a user error
+            raise TypeError(f"{cls.__name__}.trusted needs every field; missing {sorted(missing)}")
+        obj = cls.__new__(cls)
+        object.__setattr__(obj, "__dict__", values)
+        object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+        object.__setattr__(obj, "__pydantic_extra__", None)
+        object.__setattr__(obj, "__pydantic_private__", None)
+        return obj
 
 
 class Text(_Out):

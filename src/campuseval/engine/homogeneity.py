@@ -21,11 +21,11 @@ def gap(direction: str, value: float | None, hq_value: float | None,
     missing: nothing to compare, not flagged, noted as not assessable.
     """
     if value is None or hq_value is None:
-        return Gap.model_construct(ratio=None, diff=None, min_ratio=min_ratio, max_diff=max_diff, flagged=False,
+        return Gap.trusted(ratio=None, diff=None, min_ratio=min_ratio, max_diff=max_diff, flagged=False,
                                    note="not_assessable")
     if direction == "monitor":
         plain = None if hq_value == 0 else float(clean(value / hq_value))
-        return Gap.model_construct(ratio=plain, diff=float(clean(value) - clean(hq_value)), min_ratio=None,
+        return Gap.trusted(ratio=plain, diff=float(clean(value) - clean(hq_value)), min_ratio=None,
                                    max_diff=None, flagged=False, note="monitor")
     lower = direction == "lower"
     diff = float(clean(value) - clean(hq_value) if lower else clean(hq_value) - clean(value))
@@ -45,7 +45,7 @@ def gap(direction: str, value: float | None, hq_value: float | None,
         (min_ratio is not None and ratio is not None and ratio < min_ratio and not _same(ratio, min_ratio))
         or (max_diff is not None and diff > max_diff and not _same(diff, max_diff))
     )
-    return Gap.model_construct(ratio=ratio, diff=diff, min_ratio=min_ratio, max_diff=max_diff, flagged=flagged,
+    return Gap.trusted(ratio=ratio, diff=diff, min_ratio=min_ratio, max_diff=max_diff, flagged=flagged,
                                note=note)
 
 

@@ -252,6 +252,11 @@ def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, warnings: list[Te
 
 def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: EffIndicator) -> _Draft:
     spec = ind.spec
+    if not ind.applies(campus.id):
+        # Not this campus's indicator (a TCM centre has no surgery targets): its points go to
+        # the rest of its part whatever the missing-value policy says.
+        return _Draft(ind, None, True, _result(ctx, ind, Resolved(None, "missing"), None, None, None, None,
+                                               ["not_applicable"], "not applicable"))
     unit = {"campus": campus.id, "both": campus.id, "hq": campus.hq, "locality": campus.district}[spec.subject]
     own = ctx.resolve(ind, unit, ctx.year)
     hq = ctx.resolve(ind, campus.hq, ctx.year, "hq.") if spec.subject == "both" else None
@@ -275,11 +280,6 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
     excluded = False
     arithmetic = ""
     problem: Flag | None = own.problem
-    if not ind.applies(campus.id):
-        # Not this campus's indicator (a TCM centre has no surgery targets): its points go to
-        # the rest of its part whatever the missing-value policy says.
-        return _Draft(ind, None, True, _result(ctx, ind, Resolved(None, "missing"), None, None, None, None,
-                                               ["not_applicable"], "not applicable"))
     if spec.rule.type == "qualitative":
         flags.append("not_scorable")
         problem = None
@@ -318,8 +318,8 @@ def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | N
             target: float | TargetRange | None, gap: Gap | None, flags: list[Flag], arithmetic: str,
             inputs: dict[str, float | None] | None = None, cells: dict[str, str] | None = None) -> IndicatorScore:
     spec = ind.spec
-    # model_construct: the engine's own values need no validation, and this runs per campus and indicator.
-    return IndicatorScore.model_construct(
+    # trusted(): the engine's own values need no validation, and this runs per campus and indicator.
+    return IndicatorScore.trusted(
         code=spec.code, name=ctx.names[spec.code], part=spec.part,
         scale=spec.scale, unit=ctx.units[spec.code], direction=spec.direction, subject=spec.subject,
         rule=spec.rule.type, value=own.value, hq_value=hq_value, previous_value=prev_value,
@@ -328,7 +328,7 @@ def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | N
         goal=Text(zh=spec.rule.goal.zh, en=spec.rule.goal.en or spec.rule.goal.zh) if spec.rule.type == "qualitative"
         else None,
         points=None, max_points=ind.points, scored=ind.scored, gap=gap, flags=list(dict.fromkeys(flags)),
-        trace=Trace.model_construct(inputs=inputs if inputs is not None else own.inputs,
+        trace=Trace.trusted(inputs=inputs if inputs is not None else own.inputs,
                                     cells=cells if cells is not None else own.cells, formula=spec.formula,
                                     value_source=own.source, arithmetic=arithmetic),
     )
