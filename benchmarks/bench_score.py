@@ -108,7 +108,7 @@ def run(n_units: int, n_years: int, fmt: str, repeat: int) -> dict[str, object]:
     from campuseval.config import load_config
     from campuseval.data.read import read_data
     from campuseval.engine.score import score
-    from campuseval.output import results_json
+    from campuseval.export import results_json
 
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from campuseval import load_config, read_data, score
 from campuseval.cli import app
-from campuseval.output import results_json
+from campuseval.export import results_json
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "shaoxing"

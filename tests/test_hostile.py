@@ -244,7 +244,7 @@ def test_hostile_names_are_inert_in_outputs(lang: str, tmp_path: Path, monkeypat
 @pytest.mark.parametrize("text", ["=1+2", "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "\n=1"])
 def test_neutralise_prefixes_formula_text(text: str) -> None:
     """Leading tab and line breaks cannot come from a config name (they are stripped) but can from data."""
-    from campuseval.output.tables import csv_text, neutralise
+    from campuseval.export.tables import csv_text, neutralise
 
     assert neutralise(text) == "'" + text
     assert neutralise(-1.5) == -1.5

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "campuseval"
-FORBIDDEN = ("campuseval.cli", "campuseval.report", "campuseval.output", "typer", "rich", "openpyxl")
+FORBIDDEN = ("campuseval.cli", "campuseval.report", "campuseval.export", "typer", "rich", "openpyxl")
 
 
 def imports(path: Path) -> set[str]:

@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from campuseval.cli import app
-from campuseval.output import tables, write
+from campuseval.export import tables, write
 
 REPO = Path(__file__).resolve().parents[1]
 GOOD = REPO / "tests" / "bad_inputs" / "_good"
@@ -218,7 +218,7 @@ if _marker and _at:
         time.sleep(120)
 
     if _at == "xlsx":
-        import campuseval.output.tables as _tables
+        import campuseval.export.tables as _tables
         _real_xlsx = _tables.write_xlsx
 
         def _slow_xlsx(path, results, lang):
@@ -226,7 +226,7 @@ if _marker and _at:
             _pause()
         _tables.write_xlsx = _slow_xlsx
     elif _at == "replace":
-        import campuseval.output.write as _write
+        import campuseval.export.write as _write
         _real_replace = os.replace
         _count = [0]
 

@@ -236,7 +236,7 @@ def schema_for(kind: SchemaKind) -> dict[str, Any]:
         return model_schema(Catalog, "campuseval indicator catalog",
                             "A catalog of indicators that tables and targets files can add by number.")
     if kind == SchemaKind.scores:
-        from campuseval.output.results_json import scores_schema
+        from campuseval.export.results_json import scores_schema
 
         return scores_schema()
     return config_schema()
@@ -253,7 +253,7 @@ def schema_cmd(
     if out_dir is None:
         sys.stdout.write(dumps(schema_for(kind)))
         return
-    from campuseval.output.atomic import write_text
+    from campuseval.export.atomic import write_text
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for k in SchemaKind:
@@ -381,7 +381,7 @@ def _timestamp(given: str | None) -> str:
 
 
 def print_summary(results: Any, lang: Lang) -> None:
-    from campuseval.output.tables import Column, headers_for
+    from campuseval.export.tables import Column, headers_for
 
     places = results.method.rounding
     grid = RichTable(title=t("cli.summary_title", lang, year=results.year), header_style="bold")
@@ -419,7 +419,7 @@ def score_cmd(
 ) -> None:
     from campuseval.data.read import read_data
     from campuseval.engine.score import score
-    from campuseval.output.write import check_target, parse_formats, write_outputs
+    from campuseval.export.write import check_target, parse_formats, write_outputs
 
     lg = _lang(lang)
     fmts = parse_formats(formats)
@@ -448,7 +448,7 @@ def template_cmd(
     lang: LangOpt = None,
 ) -> None:
     from campuseval.data.template import write_template
-    from campuseval.output.atomic import write_with
+    from campuseval.export.atomic import write_with
 
     lg = _lang(lang)
     if out_file.suffix.lower() != ".xlsx":
@@ -469,8 +469,8 @@ def report_cmd(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的报告 / overwrite earlier reports")] = False,
     lang: LangOpt = None,
 ) -> None:
-    from campuseval.output import results_json
-    from campuseval.output.write import parse_formats, write_outputs
+    from campuseval.export import results_json
+    from campuseval.export.write import parse_formats, write_outputs
 
     lg = _lang(lang)
     results = results_json.load(scores, str(scores))

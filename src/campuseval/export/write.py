@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from campuseval.errors import DataError, Location, UsageError, diag
+from campuseval.export import results_json, tables
+from campuseval.export.atomic import interrupts_unwind
 from campuseval.i18n import Lang
-from campuseval.output import results_json, tables
-from campuseval.output.atomic import interrupts_unwind
 from campuseval.results import Results
 
 FORMATS = ("json", "csv", "xlsx", "md", "html")

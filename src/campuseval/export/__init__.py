@@ -1,0 +1,1 @@
+"""Exporting results: scores.json, CSV and the xlsx workbook, written atomically."""

@@ -1,1 +1,0 @@
-"""Result files: scores.json, CSV and the xlsx workbook, written atomically."""
