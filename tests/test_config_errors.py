@@ -189,7 +189,7 @@ CASES = [
          "did you mean 'zju2_keqiao'? valid here: zju2_keqiao"),
     Case('targets_unknown_key.yaml', 4, 1, 'target',
          "targets_unknown_key.yaml:4:1: target: unknown key 'target'",
-         "did you mean 'targets'? valid here: add, add_raw_fields, applies_to, campuses, drop, extends, homogeneity, locality, missing, notes, points, reweight, rules, targets, years"),
+         "did you mean 'targets'? valid here: add, add_raw_fields, applies_to, campuses, drop, extends, homogeneity, insufficient, locality, min_coverage, missing, notes, points, ranking, reweight, rules, targets, years"),
     # range targets, the new rules, catalog references, applies_to and the campuses' HQ and district
     Case('table_within_range_number.yaml', 30, 13, 'indicators.X1.target',
          'table_within_range_number.yaml:30:13: indicators.X1.target: rule within_range needs a target range {min, max}',

@@ -372,8 +372,10 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
         # The caller drops the table on any error, and build() cannot share out the points of
         # an indicator added to a part that does not exist.
         return base, out
+    # How units are ranked is part of the scoring method a locality agrees with its hospitals.
+    ranking = {k: getattr(tf, k) for k in ("ranking", "min_coverage", "insufficient") if getattr(tf, k) is not None}
     eff = build(
-        base.table, indicators, raw_fields,
+        base.table.model_copy(update=ranking) if ranking else base.table, indicators, raw_fields,
         reweight=tf.reweight or base.reweight,
         missing=tf.missing or base.missing,
         campus_targets={k: v for k, v in campus_targets.items() if k in specs},

@@ -25,6 +25,8 @@ Direction = Literal["higher", "lower", "monitor"]
 Subject = Literal["campus", "hq", "both", "locality"]
 MissingPolicy = Literal["zero", "reweight", "error"]
 Reweight = Literal["scale_within_part", "shrink_total"]
+RankBy = Literal["total", "rate"]
+Insufficient = Literal["unranked", "last"]
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 
@@ -60,6 +62,8 @@ class Part(_Model):
     code: Code
     name: Text
     points: Annotated[float, Field(gt=0)]
+    min_coverage: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        None, description="overrides the table's min_coverage for this part")
 
 
 class RawField(_Model):
@@ -186,6 +190,13 @@ IndicatorItem = Annotated[
 ]
 
 
+class Plausibility(_Model):
+    """Thresholds of the checks that warn about values that look mistyped (--strict makes them errors)."""
+
+    year_change_factor: Annotated[float, Field(gt=1, le=1_000_000)] = Field(
+        10, description="warn when a value is more than this many times (or less than 1/this of) last year's")
+
+
 class Table(_Model):
     """An indicator table: parts, raw fields and indicators, and how scores are combined."""
 
@@ -205,6 +216,16 @@ class Table(_Model):
         default_factory=lambda: Homogeneity(min_ratio=0.9),
         description="default tolerance for indicators reported for both campus and HQ",
     )
+    ranking: RankBy = Field(
+        "rate", description="rank by the total, or by the rate total / the unit's effective maximum (the same "
+                            "order whenever every unit has the same maximum)")
+    min_coverage: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.5, description="share of a part's points that must be scorable (not missing); below it the part is not "
+                         "scored and the unit is flagged 数据不足 (insufficient data)")
+    insufficient: Insufficient = Field(
+        "unranked", description="how units with insufficient data are ranked: unranked (no rank) or last (after "
+                                "every unit with enough data)")
+    plausibility: Plausibility = Field(default_factory=Plausibility)
     parts: Annotated[list[Part], Field(min_length=1)]
     raw_fields: list[RawField] = Field(default_factory=list)
     indicators: Annotated[list[IndicatorItem], Field(min_length=1)]
@@ -267,6 +288,10 @@ class TargetsFile(_Model):
     campuses: list[Campus] | None = Field(None, description="replaces the campuses of the file extended")
     reweight: Reweight | None = None
     missing: MissingPolicy | None = None
+    ranking: RankBy | None = Field(None, description="overrides the table's ranking (total or rate)")
+    min_coverage: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        None, description="overrides the table's min_coverage")
+    insufficient: Insufficient | None = Field(None, description="overrides how units with insufficient data rank")
     drop: list[CodeKey] = Field(default_factory=list, description="indicators this locality does not use")
     add: list[IndicatorItem] = Field(default_factory=list, description="indicators this locality adds, "
                                                                       "in full or by catalog number")

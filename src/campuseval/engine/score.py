@@ -10,6 +10,8 @@ from campuseval import __version__, formula
 from campuseval.config.effective import EffectiveTable, EffIndicator
 from campuseval.config.models import TargetRange
 from campuseval.data.dataset import Dataset, UnitInfo
+from campuseval.engine import plausibility, ranking
+from campuseval.engine.completeness import as_diagnostics, header_typos, missing_inputs
 from campuseval.engine.homogeneity import gap as homogeneity_gap
 from campuseval.engine.method import build_method, target_out, text
 from campuseval.engine.rules import score_rule
@@ -18,7 +20,9 @@ from campuseval.formatting import num
 from campuseval.i18n import t
 from campuseval.results import (
     INFORMATIONAL_FLAGS,
+    MISSING_FLAGS,
     CampusScore,
+    CampusStatus,
     Flag,
     Gap,
     IndicatorScore,
@@ -155,50 +159,49 @@ def campuses_of(eff: EffectiveTable, data: Dataset) -> list[tuple[UnitInfo, Text
 
 
 def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, generated_at: str = "",
-          tool_version: str = __version__) -> Results:
-    """Score every campus for `year` (default: the latest year in the data)."""
+          tool_version: str = __version__, allow_incomplete: bool = False, strict: bool = False) -> Results:
+    """Score every campus for `year` (default: the latest year in the data).
+
+    Refuses (DataError) when the data lacks what the table needs: a whole subject, a declared unit,
+    a column, last year for change rules; `allow_incomplete` goes on and marks the results incomplete.
+    `strict` refuses when anything at all was warned about (reading, plausibility, engine).
+    """
     year = pick_year(eff, data, year)
     ctx = _Context(eff, data, year)
     prev_year = year - 1 if any(y == year - 1 for _, y in ctx.lookup) else None
     campus_list = campuses_of(eff, data)
-    warnings: list[Text] = [Text(zh=w.render("zh"), en=w.render("en")) for w in data.warnings]
-    warnings += _setup_warnings(eff, campus_list, year, prev_year)
-    scores = [_score_campus(ctx, info, name, warnings) for info, name in campus_list]
+    infos = [info for info, _ in campus_list]
+    names = {info.id: name for info, name in campus_list}
+    gaps = missing_inputs(eff, data, year, infos, names)
+    typos = header_typos(eff, data, gaps)
+    if typos:
+        raise DataError(typos)
+    if gaps and not allow_incomplete:
+        files = [f.path for f in data.files]
+        raise DataError(as_diagnostics(gaps, ", ".join(files) if 0 < len(files) <= 3 else None))
+    checks = plausibility.check(eff, data, year, infos)
+    warnings: list[Text] = [Text(zh=w.render("zh"), en=w.render("en")) for w in data.warnings + checks]
+    scores = [_score_campus(ctx, info, name) for info, name in campus_list]
     if ctx.problems:
         raise DataError(ctx.problems)
     warnings += ctx.conflicts
-    _rank(scores)
+    if strict and warnings:
+        raise DataError([diag(Location(), "warning.text", zh=w.zh, en=w.en) for w in warnings]
+                        + [diag(Location(), "strict.failed", "strict.failed.hint", n=len(warnings))])
+    ranking.rank(scores, eff.table.ranking, eff.table.insufficient)
     return Results(
         tool_version=tool_version, generated_at=generated_at, year=year, previous_year=prev_year,
         locality=RefOut(id=eff.locality.id, name=text(eff.locality.name)) if eff.locality else None,
         config_files=[SourceOut(path=s.path, sha256=s.sha256, role=s.role) for s in eff.sources],
         data_files=[SourceOut(path=f.path, sha256=f.sha256, role="data") for f in data.files],
-        method=build_method(eff), campuses=scores, warnings=warnings,
+        method=build_method(eff), complete=not gaps, missing_inputs=gaps,
+        missing_values=sum(1 for c in scores for i in c.indicators if set(i.flags) & MISSING_FLAGS),
+        campuses=scores, warnings=warnings,
     )
 
 
 def _both(key: str, **params: object) -> Text:
     return Text(zh=t(key, "zh", **params), en=t(key, "en", **params))
-
-
-def _setup_warnings(eff: EffectiveTable, campuses: list[tuple[UnitInfo, Text]], year: int,
-                    prev_year: int | None) -> list[Text]:
-    """Things that will cost points for a reason outside the data's values: say them before anyone reads totals."""
-    out: list[Text] = []
-    changes = [i.code for i in eff.indicators if i.spec.rule.type == "change_vs_previous"]
-    if changes and prev_year is None:
-        out.append(_both("engine.no_previous_year", year=year - 1, codes=", ".join(changes)))
-    for info, name in campuses:
-        scored = [i for i in eff.indicators if i.applies(info.id)]
-        need_hq = [i.code for i in scored if i.spec.subject in ("hq", "both")]
-        need_district = [i.code for i in scored if i.spec.subject == "locality"]
-        if need_hq and info.hq is None:
-            out.append(Text(zh=t("engine.no_hq", "zh", unit=name.zh, codes=", ".join(need_hq)),
-                            en=t("engine.no_hq", "en", unit=name.en, codes=", ".join(need_hq))))
-        if need_district and info.district is None:
-            out.append(Text(zh=t("engine.no_district", "zh", unit=name.zh, codes=", ".join(need_district)),
-                            en=t("engine.no_district", "en", unit=name.en, codes=", ".join(need_district))))
-    return out
 
 
 def _ref(eff: EffectiveTable, data: Dataset, unit_id: str | None, kind: str) -> RefOut | None:
@@ -213,11 +216,19 @@ def _ref(eff: EffectiveTable, data: Dataset, unit_id: str | None, kind: str) -> 
     return RefOut(id=unit_id, name=Text(zh=name, en=(info.name_en if info else None) or name))
 
 
-def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, warnings: list[Text]) -> CampusScore:
+def _coverage(members: list[_Draft]) -> float | None:
+    """Share of a part's points (as the table sets them, before re-weighting) whose value could be used."""
+    applicable = [d for d in members if "not_applicable" not in d.result.flags]
+    nominal = sum((clean(d.ind.points) for d in applicable), start=clean(0.0))
+    if nominal <= 0:
+        return None
+    usable = sum((clean(d.ind.points) for d in applicable if not set(d.result.flags) & MISSING_FLAGS),
+                 start=clean(0.0))
+    return float(usable / nominal)
+
+
+def _score_campus(ctx: _Context, campus: UnitInfo, name: Text) -> CampusScore:
     eff = ctx.eff
-    if (campus.id, ctx.year) not in ctx.lookup:
-        warnings.append(Text(zh=t("engine.no_row", "zh", unit=name.zh, year=ctx.year),
-                             en=t("engine.no_row", "en", unit=name.en, year=ctx.year)))
     drafts = [_score_indicator(ctx, campus, name, ind) for ind in eff.indicators]
     _reweight(ctx, drafts)
     parts: list[PartScore] = []
@@ -225,11 +236,16 @@ def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, warnings: list[Te
         members = [d for d in drafts if d.ind.spec.part == part.code and d.ind.scored]
         got = sum((clean(d.result.points or 0.0) for d in members), start=clean(0.0))
         cap = sum((clean(d.result.max_points) for d in members), start=clean(0.0))
+        coverage = _coverage(members)
+        floor = part.min_coverage if part.min_coverage is not None else eff.table.min_coverage
+        # Too little of the part could be scored: its few survivors must not stand for the whole part.
+        enough = coverage is None or coverage >= floor
         parts.append(PartScore(code=part.code, name=Text(zh=part.name.zh, en=part.name.en or part.name.zh),
-                               score=float(got), max=float(cap)))
+                               score=float(got) if enough else 0.0, max=float(cap), coverage=coverage,
+                               scored=enough))
     bonus = sum((clean(d.result.points or 0.0) for d in drafts if d.ind.spec.rule.type == "bonus"),
                 start=clean(0.0))
-    total = round_half_up(float(sum((clean(p.score) for p in parts), start=clean(0.0)) + bonus),
+    total = round_half_up(float(sum((clean(p.score) for p in parts if p.scored), start=clean(0.0)) + bonus),
                           eff.table.rounding.total)
     # Every veto event applies: a zeroing veto wins over any cap, and several caps give the lowest.
     vetoes = [d for d in drafts if d.ind.spec.rule.type == "veto" and "veto" in d.result.flags]
@@ -240,10 +256,15 @@ def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, warnings: list[Te
         d.result.trace.arithmetic += f"; total -> {num(total, 4)}"
     veto = ", ".join(d.ind.code for d in vetoes) or None
     results = [d.result for d in drafts]
+    if (campus.id, ctx.year) not in ctx.lookup:
+        status: CampusStatus = "not_evaluated"
+    else:
+        status = "scored" if all(p.scored for p in parts) else "insufficient_data"
     return CampusScore(
         id=campus.id, name=name, hq=_ref(eff, ctx.data, campus.hq, "hq"),
         district=_ref(eff, ctx.data, campus.district, "locality"),
-        total=total, max_total=float(sum((clean(p.max) for p in parts), start=clean(0.0))), rank=0,
+        total=total, max_total=float(sum((clean(p.max) for p in parts if p.scored), start=clean(0.0))),
+        rank=None, status=status,
         bonus=float(bonus), veto=veto, parts=parts, indicators=results,
         deadline=campus.deadline, before_deadline=campus.deadline is not None and ctx.year < campus.deadline,
         flag_count=sum(1 for r in results if set(r.flags) - INFORMATIONAL_FLAGS),
@@ -399,10 +420,3 @@ def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:
         if float(clean(earned)) != rounded:
             res.trace.arithmetic += f"; {num(earned, 6)} -> {rounded:.{ctx.places}f}"
         res.points = rounded
-
-
-def _rank(scores: list[CampusScore]) -> None:
-    """Competition ranking (1, 2, 2, 4) by total, highest first; ties keep the table's order."""
-    ordered = sorted(scores, key=lambda c: -c.total)
-    for c in scores:
-        c.rank = 1 + sum(1 for o in ordered if o.total > c.total)

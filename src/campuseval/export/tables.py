@@ -73,7 +73,7 @@ def summary(results: Results, lang: Lang) -> tuple[list[Column], list[str], list
     cols.append(Column("flags", "int", 8))
     headers.append(t("col.flags", lang))
     rows = []
-    for c in sorted(results.campuses, key=lambda c: (c.rank, c.id)):
+    for c in results.ranked():
         scores = {p.code: p.score for p in c.parts}
         rows.append([
             c.rank, c.id, getattr(c.name, lang), getattr(c.hq.name, lang) if c.hq else "",

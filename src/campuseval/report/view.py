@@ -285,7 +285,7 @@ def _rate(score: float | None, maximum: float) -> str:
 
 def ranked(results: Results) -> list[tuple[int, CampusScore]]:
     """Campuses by rank, ties in the table's order, each with its position in results.campuses."""
-    return sorted(enumerate(results.campuses), key=lambda ic: (ic[1].rank, ic[0]))
+    return sorted(enumerate(results.campuses), key=lambda ic: (ic[1].rank is None, ic[1].rank or 0, ic[0]))
 
 
 def _findings(results: Results, w: _Words) -> list[str]:
