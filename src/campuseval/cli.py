@@ -411,7 +411,7 @@ def print_summary(results: Any, lang: Lang) -> None:
     for line in ranking_lines(results, lang):
         err.print(line, markup=False)
     for i, line in enumerate(banner):
-        err.print(line, markup=False, style="bold red" if i == 0 else "red")
+        err.print(line if i == 0 else f"  {line}", markup=False, style="bold red" if i == 0 else "red")
 
 
 @command("score", "按指标表为院区评分并写出结果 / score the campuses and write the results")

@@ -31,7 +31,7 @@ def incomplete_lines(results: Results, lang: Lang) -> list[str]:
     """The incomplete-data banner: empty when the run had everything it needed."""
     if results.complete:
         return []
-    return [t("complete.banner", lang)] + [f"  - {getattr(g.message, lang)}" for g in results.missing_inputs]
+    return [t("complete.banner", lang)] + [f"- {getattr(g.message, lang)}" for g in results.missing_inputs]
 
 
 def ranking_lines(results: Results, lang: Lang) -> list[str]:

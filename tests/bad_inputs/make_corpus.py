@@ -458,8 +458,8 @@ def cases() -> list[Case]:  # one long list reads better than many small functio
              {F: utf8(full_campus_csv())}, [F, f"../{GOOD}/属地.csv"], 2,
              ["没有读到任何总院 2024 年的数据：A1, A2, A3, A4, A5, A6, A7, A8, B3, B4 需要总院值",
               "是否漏传了总院文件或“总院”工作表", "--allow-incomplete"],
-             ["no HQ rows for 2024 were read: A1, A2, A3, A4, A5, A6, A7, A8, B3, B4 need HQ values",
-              "was the HQ file or the 总院 sheet left out", "--allow-incomplete"]))
+             ["no HQ rows for 2024 were read; HQ values are needed by A1, A2, A3, A4, A5, A6, A7, A8, B3, B4",
+              "Was the HQ file or the 总院 sheet left out", "--allow-incomplete"]))
     add(works("hq_without_rows_allowed", "no HQ rows with --allow-incomplete: scored, flagged hq_missing, said",
               {F: utf8(full_campus_csv())}, [F, f"../{GOOD}/属地.csv"], [["donghu", 2024, "discharges", 33037]],
               ["数据不完整", "没有读到任何总院 2024 年的数据", "数据不足"],

@@ -26,6 +26,7 @@ from campuseval.data.dataset import (
 )
 from campuseval.data.sources import Sheet, open_data_file
 from campuseval.errors import DataError, Diagnostic, Location, diag
+from campuseval.i18n import t
 
 Layout = Literal["auto", "wide", "long"]
 MAX_PROBLEMS = 30
@@ -374,13 +375,22 @@ class _Reader:
                 self.problem(diag(loc(roles["unit"]), "data.unknown_kind", "data.unknown_kind.hint",
                                   unit=show(raw_name)))
             return None
-        if registry_has_campuses and kind == "campus":
-            # A campus described in full (type, HQ) but not covered by this targets file:
-            # another district's campus in a city-wide file. Its rows are skipped, said once.
+        covered_kind = registry_has_campuses if kind == "campus" else any(
+            u.kind == kind for u in self.vocab.units.values())
+        if covered_kind:
+            # A unit of a kind the targets file lists, but not one of its units: another district's
+            # campus (or HQ) in a city-wide file, or a name written differently. Skipped, said once,
+            # with the closest name of the same kind in case it is a misspelling.
             if raw_name not in self.ignored_units:
                 self.ignored_units.add(raw_name)
-                self.warnings.append(diag(loc(roles["unit"]), "data.unit_not_covered", severity="warning",
-                                          unit=raw_name))
+                same = sorted({u.name for u in self.vocab.units.values() if u.kind == kind})
+                close = difflib.get_close_matches(raw_name, same, n=1, cutoff=0.5)
+                self.warnings.append(diag(loc(roles["unit"]), "data.unit_not_covered",
+                                          "cfg.did_you_mean" if close else None, severity="warning",
+                                          hint_params={"suggestion": close[0], "allowed": "、".join(same)}
+                                          if close else None,
+                                          unit=raw_name, kind=t(f"subject.{kind}", "zh"),
+                                          kind_en=t(f"subject.{kind}", "en")))
             return None
         unit_id = raw_name
         existing = self.units.get(unit_id)
@@ -417,11 +427,9 @@ class _Reader:
                     return KIND_WORDS[word]
                 self.problem(diag(loc(roles["type"]), "data.bad_kind", "data.bad_kind.hint", value=show(cell.value)))
                 return False
-        if sheet.name is not None:
-            hint = KIND_WORDS.get(norm_header(_PAREN.sub("", sheet.name)))
-            if hint is not None:
-                return hint
-        return None
+        # The sheet's name says the kind (院区, 总院); a CSV has none, so its file name may (hq.csv, 总院.csv).
+        name = sheet.name if sheet.name is not None else Path(self._shown).stem
+        return KIND_WORDS.get(norm_header(_PAREN.sub("", name)))
 
 
 def _fill_merged_header(sheet: Sheet) -> None:

@@ -138,8 +138,8 @@ def missing_inputs(eff: EffectiveTable, data: Dataset, year: int, campuses: list
                 campuses=sorted({c for u in with_rows for c in need.units[u]}),
                 message=Text(zh=t("complete.field_absent", "zh", role=role_zh, field=name.zh if name else f,
                                   code=f, year=year, codes=", ".join(inds)),
-                             en=t("complete.field_absent", "en", role=role_en,
-                                  field=(name.en or name.zh) if name else f, code=f, year=year,
+                             en=t("complete.field_absent", "en", role=role_en,  # headers are typed in Chinese
+                                  field=name.zh if name else f, code=f, year=year,
                                   codes=", ".join(inds)))))
     # A subject with no rows at all has no last year either: say it once.
     no_rows = {g.subject for g in out if g.what == "subject"}

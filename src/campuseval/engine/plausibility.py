@@ -31,6 +31,12 @@ def check(eff: EffectiveTable, data: Dataset, year: int, campuses: list[UnitInfo
     out += _shares_above_one(eff, lookup, refs, year)
     out += _fractional_counts(eff, lookup, refs, year)
     out += _hq_copies(lookup, refs, year, campuses)
+    # Messages name fields as the header does (Chinese name), not by code.
+    names = {r.code: r.name.zh for r in eff.raw_fields} | {i.code: i.spec.name.zh for i in eff.indicators}
+    for d in out:
+        for key in ("field", "numerator", "denominator"):
+            if key in d.message.params:
+                d.message.params[key] = names.get(d.message.params[key], d.message.params[key])
     return out
 
 

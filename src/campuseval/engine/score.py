@@ -172,6 +172,10 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
     campus_list = campuses_of(eff, data)
     infos = [info for info, _ in campus_list]
     names = {info.id: name for info, name in campus_list}
+    for c in eff.campuses:  # HQs and districts by the names the targets file gives them
+        for ref in (c.hq, c.district):
+            if ref is not None:
+                names.setdefault(ref.id, Text(zh=ref.name.zh, en=ref.name.en or ref.name.zh))
     gaps = missing_inputs(eff, data, year, infos, names)
     typos = header_typos(eff, data, gaps)
     if typos:
