@@ -129,6 +129,9 @@ class CampusScore(_Out):
     hq: RefOut | None
     district: RefOut | None
     total: float
+    total_unrounded: float | None = Field(None, description="the total before rounding at rounding.total "
+                                                            "(indicator points already rounded); what "
+                                                            "rank_on: unrounded ranks by")
     max_total: float
     rank: int
     bonus: float
@@ -188,6 +191,8 @@ class Method(_Out):
     provenance: Text
     entity: Text
     total_points: float
+    aggregation: str = Field("additive", description="additive or geometric: how part scores make the total")
+    rank_on: str = Field("rounded", description="ranks by the rounded total or by the total before rounding")
     reweight: str
     missing: str
     rounding: dict[str, int]
