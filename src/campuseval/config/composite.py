@@ -17,16 +17,16 @@ def check_geometric_rule(table: Table, ind: Indicator, rule_at: Callable[..., Lo
 
 
 def check_geometric_cover(table: Table, parts: Iterable[Part], indicators: list[Indicator],
-                          campuses: Iterable[Campus], at: Location) -> list[Diagnostic]:
+                          campuses: Iterable[Campus], campus_at: Callable[[int], Location]) -> list[Diagnostic]:
     """Under geometric aggregation each declared campus needs a scored indicator in every part: applies_to
     must not leave a part empty, as a geometric mean with a dimension left out measures something else."""
     if table.aggregation != "geometric":
         return []
     out = []
-    for c in campuses:
+    for n, c in enumerate(campuses):
         for part in parts:
             if not any(i.part == part.code and i.rule.scored and (i.applies_to is None or c.id in i.applies_to)
                        for i in indicators):
-                out.append(diag(at, "cfg.geometric_part_not_applicable", "cfg.geometric_part_not_applicable.hint",
-                                part=part.code, campus=c.id))
+                out.append(diag(campus_at(n), "cfg.geometric_part_not_applicable",
+                                "cfg.geometric_part_not_applicable.hint", part=part.code, campus=c.id))
     return out

@@ -355,8 +355,9 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
                                  first_campuses=not base.campuses))
 
     indicators = list(specs.values())
-    out.extend(composite.check_geometric_cover(base.table, base.parts, indicators, campuses,
-                                               at("campuses" if tf.campuses is not None else "extends")))
+    out.extend(composite.check_geometric_cover(
+        base.table, base.parts, indicators, campuses,
+        lambda n: at("campuses", n) if tf.campuses is not None else at("extends")))
     for part in base.parts:
         if not any(i.part == part.code and i.rule.scored for i in indicators):
             out.append(diag(at("drop"), "cfg.part_empty", part=part.code))
