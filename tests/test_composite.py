@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from campuseval import formula
@@ -117,6 +120,31 @@ def test_geometric_full_marks_give_the_total_points() -> None:
     assert aggregate.geometric(parts((40, 40), (30, 30), (30, 30))) == 100
 
 
+PART = st.tuples(st.floats(0, 1), st.floats(0.5, 100))  # (rate, part points)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(PART, min_size=1, max_size=6), st.integers(0, 5), st.floats(0, 1))
+def test_geometric_properties(spec: list[tuple[float, float]], which: int, better: float) -> None:
+    """0 <= total <= total points; never above the additive total (AM-GM); a better part never lowers it;
+    a zero part zeroes it; the order of the parts changes nothing."""
+    ps = parts(*((rate * pts, pts) for rate, pts in spec))
+    total = aggregate.geometric(ps)
+    top = sum(p.max for p in ps)
+    assert 0 <= total and float(total) <= top + 1e-9
+    # Weighted AM-GM: T x Π r^(p/T) <= T x Σ (p/T) r = Σ scores, equal only when every rate is the same.
+    assert total <= aggregate.additive(ps) * (1 + Decimal("1e-20")) + Decimal("1e-12")
+    assert aggregate.geometric(list(reversed(ps))) == pytest.approx(total, rel=Decimal("1e-20"))
+    k = which % len(ps)
+    raised = list(ps)
+    raised[k] = PartScore(code="x", name=Text(zh="部分", en="part"), score=max(ps[k].score, better * ps[k].max),
+                          max=ps[k].max)
+    assert aggregate.geometric(raised) >= total
+    zeroed = list(ps)
+    zeroed[k] = PartScore(code="x", name=Text(zh="部分", en="part"), score=0.0, max=ps[k].max)
+    assert aggregate.geometric(zeroed) == 0
+
+
 # ---------------------------------------------------------------- the engine: warnings name the cell
 
 
@@ -182,9 +210,9 @@ def test_geometric_part_left_empty_by_reweighting_is_refused(tmp_path: Path) -> 
     with pytest.raises(DataError) as info:
         score(eff, read_data([data], eff), generated_at=STAMP)
     assert info.value.render("en") == (
-        f"{data}: 甲国: part I has no scorable indicator in 2020 (all missing and re-weighted), so the geometric "
-        "total is undefined\n  hint: fill in at least one of the part's indicators, or set missing to zero (a "
-        "missing value scores 0, and the total with it)")
+        f"{data}: 甲国: part I has no scorable indicator in 2020 (all missing and re-weighted, or not "
+        "applicable), so the geometric total is undefined\n  hint: fill in at least one of the part's indicators, "
+        "or set missing to zero (a missing value scores 0, and the total with it)")
 
 
 # ---------------------------------------------------------------- years 1900-2100

@@ -11,9 +11,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "engine.domain.sqrt": ("不能为负", "of 0 or more"),
     "engine.domain.exp": ("不能大到结果溢出（约 709 以下）", "small enough not to overflow (below about 709)"),
     "engine.geometric_part_empty": (
-        "{campus} {year} 年的部分 {part} 没有可评分的指标（均缺失并已重新分配），几何合成的总分无定义",
-        "{campus_en}: part {part} has no scorable indicator in {year} (all missing and re-weighted), so the "
-        "geometric total is undefined"),
+        "{campus} {year} 年的部分 {part} 没有可评分的指标（均缺失并已重新分配，或均不适用），几何合成的总分无定义",
+        "{campus_en}: part {part} has no scorable indicator in {year} (all missing and re-weighted, or not "
+        "applicable), so the geometric total is undefined"),
     "engine.geometric_part_empty.hint": (
         "补齐该部分至少一个指标的数据，或把 missing 改为 zero（缺失记 0 分，总分随之为 0）",
         "fill in at least one of the part's indicators, or set missing to zero (a missing value scores 0, and "
