@@ -131,7 +131,7 @@ def test_geometric_properties(spec: list[tuple[float, float]], which: int, bette
     ps = parts(*((rate * pts, pts) for rate, pts in spec))
     total = aggregate.geometric(ps)
     top = sum(p.max for p in ps)
-    assert 0 <= total and float(total) <= top + 1e-9
+    assert total >= 0 and float(total) <= top + 1e-9
     # Weighted AM-GM: T x Π r^(p/T) <= T x Σ (p/T) r = Σ scores, equal only when every rate is the same.
     assert total <= aggregate.additive(ps) * (1 + Decimal("1e-20")) + Decimal("1e-12")
     assert aggregate.geometric(list(reversed(ps))) == pytest.approx(total, rel=Decimal("1e-20"))
