@@ -29,11 +29,17 @@ def geometric(parts: list[PartScore]) -> Decimal:
         return Decimal(0)
     with localcontext() as ctx:
         ctx.prec = _PRECISION
-        total = sum((clean(p.max) for p in weighted), start=Decimal(0))
-        product = Decimal(1)
-        for p in weighted:
-            rate = clean(p.score) / clean(p.max)
+        maxima = [clean(p.max) for p in weighted]
+        total = sum(maxima, start=Decimal(0))
+        # Parts of equal points share one exponent: multiply their rates first and raise once, since a
+        # non-integer Decimal power is the costly step (one for HDI's three equal parts, not three).
+        by_weight: dict[Decimal, Decimal] = {}
+        for p, top in zip(weighted, maxima, strict=True):
+            rate = clean(p.score) / top
             if rate <= 0:  # a zero part zeroes the index: that is what a geometric mean means
                 return Decimal(0)
-            product *= rate ** (clean(p.max) / total)
+            by_weight[top] = by_weight.get(top, Decimal(1)) * rate
+        product = Decimal(1)
+        for top, rates in by_weight.items():
+            product *= rates ** (top / total)
         return total * product
