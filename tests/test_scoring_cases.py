@@ -37,8 +37,8 @@ ROW_KEYS = {"unit": "单位", "kind": "类型", "hq": "总院", "district": "区
 CASE_KEYS = {"description", "arithmetic", "table", "targets", "data", "year", "expected", "expected_error",
              "allow_incomplete",
              "xfail_reason"}
-CAMPUS_KEYS = {"total", "max_total", "rank", "rate", "status", "bonus", "veto", "flag_count", "deadline",
-               "before_deadline", "parts", "part_max", "part_scored", "indicators"}
+CAMPUS_KEYS = {"total", "total_unrounded", "max_total", "rank", "rate", "status", "bonus", "veto", "flag_count",
+               "deadline", "before_deadline", "parts", "part_max", "part_scored", "indicators"}
 INDICATOR_KEYS = {"points", "max_points", "flags", "value", "hq_value", "previous_value", "target", "goal",
                   "value_source", "gap"}
 GAP_KEYS = {"ratio", "diff", "flagged", "note", "min_ratio", "max_diff"}
@@ -170,6 +170,9 @@ def compare_campus(cid: str, c: CampusScore, exp: dict[str, Any], out: list[str]
                 "before_deadline"):
         if key in exp and not _same(getattr(c, key), exp[key], False):
             out.append(f"{cid}.{key}: expected {exp[key]!r}, got {getattr(c, key)!r}")
+    # Before its final rounding the total carries float digits: compared within the tolerance.
+    if "total_unrounded" in exp and not _same(c.total_unrounded, exp["total_unrounded"], True):
+        out.append(f"{cid}.total_unrounded: expected {exp['total_unrounded']!r}, got {c.total_unrounded!r}")
     parts = {p.code: p for p in c.parts}
     for field_name, attr in (("parts", "score"), ("part_max", "max"), ("part_scored", "scored")):
         for code, want in (exp.get(field_name) or {}).items():

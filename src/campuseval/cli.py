@@ -332,6 +332,8 @@ def indicators_cmd(
     out.print(grid)
     parts = "  ".join(f"{p.code} {p.name.get(lg)} {num(p.points)}" for p in eff.effective_parts())
     out.print(t("cli.parts_line", lg, parts=parts, total=num(eff.total_max)), markup=False)
+    if eff.table.aggregation == "geometric":  # the total is no sum: say so where the parts are listed
+        out.print(t("report.method.aggregation.geometric", lg, total=num(eff.total_max)), markup=False)
     for d in eff.dropped:
         out.print(t("cli.dropped_line", lg, code=d.code, name=d.name.get(lg), file=d.file), markup=False)
 

@@ -136,6 +136,9 @@ class CampusScore(_Out):
     hq: RefOut | None
     district: RefOut | None
     total: float
+    total_unrounded: float | None = Field(None, description="the total before rounding at rounding.total "
+                                                            "(indicator points already rounded); what "
+                                                            "rank_on: unrounded ranks by")
     max_total: float
     rate: float | None = Field(None, description="total / max_total, unrounded; what ranks when ranking is rate")
     rank: int | None = Field(description="competition rank (1, 1, 3); null when the unit is not ranked")
@@ -211,6 +214,8 @@ class Method(_Out):
     provenance: Text
     entity: Text
     total_points: float
+    aggregation: str = Field("additive", description="additive or geometric: how part scores make the total")
+    rank_on: str = Field("rounded", description="ranks by the rounded total or by the total before rounding")
     reweight: str
     missing: str
     rounding: dict[str, int]

@@ -443,7 +443,7 @@ def cases() -> list[Case]:  # one long list reads better than many small functio
     add(Case("blank_unit_name", "a data row with no unit name", {F: small_csv(set_cell(4, 1, ""))}, [F], 2,
              [loc_zh(F, 4, "A") + "这一行没有单位名称"], [loc_en(F, 4, "A") + "this row has no unit name"]))
     add(Case("bad_year", "a year in Chinese numerals", {F: small_csv(set_cell(2, 2, "二〇二四"))}, [F], 2,
-             [loc_zh(F, 2, "B") + "年份“二〇二四”无法识别", "写四位年份"],
+             [loc_zh(F, 2, "B") + "年份“二〇二四”无法识别", "之间的四位年份"],
              [loc_en(F, 2, "B") + "year '二〇二四' is not a year", "four-digit year"]))
     add(Case("blank_year", "a data row with no year", {F: small_csv(set_cell(5, 2, ""))}, [F], 2,
              [loc_zh(F, 5, "B") + "这一行没有年份"], [loc_en(F, 5, "B") + "this row has no year"]))

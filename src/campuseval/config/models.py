@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from campuseval.config.rules import Rule
 from campuseval.config.text import LocalText, Text
+from campuseval.years import YEAR_MAX, YEAR_MIN
 
 Scale = Literal["percent", "fraction", "count", "money", "days", "level", "ratio"]
 Direction = Literal["higher", "lower", "monitor"]
@@ -27,6 +28,8 @@ MissingPolicy = Literal["zero", "reweight", "error"]
 Reweight = Literal["scale_within_part", "shrink_total"]
 RankBy = Literal["total", "rate"]
 Insufficient = Literal["unranked", "last"]
+Aggregation = Literal["additive", "geometric"]
+RankOn = Literal["rounded", "unrounded"]
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 
@@ -96,8 +99,8 @@ class Homogeneity(_Model):
 class Rounding(_Model):
     """Decimal places at which scores are rounded half-up (四舍五入); nowhere else."""
 
-    indicator: Annotated[int, Field(ge=0, le=6)] = 2
-    total: Annotated[int, Field(ge=0, le=6)] = 2
+    indicator: Annotated[int, Field(ge=0, le=6, description="places for each indicator's points, 0-6")] = 2
+    total: Annotated[int, Field(ge=0, le=6, description="places for the total, 0-6")] = 2
 
 
 class TargetRange(_Model):
@@ -209,7 +212,12 @@ class Table(_Model):
         description="what the evaluated units are called",
     )
     total_points: Annotated[float, Field(gt=0)] = 100
+    aggregation: Aggregation = Field("additive", description="how part scores make the total: additive (their "
+                                     "sum) or geometric (total_points x the weighted geometric mean of part "
+                                     "score / part points, weights part points / total_points)")
     rounding: Rounding = Field(default_factory=Rounding)
+    rank_on: RankOn = Field("rounded", description="rank on the total as rounded at rounding.total, or on the "
+                                                   "total before that rounding")
     missing: MissingPolicy = Field("zero", description="what a missing value does: zero, reweight or error")
     reweight: Reweight = "scale_within_part"
     homogeneity: Homogeneity = Field(
@@ -245,7 +253,7 @@ class Campus(_Model):
     name: Text
     hq: Ref | None = None
     district: Ref | None = None
-    deadline: Annotated[int, Field(ge=2000, le=2100)] | None = Field(
+    deadline: Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None = Field(
         None, description="the year by which this unit is to meet its targets (a construction deadline)"
     )
 
@@ -284,7 +292,7 @@ class TargetsFile(_Model):
         description="the table or targets file this file changes, relative to this file"
     )
     locality: Ref
-    years: Annotated[list[Annotated[int, Field(ge=2000, le=2100)]], Field(min_length=1)] | None = None
+    years: Annotated[list[Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]], Field(min_length=1)] | None = None
     campuses: list[Campus] | None = Field(None, description="replaces the campuses of the file extended")
     reweight: Reweight | None = None
     missing: MissingPolicy | None = None

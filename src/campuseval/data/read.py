@@ -27,6 +27,7 @@ from campuseval.data.dataset import (
 from campuseval.data.sources import Sheet, open_data_file
 from campuseval.errors import DataError, Diagnostic, Location, diag
 from campuseval.i18n import t
+from campuseval.years import check_year
 
 Layout = Literal["auto", "wide", "long"]
 MAX_PROBLEMS = 30
@@ -452,6 +453,8 @@ def _fill_merged_header(sheet: Sheet) -> None:
 def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | None = None,
               layout: Layout = "auto") -> Dataset:
     """Read data files (CSV, xlsx) into a Dataset; DataError with every problem found (up to 30)."""
+    if year is not None:
+        check_year(year)
     reader = _Reader(Vocabulary.of(eff), default_year=year, layout=layout)
     files: list[DataFile] = []
     for p in paths:
