@@ -322,3 +322,23 @@ def test_scores_json_documents_the_new_fields() -> None:
     text = json.dumps(schema)
     for key in ("complete", "missing_inputs", "missing_values", "status", "rate", "coverage"):
         assert f'"{key}"' in text
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("zh", "data.csv，第 2 行，F 列: 警告：“优质护理覆盖率”填的是 0.92，像是小数而不是百分点（对照值 90）"),
+    ("en", "data.csv, row 2, column F: warning: '优质护理覆盖率' holds 0.92, which looks like a fraction rather "
+           "than percentage points (compared with 90)"),
+])
+def test_a_percent_as_fraction_through_the_cli_and_under_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                lang: str, expected: str) -> None:
+    table = _table(tmp_path)
+    write_rows(tmp_path / "data.csv", [["单位", "类型", "年份", "手术台次数", "四级手术台次数", "优质护理覆盖率"],
+                                       ["甲院区", "院区", "2024", "100", "20", "0.92"],
+                                       ["乙院区", "院区", "2024", "100", "25", "95"]])
+    monkeypatch.chdir(tmp_path)
+    code, output = run("score", "data.csv", "--table", str(table), "--out", "out", "--lang", lang)
+    assert code == 0
+    assert expected in output
+    code, output = run("score", "data.csv", "--table", str(table), "--out", "out2", "--strict", "--lang", lang)
+    assert code == 2
+    assert not (tmp_path / "out2").exists()

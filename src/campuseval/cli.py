@@ -453,9 +453,11 @@ def score_cmd(
     if not strict:  # under --strict they come back as errors
         print_diagnostics(dataset.warnings, lg)
     results = score(eff, dataset, year=year, generated_at=stamp, allow_incomplete=allow_incomplete, strict=strict)
-    reading = {w.render("zh") for w in dataset.warnings}  # already printed above
+    checks = [d for d in results.diagnostics if d not in dataset.warnings]
+    print_diagnostics(checks, lg)  # the plausibility checks, located as the reading warnings are
+    located = {d.render("zh") for d in results.diagnostics}  # printed as diagnostics above
     for w in results.warnings:
-        if w.zh not in reading:
+        if w.zh not in located:
             err.print(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg), markup=False, style="yellow")
     for line in read_lines(dataset, results, lg):
         err.print(line, markup=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal, Self
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = "campuseval.scores/1"
 # Flags that describe the table, not a problem in the data; they do not count towards flag_count.
@@ -247,6 +247,13 @@ class Results(_Out):
                                                "(scattered blanks, scored by the table's missing policy)")
     campuses: list[CampusScore]
     warnings: list[Text] = Field(default_factory=list)
+    # The located warnings behind `warnings` (reading, plausibility), so the terminal can print them
+    # as diagnostics; not saved: scores.json keeps their text in `warnings`.
+    _diagnostics: list[Any] = PrivateAttr(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Any]:
+        return self._diagnostics
 
     def summary_frame(self) -> pd.DataFrame:
         """One row per campus in rank order: HQ, district, total and each part."""

@@ -197,7 +197,7 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
         raise DataError([diag(Location(), "warning.text", zh=w.zh, en=w.en) for w in warnings]
                         + [diag(Location(), "strict.failed", "strict.failed.hint", n=len(warnings))])
     ranking.rank(scores, eff.table.ranking, eff.table.insufficient, eff.table.rank_on)
-    return Results(
+    results = Results(
         tool_version=tool_version, generated_at=generated_at, year=year, previous_year=prev_year,
         locality=RefOut(id=eff.locality.id, name=text(eff.locality.name)) if eff.locality else None,
         config_files=[SourceOut(path=s.path, sha256=s.sha256, role=s.role) for s in eff.sources],
@@ -206,6 +206,8 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
         missing_values=sum(1 for c in scores for i in c.indicators if set(i.flags) & MISSING_FLAGS),
         campuses=scores, warnings=warnings,
     )
+    results.diagnostics.extend(data.warnings + checks)
+    return results
 
 
 def _both(key: str, **params: object) -> Text:
