@@ -19,9 +19,10 @@ PERCENT_CLOSE = 3.0
 MIN_IDENTICAL = 3
 
 
-def check(eff: EffectiveTable, data: Dataset, year: int, campuses: list[UnitInfo]) -> list[Diagnostic]:
+def check(eff: EffectiveTable, data: Dataset, year: int, campuses: list[UnitInfo],
+          lookup: dict[tuple[str, int], dict[str, float]] | None = None) -> list[Diagnostic]:
     """Warnings, each at the cell it is about, with the likely fix; --strict turns them into errors."""
-    lookup = data.lookup()
+    lookup = lookup if lookup is not None else data.lookup()
     refs = data.refs
     scales: dict[str, str] = {r.code: str(r.scale) for r in eff.raw_fields}
     scales |= {i.code: str(i.spec.scale) for i in eff.indicators}

@@ -187,7 +187,7 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
     if gaps and not allow_incomplete:
         files = [f.path for f in data.files]
         raise DataError(as_diagnostics(gaps, ", ".join(files) if 0 < len(files) <= 3 else None))
-    checks = plausibility.check(eff, data, year, infos)
+    checks = plausibility.check(eff, data, year, infos, ctx.lookup)
     warnings: list[Text] = [Text(zh=w.render("zh"), en=w.render("en")) for w in data.warnings + checks]
     scores = [_score_campus(ctx, info, name) for info, name in campus_list]
     if ctx.problems:
