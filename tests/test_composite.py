@@ -202,13 +202,15 @@ def test_ln_of_zero_under_missing_error_points_at_the_cell(tmp_path: Path) -> No
 
 def test_geometric_part_left_empty_by_reweighting_is_refused(tmp_path: Path) -> None:
     table = write_table(tmp_path, (ROOT / "tests" / "configs" / "valid" / "geometric_table.yaml")
-                        .read_text(encoding="utf-8").replace("rank_on: unrounded", "rank_on: unrounded\nmissing: reweight"))
+                        .read_text(encoding="utf-8").replace("rank_on: unrounded",
+                                                                        "rank_on: unrounded\nmissing: reweight\n"
+                                                                        "min_coverage: 0"))
     eff = load_config(table)
     data = tmp_path / "d.csv"
     data.write_text("单位,类型,年份,预期寿命,人均收入,预期受教育年限,平均受教育年限\n甲国,院区,2020,70,,12,9\n",
                     encoding="utf-8-sig")
-    with pytest.raises(DataError) as info:
-        score(eff, read_data([data], eff), generated_at=STAMP)
+    with pytest.raises(DataError) as info:  # the empty column is a gap first: go past it to the engine
+        score(eff, read_data([data], eff), generated_at=STAMP, allow_incomplete=True)
     assert info.value.render("en") == (
         f"{data}: 甲国: part I has no scorable indicator in 2020 (all missing and re-weighted, or not "
         "applicable), so the geometric total is undefined\n  hint: fill in at least one of the part's indicators, "

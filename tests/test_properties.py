@@ -264,7 +264,8 @@ def score_text(eff: EffectiveTable, text: str, name: str = "data.csv") -> Result
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / name
         path.write_text(text, encoding="utf-8-sig")
-        return score(eff, read_data([path], eff), generated_at="2025-01-01T00:00:00")
+        # Random rows leave whole columns blank at times: the invariants hold for incomplete runs too.
+        return score(eff, read_data([path], eff), generated_at="2025-01-01T00:00:00", allow_incomplete=True)
 
 
 def check_totals(results: Results, total_places: int) -> None:

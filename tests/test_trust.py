@@ -282,7 +282,7 @@ def test_an_hq_row_equal_to_its_campus_row_is_named(tmp_path: Path) -> None:
     write_rows(tmp_path / "insurance.csv", read_rows(DATA / "insurance.csv"))
     results = score(eff, read_data([DATA / "campus.csv", tmp_path / "hq.csv", tmp_path / "insurance.csv"], eff),
                     generated_at=STAMP)
-    assert any("the HQ first_hq row equals the campus 示例一院东湖院区 row in all 15 fields" in w.en
+    assert any("the HQ 示例第一医院 row equals the campus 示例一院东湖院区 row in all 15 fields" in w.en
                for w in results.warnings), [w.en for w in results.warnings]
 
 
@@ -342,3 +342,128 @@ def test_a_percent_as_fraction_through_the_cli_and_under_strict(tmp_path: Path, 
     code, output = run("score", "data.csv", "--table", str(table), "--out", "out2", "--strict", "--lang", lang)
     assert code == 2
     assert not (tmp_path / "out2").exists()
+
+
+# ---------------------------------------------------------------- what an outside attack found
+
+
+def _edit(data: Path, name: str, fn: Any) -> None:
+    rows = read_rows(data / name)
+    write_rows(data / name, fn(rows))
+
+
+def _refusal(data: Path, files: list[str] | None = None) -> str:
+    eff = load_config(TARGETS)
+    with pytest.raises(DataError) as info:
+        score(eff, read_data([data / n for n in files or CSVS], eff), generated_at=STAMP)
+    return info.value.render("zh")
+
+
+def test_one_hq_without_last_year_is_refused(data: Path) -> None:
+    """B3/B4 compare the HQ with last year: one HQ's 2023 row missing is a gap, not two zeros."""
+    _edit(data, "hq.csv", lambda rows: [r for r in rows if not (r[0] == "示例第一医院" and r[1] == "2023")])
+    assert "示例第一医院（总院）没有 2023 年的数据行：示例一院东湖院区 的 B3, B4 需要它" in _refusal(data)
+
+
+def test_last_years_rows_without_the_needed_columns_are_refused(data: Path) -> None:
+    def drop(rows: list[list[str]]) -> list[list[str]]:
+        k = rows[0].index("绍兴籍患者人次数")
+        return [r[:k] + ([""] if r[1] == "2023" else [r[k]]) + r[k + 1:] if i else r for i, r in enumerate(rows)]
+    _edit(data, "hq.csv", drop)
+    assert "总院数据中都没有“绍兴籍患者人次数”（sx_visits）的数值（2023 年，没有这一列或全部为空）：B3 需要它" in _refusal(data)
+
+
+def test_a_column_present_but_empty_everywhere_is_refused(data: Path) -> None:
+    def blank(rows: list[list[str]]) -> list[list[str]]:
+        k = rows[0].index("绍兴市外患者人次数")
+        return [r if i == 0 else r[:k] + [""] + r[k + 1:] for i, r in enumerate(rows)]
+    _edit(data, "campus.csv", blank)
+    assert "院区数据中都没有“绍兴市外患者人次数”（outcity_visits）的数值（2024 年，没有这一列或全部为空）" in _refusal(data)
+
+
+def test_rows_with_only_blank_cells_count_as_no_row(data: Path) -> None:
+    _edit(data, "hq.csv", lambda rows: [r[:2] + [""] * (len(r) - 2) if r[0] == "示例第一医院" and r[1] == "2024"
+                                        else r for r in rows])
+    assert "示例第一医院（总院）没有 2024 年的数据行" in _refusal(data)
+
+
+def test_a_campus_row_of_blanks_is_not_evaluated_and_scores_nothing(data: Path) -> None:
+    _edit(data, "campus.csv", lambda rows: [r[:2] + [""] * (len(r) - 2) if r[0] == "示例三院北塘院区" and r[1] == "2024"
+                                            else r for r in rows])
+    assert "示例三院北塘院区 没有 2024 年的数据行：无法评价" in _refusal(data)
+    eff = load_config(TARGETS)
+    results = score(eff, read_data([data / n for n in CSVS], eff), generated_at=STAMP, allow_incomplete=True)
+    beitang = results.campus("beitang")
+    # Its district's B5 alone would give 4.90 points: no evaluation of the campus, so nothing.
+    assert (beitang.status, beitang.rank, beitang.total, beitang.max_total, beitang.rate) == (
+        "not_evaluated", None, 0.0, 0.0, None)
+    assert sorted(c.rank for c in results.campuses if c.rank) == [1, 2, 3]
+
+
+def test_a_column_one_file_lacks_is_refused_for_its_units(data: Path) -> None:
+    rows = read_rows(data / "campus.csv")
+    k = rows[0].index("绍兴市外患者人次数")
+    write_rows(data / "a.csv", rows[:5])
+    write_rows(data / "b.csv", [r[:k] + r[k + 1:] for r in [rows[0], *rows[5:]]])
+    text = _refusal(data, ["a.csv", "b.csv", "hq.csv", "insurance.csv"])
+    assert ("示例三院北塘院区、示例肿瘤医院南江院区 的数据中没有“绍兴市外患者人次数”（outcity_visits）一列（2024 年），"
+            "其他单位有：B1 需要它") in text
+
+
+def test_a_part_with_nothing_scorable_keeps_its_maximum(tmp_path: Path) -> None:
+    """Under reweight with min_coverage 0, a part whose indicators are all missing scores 0 of its points.
+
+    Parts P 60 (X1 30, X2 30) and Q 40 (Y1 40), target 10. 甲: X1, X2 blank, Y1 10 -> P 0 of 60
+    (nothing to re-weight to), Q 40 -> 40 of 100 = 0.4; never 40 of 40 = 100%.
+    乙: X1 10, X2 10, Y1 5 -> 30 + 30 + 20 = 80 of 100 -> rank 1; 甲 rank 2.
+    """
+    table = {"id": "t", "version": 1, "name": "测试表", "provenance": "测试", "total_points": 100,
+             "missing": "reweight", "min_coverage": 0,
+             "parts": [{"code": "P", "name": "甲部", "points": 60}, {"code": "Q", "name": "乙部", "points": 40}],
+             "indicators": [{"code": c, "name": n, "part": part, "points": pts, "scale": "count",
+                             "direction": "higher", "subject": "campus", "definition": "测试",
+                             "rule": {"type": "target_pro_rata"}, "target": 10}
+                            for c, n, part, pts in (("X1", "甲一", "P", 30), ("X2", "甲二", "P", 30),
+                                                    ("Y1", "乙一", "Q", 40))]}
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump(table, allow_unicode=True), encoding="utf-8")
+    eff = load_config(path)
+    csv_path = write_rows(tmp_path / "d.csv", [["单位", "类型", "年份", "甲一", "甲二", "乙一"],
+                                               ["甲院区", "院区", "2024", "", "", "10"],
+                                               ["乙院区", "院区", "2024", "10", "10", "5"]])
+    results = score(eff, read_data([csv_path], eff), generated_at=STAMP)
+    jia, yi = results.campus("甲院区"), results.campus("乙院区")
+    assert (jia.total, jia.max_total, jia.rank) == (40.0, 100.0, 2)
+    assert [(p.code, p.score, p.max) for p in jia.parts] == [("P", 0.0, 60.0), ("Q", 40.0, 40.0)]
+    assert (yi.total, yi.max_total, yi.rank) == (80.0, 100.0, 1)
+
+
+def test_strict_never_lets_incomplete_data_through(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, output = run("score", str(data / "campus.csv"), str(data / "insurance.csv"), "--targets", str(TARGETS),
+                       "--out", str(out), "--allow-incomplete", "--strict", "--lang", "en")
+    assert code == 2
+    assert "--strict and --allow-incomplete together: under --strict incomplete data never passes" in output
+    assert not out.exists()
+
+
+def test_a_mistyped_header_is_not_also_called_ignored(data: Path, tmp_path: Path) -> None:
+    _edit(data, "campus.csv", lambda rows: [[*r[:4], "出院患者手术台次" if i == 0 else r[4], *r[5:]]
+                                            for i, r in enumerate(rows)])
+    code, output = run("score", *(str(data / n) for n in CSVS), "--targets", str(TARGETS), "--out",
+                       str(tmp_path / "o"), "--lang", "zh")
+    assert code == 2
+    assert "很可能是“出院患者手术台次数”" in output
+    assert "以下列无法识别" not in output
+
+
+def test_digits_are_compared_as_digits_in_suggestions(data: Path) -> None:
+    _edit(data, "campus.csv", lambda rows: [[r[0].replace("示例一院", "示例1院"), *r[1:]] for r in rows])
+    assert "您是否想写“示例一院东湖院区”" in _refusal(data)
+
+
+def test_the_same_file_twice_is_refused(data: Path) -> None:
+    eff = load_config(TARGETS)
+    with pytest.raises(DataError) as info:
+        read_data([data / "campus.csv", data / ".." / "data" / "campus.csv"], eff)
+    assert "同一个文件给了两次" in info.value.render("zh")

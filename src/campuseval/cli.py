@@ -450,12 +450,9 @@ def score_cmd(
     check_target(out_dir, fmts, force)  # before the work, so a refusal costs nothing
     eff = load_effective(table, targets, lg)
     dataset = read_data(data, eff, year=year, layout=layout.value)
-    if not strict:  # under --strict they come back as errors
-        print_diagnostics(dataset.warnings, lg)
     results = score(eff, dataset, year=year, generated_at=stamp, allow_incomplete=allow_incomplete, strict=strict)
-    checks = [d for d in results.diagnostics if d not in dataset.warnings]
-    print_diagnostics(checks, lg)  # the plausibility checks, located as the reading warnings are
-    located = {d.render("zh") for d in results.diagnostics}  # printed as diagnostics above
+    print_diagnostics(results.diagnostics, lg)  # reading and plausibility warnings, at their cells
+    located = {d.render("zh") for d in results.diagnostics}
     for w in results.warnings:
         if w.zh not in located:
             err.print(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg), markup=False, style="yellow")

@@ -64,6 +64,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.unknown_unit": ("不认识的单位“{unit}”", "unknown unit '{unit}'"),
     "data.unknown_kind": ("无法判断“{unit}”是院区、总院还是区县", "cannot tell whether '{unit}' is a campus, an HQ or a district"),
     "data.unknown_kind.hint": ("加一列“类型”（院区/总院/属地），院区行再加“总院”和“区县”列；或用 --targets 指定包含院区名单的目标值文件", "add a 类型 column (院区/总院/属地) and, for campuses, 总院 and 区县 columns; or pass --targets with a file that lists the campuses"),
+    "data.file_twice": ("同一个文件给了两次（另一次写作 {other}）", "the same file was given twice (the other time as {other})"),
+    "data.file_twice.hint": ("每个文件只列一次", "list each file once"),
     "data.unit_not_covered": ("{kind}“{unit}”不在目标值文件的名单中，其数据未参与评分", "{kind_en} '{unit}' is not covered by the targets file; its rows were not scored"),
     "data.bad_kind": ("类型“{value}”无法识别", "unit type '{value}' is not recognised"),
     "data.bad_kind.hint": ("类型应为 院区、总院 或 属地", "the type must be 院区 (campus), 总院 (HQ) or 属地 (locality)"),

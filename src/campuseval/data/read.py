@@ -127,6 +127,16 @@ class Vocabulary:
         return None
 
 
+_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+
+
+def closest(name: str, candidates: list[str]) -> list[str]:
+    """The candidate most like `name`, 第1医院 matching 第一医院: digits compared as digits."""
+    folded = {c.translate(_DIGITS): c for c in candidates}
+    found = difflib.get_close_matches(name.translate(_DIGITS), list(folded), n=1, cutoff=0.5)
+    return [folded[f] for f in found]
+
+
 def key_for(header: str) -> str | None:
     for key in header_keys(header):
         for role, aliases in KEY_ALIASES.items():
@@ -366,7 +376,7 @@ class _Reader:
             # Suggest only units of the kind the sheet or type column says: a campus sheet suggests campuses.
             names = sorted({u.name for u in self.vocab.units.values() if kind is None or u.kind == kind}) or \
                 sorted({u.name for u in self.vocab.units.values()})
-            close = difflib.get_close_matches(raw_name, names, n=1, cutoff=0.5)
+            close = closest(raw_name, names)
             if names:
                 self.problem(diag(loc(roles["unit"]), "data.unknown_unit",
                                   "cfg.did_you_mean" if close else "cfg.allowed_keys",
@@ -385,7 +395,7 @@ class _Reader:
             if raw_name not in self.ignored_units:
                 self.ignored_units.add(raw_name)
                 same = sorted({u.name for u in self.vocab.units.values() if u.kind == kind})
-                close = difflib.get_close_matches(raw_name, same, n=1, cutoff=0.5)
+                close = closest(raw_name, same)
                 self.warnings.append(diag(loc(roles["unit"]), "data.unit_not_covered",
                                           "cfg.did_you_mean" if close else None, severity="warning",
                                           hint_params={"suggestion": close[0], "allowed": "、".join(same)}
@@ -457,9 +467,14 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
         check_year(year)
     reader = _Reader(Vocabulary.of(eff), default_year=year, layout=layout)
     files: list[DataFile] = []
+    given: dict[Path, str] = {}
     for p in paths:
         path = Path(p)
         shown = str(p)
+        same = _resolved(path)
+        if same in given:  # read twice, every row would be a duplicate of itself
+            raise DataError([diag(Location(file=shown), "data.file_twice", "data.file_twice.hint", other=given[same])])
+        given[same] = shown
         sheets, raw = open_data_file(path, shown)
         files.append(DataFile(shown, hashlib.sha256(raw).hexdigest()))
         reader._shown = shown
@@ -484,7 +499,7 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
     if reader.problems:
         raise DataError(reader.problems)
     if reader.unknown_headers:
-        reader.warnings.append(_unknown_columns(reader.unknown_headers))
+        reader.warnings.append(unknown_columns_warning(reader.unknown_headers))
     if reader.records:
         values = pd.DataFrame(reader.records, columns=["unit", "year", "field", "value"])
         values["year"] = values["year"].astype("int64")
@@ -494,7 +509,14 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
                    sheets=reader.sheets, unknown_headers=reader.unknown_headers)
 
 
-def _unknown_columns(headers: list[UnknownHeader], most: int = 20) -> Diagnostic:
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop or an unreadable path: the opening reports it
+        return path
+
+
+def unknown_columns_warning(headers: list[UnknownHeader], most: int = 20) -> Diagnostic:
     """One warning for every header that names nothing: at the header row when they share one sheet."""
     places = {(h.location.file, h.location.sheet, h.location.row) for h in headers}
     if len(places) == 1:

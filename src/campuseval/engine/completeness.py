@@ -36,7 +36,8 @@ def needs_value(ind: EffIndicator) -> bool:
 
 
 def _roles_of(ind: EffIndicator) -> tuple[Role, ...]:
-    return {"campus": ("campus",), "both": ("campus", "hq"), "hq": ("hq",), "locality": ("locality",)}[ind.spec.subject]
+    return {"campus": ("campus",), "both": ("campus", "hq"), "hq": ("hq",),
+            "locality": ("locality",)}[ind.spec.subject]
 
 
 def needs(eff: EffectiveTable, campuses: list[UnitInfo]) -> list[Needs]:
@@ -76,95 +77,133 @@ def _span(codes: list[str]) -> str:
     return ", ".join(codes)
 
 
+class _Seen:
+    """Which fields each unit has a cell for, and which it has a value in, per year."""
+
+    def __init__(self, lookup: dict[tuple[str, int], dict[str, float]]) -> None:
+        self.cells = {key: set(row) for key, row in lookup.items()}
+        # A row whose every cell is blank (or 无) says nothing: it counts as no row at all.
+        self.filled = {key: {f for f, v in row.items() if v == v} for key, row in lookup.items()}
+
+    def has_row(self, unit: str, year: int) -> bool:
+        return bool(self.filled.get((unit, year)))
+
+
+def _unit_text(unit: str, data: Dataset, names: dict[str, Text]) -> Text:
+    if unit in names:
+        return names[unit]
+    info = data.units.get(unit)
+    return Text(zh=info.name if info else unit, en=(info.name_en or info.name) if info else unit)
+
+
 def missing_inputs(eff: EffectiveTable, data: Dataset, year: int, campuses: list[UnitInfo],
-                   names: dict[str, Text]) -> list[MissingInput]:
-    """Every input the run needs that the data does not hold at all; scattered blank cells are not listed."""
-    present = data.rows_present()
-    field_names = {r.code: r.name for r in eff.raw_fields} | {i.code: i.spec.name for i in eff.indicators}
+                   names: dict[str, Text],
+                   lookup: dict[tuple[str, int], dict[str, float]] | None = None) -> list[MissingInput]:
+    """Every input the run needs that the data does not hold; scattered blank cells are not listed.
+
+    Absent means: no row (or only blank cells) for a subject or a declared unit, a column with no
+    value for any unit of its subject, a column a unit's file lacks while others have it; and the
+    same for last year where change rules compare with it.
+    """
+    seen = _Seen(lookup if lookup is not None else data.lookup())
     out: list[MissingInput] = []
     for need in needs(eff, campuses):
         if not need.indicators:
             continue
-        codes = _codes(need.indicators)
-        role_zh, role_en = t(f"subject.{need.role}", "zh"), t(f"subject.{need.role}", "en")
-        if need.unset and need.role != "campus":
-            what = "no_hq" if need.role == "hq" else "no_district"
-            out.append(MissingInput(
-                what=what, subject=need.role, year=year, indicators=codes, campuses=need.unset,
-                message=Text(zh=t(f"complete.{what}", "zh", units="、".join(names[c].zh for c in need.unset),
-                                  codes=_span(codes)),
-                             en=t(f"complete.{what}", "en", units=", ".join(names[c].en for c in need.unset),
-                                  codes=_span(codes)))))
-        if not need.units:
-            continue
-        with_rows = {u for u in need.units if (u, year) in present}
-        if not with_rows:
-            affected = sorted({c for cs in need.units.values() for c in cs})
-            out.append(MissingInput(
-                what="subject", subject=need.role, year=year, indicators=codes, campuses=affected,
-                message=_both(f"complete.no_{need.role}_rows", year=year, codes=_span(codes),
-                              role_zh=role_zh, role_en=role_en)))
-            continue
-        for unit in sorted(set(need.units) - with_rows):
-            info = data.units.get(unit)
-            shown = names[unit] if unit in names else Text(zh=info.name if info else unit,
-                                                            en=(info.name_en or info.name) if info else unit)
-            users = need.units[unit]
-            if need.role == "campus":
-                out.append(MissingInput(
-                    what="unit", subject="campus", unit=unit, year=year, indicators=codes, campuses=users,
-                    message=Text(zh=t("complete.campus_no_rows", "zh", unit=shown.zh, year=year),
-                                 en=t("complete.campus_no_rows", "en", unit=shown.en, year=year))))
-                continue
-            out.append(MissingInput(
-                what="unit", subject=need.role, unit=unit, year=year, indicators=codes, campuses=users,
-                message=Text(zh=t("complete.unit_no_rows", "zh", unit=shown.zh, role=role_zh, year=year,
-                                  campuses="、".join(names[c].zh for c in users if c in names), codes=_span(codes)),
-                             en=t("complete.unit_no_rows", "en", unit=shown.en, role=role_en, year=year,
-                                  campuses=", ".join(names[c].en for c in users if c in names),
-                                  codes=_span(codes)))))
-        have = data.fields_of(with_rows, year)
-        absent: dict[str, list[str]] = {}
-        for ind in need.indicators:
-            own, raw = _fields(ind)
-            if own in have or (raw and raw <= have):
-                continue
-            for f in sorted(raw - have) if raw else [own]:
-                absent.setdefault(f, []).append(ind.code)
-        for f, inds in absent.items():
-            name = field_names.get(f)
-            out.append(MissingInput(
-                what="field", subject=need.role, field=f, year=year, indicators=inds,
-                campuses=sorted({c for u in with_rows for c in need.units[u]}),
-                message=Text(zh=t("complete.field_absent", "zh", role=role_zh, field=name.zh if name else f,
-                                  code=f, year=year, codes=", ".join(inds)),
-                             en=t("complete.field_absent", "en", role=role_en,  # headers are typed in Chinese
-                                  field=name.zh if name else f, code=f, year=year,
-                                  codes=", ".join(inds)))))
-    # A subject with no rows at all has no last year either: say it once.
-    no_rows = {g.subject for g in out if g.what == "subject"}
-    out += [g for g in _previous_year(eff, data, year, campuses) if g.subject not in no_rows]
+        out += _unset(need, year, names)
+        now = _gaps(eff, data, need, need.indicators, year, seen, names, previous=False)
+        out += now
+        changes = [i for i in need.indicators
+                   if i.spec.rule.type == "change_vs_previous" and _roles_of(i)[0] == need.role]
+        if changes and not any(g.what == "subject" for g in now):  # no rows at all: said once
+            out += _gaps(eff, data, need, changes, year - 1, seen, names, previous=True)
     return out
 
 
-def _previous_year(eff: EffectiveTable, data: Dataset, year: int, campuses: list[UnitInfo]) -> list[MissingInput]:
-    """Change rules compare with last year: no row of last year for any unit they read is a gap, not a zero."""
-    present = data.rows_present()
-    out = []
-    by_role: dict[Role, list[EffIndicator]] = {}
-    for ind in eff.indicators:
-        if ind.spec.rule.type == "change_vs_previous" and needs_value(ind):
-            by_role.setdefault(_roles_of(ind)[0], []).append(ind)
-    for role, inds in by_role.items():
-        units = {u for c in campuses if any(i.applies(c.id) for i in inds)
-                 for u in [{"campus": c.id, "hq": c.hq, "locality": c.district}[role]] if u is not None}
-        if not units or any((u, year - 1) in present for u in units):
+def _unset(need: Needs, year: int, names: dict[str, Text]) -> list[MissingInput]:
+    """Campuses with no HQ or district declared, though their indicators read one."""
+    if not need.unset or need.role == "campus":
+        return []
+    codes = _codes(need.indicators)
+    what = "no_hq" if need.role == "hq" else "no_district"
+    return [MissingInput(
+        what=what, subject=need.role, year=year, indicators=codes, campuses=need.unset,
+        message=Text(zh=t(f"complete.{what}", "zh", units="、".join(names[c].zh for c in need.unset),
+                          codes=_span(codes)),
+                     en=t(f"complete.{what}", "en", units=", ".join(names[c].en for c in need.unset),
+                          codes=_span(codes))))]
+
+
+def _gaps(eff: EffectiveTable, data: Dataset, need: Needs, inds: list[EffIndicator], year: int, seen: _Seen,
+          names: dict[str, Text], *, previous: bool) -> list[MissingInput]:
+    """The gaps of one role in one year for the given indicators: no rows, a unit's row, columns."""
+    units = {u: cs for u, cs in need.units.items() if any(i.applies(c) for i in inds for c in cs)}
+    if not units:
+        return []
+    codes = _codes(inds)
+    role_zh, role_en = t(f"subject.{need.role}", "zh"), t(f"subject.{need.role}", "en")
+    with_rows = {u for u in units if seen.has_row(u, year)}
+    if not with_rows:
+        affected = sorted({c for cs in units.values() for c in cs})
+        key = "complete.no_previous_year" if previous else f"complete.no_{need.role}_rows"
+        return [MissingInput(
+            what="previous_year" if previous else "subject", subject=need.role, year=year, indicators=codes,
+            campuses=affected, message=_both(key, year=year, codes=_span(codes), role_zh=role_zh, role_en=role_en))]
+    out: list[MissingInput] = []
+    for unit in sorted(set(units) - with_rows):
+        shown = _unit_text(unit, data, names)
+        users = units[unit]
+        if need.role == "campus" and not previous:
+            out.append(MissingInput(
+                what="unit", subject="campus", unit=unit, year=year, indicators=codes, campuses=users,
+                message=Text(zh=t("complete.campus_no_rows", "zh", unit=shown.zh, year=year),
+                             en=t("complete.campus_no_rows", "en", unit=shown.en, year=year))))
             continue
-        affected = sorted(c.id for c in campuses if any(i.applies(c.id) for i in inds))
         out.append(MissingInput(
-            what="previous_year", subject=role, year=year - 1, indicators=_codes(inds), campuses=affected,
-            message=_both("complete.no_previous_year", year=year - 1, codes=", ".join(_codes(inds)),
-                          role_zh=t(f"subject.{role}", "zh"), role_en=t(f"subject.{role}", "en"))))
+            what="unit", subject=need.role, unit=unit, year=year, indicators=codes, campuses=users,
+            message=Text(zh=t("complete.unit_no_rows", "zh", unit=shown.zh, role=role_zh, year=year,
+                              campuses="、".join(names[c].zh for c in users if c in names), codes=_span(codes)),
+                         en=t("complete.unit_no_rows", "en", unit=shown.en, role=role_en, year=year,
+                              campuses=", ".join(names[c].en for c in users if c in names),
+                              codes=_span(codes)))))
+    field_names = {r.code: r.name for r in eff.raw_fields} | {i.code: i.spec.name for i in eff.indicators}
+    absent: dict[str, list[str]] = {}  # no unit has a value: the column is missing (or empty) everywhere
+    partly: dict[str, tuple[list[str], set[str]]] = {}  # some units' files lack the column altogether
+    for ind in inds:
+        own, raw = _fields(ind)
+        mine = [u for u in sorted(with_rows) if any(ind.applies(c) for c in units[u])]
+        have: set[str] = set().union(*(seen.filled[(u, year)] for u in mine)) if mine else set()
+        if not (own in have or (raw and raw <= have)):
+            for f in sorted(raw - have) if raw else [own]:
+                absent.setdefault(f, []).append(ind.code)
+            continue
+        for u in mine:
+            cells = seen.cells[(u, year)]
+            if own in cells or (raw and raw <= cells):
+                continue
+            for f in sorted(raw - cells) if raw else [own]:
+                partly.setdefault(f, ([], set()))[0].append(ind.code)
+                partly[f][1].add(u)
+    affected = sorted({c for u in with_rows for c in units[u]})
+    for f, ind_codes in absent.items():
+        name = field_names.get(f)
+        shown_name = name.zh if name else f  # headers are typed in Chinese, so both languages show it
+        out.append(MissingInput(
+            what="field", subject=need.role, field=f, year=year, indicators=ind_codes, campuses=affected,
+            message=_both("complete.field_absent", role_zh=role_zh, role_en=role_en, field=shown_name, code=f,
+                          year=year, codes=", ".join(ind_codes))))
+    for f, (ind_codes, lacking) in partly.items():
+        name = field_names.get(f)
+        shown_name = name.zh if name else f
+        who = [_unit_text(u, data, names) for u in sorted(lacking)]
+        listed = ", ".join(sorted(set(ind_codes)))
+        out.append(MissingInput(
+            what="field", subject=need.role, field=f, year=year, indicators=sorted(set(ind_codes)),
+            campuses=sorted({c for u in lacking for c in units[u]}),
+            message=Text(zh=t("complete.field_absent_units", "zh", units="、".join(w.zh for w in who),
+                              field=shown_name, code=f, year=year, codes=listed),
+                         en=t("complete.field_absent_units", "en", units=", ".join(w.en for w in who),
+                              field=shown_name, code=f, year=year, codes=listed))))
     return out
 
 

@@ -31,7 +31,7 @@ def check(eff: EffectiveTable, data: Dataset, year: int, campuses: list[UnitInfo
     out += _year_jumps(eff, lookup, refs, year)
     out += _shares_above_one(eff, lookup, refs, year)
     out += _fractional_counts(eff, lookup, refs, year)
-    out += _hq_copies(lookup, refs, year, campuses)
+    out += _hq_copies(data, lookup, refs, year, campuses)
     # Messages name fields as the header does (Chinese name), not by code.
     names = {r.code: r.name.zh for r in eff.raw_fields} | {i.code: i.spec.name.zh for i in eff.indicators}
     for d in out:
@@ -168,8 +168,8 @@ def _fractional_counts(eff: EffectiveTable, lookup: dict[tuple[str, int], dict[s
     return out
 
 
-def _hq_copies(lookup: dict[tuple[str, int], dict[str, float]], refs: dict[tuple[str, int, str], CellRef],
-               year: int, campuses: list[UnitInfo]) -> list[Diagnostic]:
+def _hq_copies(data: Dataset, lookup: dict[tuple[str, int], dict[str, float]],
+               refs: dict[tuple[str, int, str], CellRef], year: int, campuses: list[UnitInfo]) -> list[Diagnostic]:
     """An HQ row equal to its campus row: one of the two was pasted from the other."""
     out = []
     for c in campuses:
@@ -179,5 +179,6 @@ def _hq_copies(lookup: dict[tuple[str, int], dict[str, float]], refs: dict[tuple
         common = [f for f in own.keys() & hq.keys() if not math.isnan(own[f]) and not math.isnan(hq[f])]
         if len(common) >= MIN_IDENTICAL and all(own[f] == hq[f] for f in common):
             out.append(diag(_loc(refs, c.hq or "", year, sorted(common)[0]), "plaus.hq_copy",
-                            "plaus.hq_copy.hint", severity="warning", campus=c.name, hq=c.hq, n=len(common)))
+                            "plaus.hq_copy.hint", severity="warning", campus=c.name,
+                            hq=data.units[c.hq].name if c.hq in data.units else c.hq, n=len(common)))
     return out

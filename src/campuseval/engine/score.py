@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from campuseval import __version__, formula
 from campuseval.config.effective import EffectiveTable, EffIndicator
 from campuseval.config.models import TargetRange
 from campuseval.data.dataset import Dataset, UnitInfo
+from campuseval.data.read import unknown_columns_warning
 from campuseval.engine import aggregate, plausibility, ranking
 from campuseval.engine.completeness import as_diagnostics, header_typos, missing_inputs
 from campuseval.engine.homogeneity import gap as homogeneity_gap
@@ -76,6 +77,7 @@ class _Context:
         self.units = {i.code: text(i.spec.unit) for i in eff.indicators}
         self.problems: list[Diagnostic] = []
         self.conflicts: list[Text] = []
+        self.not_evaluated: set[str] = set()  # campuses whose own row for the year is absent
 
     def resolve(self, ind: EffIndicator, unit: str | None, year: int, prefix: str = "") -> Resolved:
         row = self.lookup.get((unit, year)) if unit is not None else None
@@ -180,22 +182,31 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
         for ref in (c.hq, c.district):
             if ref is not None:
                 names.setdefault(ref.id, Text(zh=ref.name.zh, en=ref.name.en or ref.name.zh))
-    gaps = missing_inputs(eff, data, year, infos, names)
+    gaps = missing_inputs(eff, data, year, infos, names, ctx.lookup)
     typos = header_typos(eff, data, gaps)
+    # Reading warnings travel with a refusal too: a hidden sheet may be why a subject is missing.
+    reading = _reading_warnings(data, typos)
     if typos:
-        raise DataError(typos)
-    if gaps and not allow_incomplete:
+        raise DataError(reading + typos)
+    if gaps and (strict or not allow_incomplete):
         files = [f.path for f in data.files]
-        raise DataError(as_diagnostics(gaps, ", ".join(files) if 0 < len(files) <= 3 else None))
+        refusal = as_diagnostics(gaps, ", ".join(files) if 0 < len(files) <= 3 else None)
+        if strict and allow_incomplete:  # a pipeline asking for strictness never gets incomplete results
+            refusal.append(diag(Location(), "strict.incomplete"))
+        raise DataError(reading + refusal)
+    ctx.not_evaluated = {c for g in gaps if g.subject == "campus" and g.year == year
+                         and g.what in ("unit", "subject") for c in g.campuses}
     checks = plausibility.check(eff, data, year, infos, ctx.lookup)
-    warnings: list[Text] = [Text(zh=w.render("zh"), en=w.render("en")) for w in data.warnings + checks]
+    located = reading + checks
+    warnings: list[Text] = [Text(zh=w.render("zh"), en=w.render("en")) for w in located]
     scores = [_score_campus(ctx, info, name) for info, name in campus_list]
     if ctx.problems:
-        raise DataError(ctx.problems)
+        raise DataError(reading + ctx.problems)
     warnings += ctx.conflicts
     if strict and warnings:
-        raise DataError([diag(Location(), "warning.text", zh=w.zh, en=w.en) for w in warnings]
-                        + [diag(Location(), "strict.failed", "strict.failed.hint", n=len(warnings))])
+        as_errors = [replace(d, severity="error") for d in located]
+        as_errors += [diag(Location(), "warning.text", zh=w.zh, en=w.en) for w in ctx.conflicts]
+        raise DataError([*as_errors, diag(Location(), "strict.failed", "strict.failed.hint", n=len(warnings))])
     ranking.rank(scores, eff.table.ranking, eff.table.insufficient, eff.table.rank_on)
     results = Results(
         tool_version=tool_version, generated_at=generated_at, year=year, previous_year=prev_year,
@@ -206,8 +217,19 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
         missing_values=sum(1 for c in scores for i in c.indicators if set(i.flags) & MISSING_FLAGS),
         campuses=scores, warnings=warnings,
     )
-    results.diagnostics.extend(data.warnings + checks)
+    results.diagnostics.extend(located)
     return results
+
+
+def _reading_warnings(data: Dataset, typos: list[Diagnostic]) -> list[Diagnostic]:
+    """The reading warnings, less the headers that a typo error names (never both "ignored" and "mistyped")."""
+    if not typos:
+        return list(data.warnings)
+    named = {(d.location.file, d.location.sheet, d.location.column) for d in typos}
+    rest = [h for h in data.unknown_headers
+            if (h.location.file, h.location.sheet, h.location.column) not in named]
+    out = [w for w in data.warnings if w.message.key != "data.unknown_columns"]
+    return out + ([unknown_columns_warning(rest)] if rest else [])
 
 
 def _both(key: str, **params: object) -> Text:
@@ -273,8 +295,12 @@ def _score_campus(ctx: _Context, campus: UnitInfo, name: Text) -> CampusScore:
         d.result.trace.arithmetic += f"; total -> {num(total, 4)}"
     veto = ", ".join(d.ind.code for d in vetoes) or None
     results = [d.result for d in drafts]
-    if (campus.id, ctx.year) not in ctx.lookup:
+    if campus.id in ctx.not_evaluated:  # no row (or only blanks) where its own figures are needed
         status: CampusStatus = "not_evaluated"
+        # Points from its HQ's or district's figures alone are no evaluation of the campus.
+        parts = [p.model_copy(update={"score": 0.0, "scored": False}) for p in parts]
+        total = unrounded = 0.0
+        scored = []
     else:
         status = "scored" if all(p.scored for p in parts) else "insufficient_data"
     return CampusScore(
@@ -292,7 +318,9 @@ def _check_parts_have_points(ctx: _Context, parts: list[PartScore], campus: Text
     """Under geometric aggregation every part must have points left: a dimension with no value leaves the
     index undefined (re-weighting it away would silently change what the index measures)."""
     for p in parts:
-        if p.max <= 0:
+        # A part set aside for too little data is flagged 数据不足 instead; with min_coverage 0 a part
+        # with nothing scorable would otherwise enter the mean as a silent 0.
+        if p.scored and (p.max <= 0 or (p.coverage == 0 and ctx.eff.missing == "reweight")):
             ctx.problems.append(diag(Location(file=", ".join(f.path for f in ctx.data.files)),
                                      "engine.geometric_part_empty", "engine.geometric_part_empty.hint",
                                      campus=campus.zh, campus_en=campus.en, part=p.code, year=ctx.year))
@@ -452,6 +480,8 @@ def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:
         if not any(d.excluded for d in members):
             continue
         kept = [d for d in members if not d.excluded]
+        if not kept and eff.reweight == "scale_within_part":
+            continue  # nothing left to carry the part: it keeps its maximum and scores 0, never 100%
         if eff.reweight == "scale_within_part" and kept:
             shares = allocate([d.ind.spec.points for d in kept], part.points, ctx.places)
             maxima.update({d.ind.code: s for d, s in zip(kept, shares, strict=True)})
