@@ -84,7 +84,8 @@ class Trace(_Out):
     cells: dict[str, str] = Field(default_factory=dict, description="where each input was read (file:sheet!A1)")
     formula: str | None = None
     value_source: Literal["reported", "computed", "missing"] = "missing"
-    arithmetic: str = ""
+    arithmetic: str = Field("", description="the arithmetic in a machine form (English shorthand)")
+    words: Text | None = Field(None, description="the same arithmetic in words, in both languages")
 
 
 class IndicatorScore(_Out):

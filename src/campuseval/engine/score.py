@@ -10,6 +10,7 @@ from campuseval import __version__, formula
 from campuseval.config.effective import EffectiveTable, EffIndicator
 from campuseval.config.models import TargetRange
 from campuseval.data.dataset import Dataset, UnitInfo
+from campuseval.engine import explain
 from campuseval.engine.homogeneity import gap as homogeneity_gap
 from campuseval.engine.method import build_method, target_out, text
 from campuseval.engine.rules import score_rule
@@ -56,6 +57,7 @@ class _Draft:
     raw_points: float | None  # earned at the default effective points
     excluded: bool  # missing under the reweight policy
     result: IndicatorScore
+    steps: list[explain.Step] = field(default_factory=list)  # the arithmetic in words, rendered at the end
 
 
 class _Context:
@@ -68,6 +70,7 @@ class _Context:
         self.places = eff.table.rounding.indicator
         self.names = {i.code: Text(zh=i.spec.name.zh, en=i.spec.name.en or i.spec.name.zh) for i in eff.indicators}
         self.units = {i.code: text(i.spec.unit) for i in eff.indicators}
+        self.entity = Text(zh=eff.table.entity.zh, en=eff.table.entity.en or eff.table.entity.zh)
         self.problems: list[Diagnostic] = []
         self.conflicts: list[Text] = []
 
@@ -238,7 +241,11 @@ def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, warnings: list[Te
         assert rule.type == "veto"
         total = 0.0 if rule.effect == "zero" else min(total, float(rule.cap or 0.0))
         d.result.trace.arithmetic += f"; total -> {num(total, 4)}"
+        d.steps.append(("words.veto.zero", {}) if rule.effect == "zero"
+                       else ("words.veto.cap", {"cap": float(rule.cap or 0.0), "total": total}))
     veto = ", ".join(d.ind.code for d in vetoes) or None
+    for d in drafts:
+        d.result.trace.words = explain.render(d.steps, d.ind.spec.scale, d.ind.spec.subject, ctx.entity, ctx.places)
     results = [d.result for d in drafts]
     return CampusScore(
         id=campus.id, name=name, hq=_ref(eff, ctx.data, campus.hq, "hq"),
@@ -256,7 +263,8 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
         # Not this campus's indicator (a TCM centre has no surgery targets): its points go to
         # the rest of its part whatever the missing-value policy says.
         return _Draft(ind, None, True, _result(ctx, ind, Resolved(None, "missing"), None, None, None, None,
-                                               ["not_applicable"], "not applicable"))
+                                               ["not_applicable"], "not applicable"),
+                      [("words.not_applicable", {})])
     unit = {"campus": campus.id, "both": campus.id, "hq": campus.hq, "locality": campus.district}[spec.subject]
     own = ctx.resolve(ind, unit, ctx.year)
     hq = ctx.resolve(ind, campus.hq, ctx.year, "hq.") if spec.subject == "both" else None
@@ -279,6 +287,7 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
     raw_points: float | None = None
     excluded = False
     arithmetic = ""
+    steps: list[explain.Step] = []
     problem: Flag | None = own.problem
     if spec.rule.type == "qualitative":
         flags.append("not_scorable")
@@ -288,6 +297,8 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
         # absolute amounts (band points, deductions) scale with a drop just as pro-rata ones do.
         outcome = score_rule(spec.rule, spec.direction, own.value, spec.points, target, hq_value, prev_value)
         arithmetic = outcome.arithmetic
+        if outcome.words is not None:
+            steps.append(outcome.words)
         raw_points = outcome.points
         if outcome.missing is not None:
             problem = outcome.missing  # type: ignore[assignment]
@@ -295,6 +306,8 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
                 arithmetic = t("engine.previous_missing", "en", year=ctx.year - 1)
         if spec.rule.type == "veto" and own.value > 0:
             flags.append("veto")
+    if problem is not None and own.value is None:
+        steps.append((f"words.problem.{problem}", {}))
     if problem is not None and (ind.scored or spec.rule.type == "bonus"):
         policy = spec.missing or ctx.eff.missing
         flags.append(problem)
@@ -304,14 +317,18 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
             excluded = True
             flags.append("reweighted")
             arithmetic = arithmetic or problem
+            steps.append(("words.policy.reweight", {}))
         else:
             raw_points = 0.0
             arithmetic = (arithmetic + "; " if arithmetic else "") + f"{problem} -> 0"
+            steps.append(("words.policy.zero", {}))
     elif problem is not None:
         flags.append(problem)
+        if spec.rule.type not in ("monitor", "qualitative"):
+            steps.append(("words.policy.unscored", {}))
     result = _result(ctx, ind, own, hq_value, prev_value, target, gap, flags, arithmetic,
                      inputs=inputs, cells=cells)
-    return _Draft(ind, raw_points, excluded, result)
+    return _Draft(ind, raw_points, excluded, result, steps)
 
 
 def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | None, prev_value: float | None,
@@ -330,7 +347,7 @@ def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | N
         points=None, max_points=ind.points, scored=ind.scored, gap=gap, flags=list(dict.fromkeys(flags)),
         trace=Trace.trusted(inputs=inputs if inputs is not None else own.inputs,
                                     cells=cells if cells is not None else own.cells, formula=spec.formula,
-                                    value_source=own.source, arithmetic=arithmetic),
+                                    value_source=own.source, arithmetic=arithmetic, words=None),
     )
 
 
@@ -393,11 +410,16 @@ def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:
         earned = d.raw_points if d.raw_points is not None else 0.0
         own = d.ind.spec.points
         if d.ind.scored and own > 0 and not math.isclose(new_max, own):
+            before = earned
             earned = float(clean(earned) * clean(new_max) / clean(own))
             res.trace.arithmetic += f"; × {num(new_max, 4)} ÷ {num(own, 4)} (reweighted) = {num(earned, 4)}"
+            d.steps.append(("words.reweighted", {"new": new_max, "own": own, "earned": before, "scaled": earned}))
         rounded = round_half_up(earned, ctx.places)
         if float(clean(earned)) != rounded:
             res.trace.arithmetic += f"; {num(earned, 6)} -> {rounded:.{ctx.places}f}"
+        step = explain.rounded_step(earned, rounded, ctx.places)
+        if step is not None and d.raw_points is not None:
+            d.steps.append(step)
         res.points = rounded
 
 
