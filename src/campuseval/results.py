@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "campuseval.scores/1"
 # Flags that describe the table, not a problem in the data; they do not count towards flag_count.
-INFORMATIONAL_FLAGS = frozenset({"not_applicable", "not_scorable"})
+INFORMATIONAL_FLAGS = frozenset({"not_applicable", "not_scorable", "small_sample"})
 
 Flag = Literal[
     "missing",  # no value (blank, -, 无, or no column/row)
@@ -22,6 +22,7 @@ Flag = Literal[
     "value_conflict",  # a reported value differs from the one computed from raw fields
     "not_applicable",  # the indicator does not apply to this campus (applies_to); its points went to the others
     "not_scorable",  # a qualitative goal data cannot score; reported for people to judge
+    "small_sample",  # a rate built on few events (numerator below method.small_sample at the campus or HQ)
 ]
 
 
@@ -192,6 +193,7 @@ class Method(_Out):
     reweight: str
     missing: str
     rounding: dict[str, int]
+    small_sample: int = Field(5, description="numerators below this carry the small_sample flag; 0: off")
     parts: list[PartScore]
     indicators: list[MethodIndicator]
     dropped: list[dict[str, str]]
@@ -211,6 +213,8 @@ class Results(_Out):
     method: Method
     campuses: list[CampusScore]
     warnings: list[Text] = Field(default_factory=list)
+    previous: Results | None = Field(None, description="the year before, scored with the same table, when the "
+                                                       "data holds it (see engine/history.py)")
 
     def summary_frame(self) -> pd.DataFrame:
         """One row per campus in rank order: HQ, district, total and each part."""

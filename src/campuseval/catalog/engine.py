@@ -16,6 +16,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flag.value_conflict": ("上报值与计算值不一致", "reported and computed values differ"),
     "flag.not_applicable": ("不适用", "not applicable"),
     "flag.not_scorable": ("需人工评价", "judged by people"),
+    "flag.small_sample": ("小样本", "small sample"),
     "engine.no_previous_year": ("数据中没有 {year} 年（上一年）的数据：变化类指标 {codes} 将按缺失处理", "the data has no rows for {year} (the previous year): the change indicators {codes} will count as missing"),
     "engine.no_hq": ("{unit} 没有总院：指标 {codes} 需要总院的数值，将按缺失处理；请用 --targets 指定列出其总院的目标值文件，或在数据中加“总院”列", "{unit} has no HQ: indicators {codes} need HQ values and will count as missing; pass --targets with a file that lists its HQ, or add a 总院 column to the data"),
     "engine.no_district": ("{unit} 没有所属区县：指标 {codes} 需要属地的数值，将按缺失处理；请用 --targets 指定目标值文件，或在数据中加“区县”列", "{unit} has no district: indicators {codes} need locality values and will count as missing; pass --targets, or add a 区县 column to the data"),

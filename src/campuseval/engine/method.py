@@ -50,6 +50,7 @@ def build_method(eff: EffectiveTable) -> Method:
         entity=Text(zh=table.entity.zh, en=table.entity.en or table.entity.zh),
         total_points=eff.total_max, reweight=eff.reweight, missing=eff.missing,
         rounding={"indicator": table.rounding.indicator, "total": table.rounding.total},
+        small_sample=table.small_sample,
         parts=parts, indicators=indicators,
         dropped=[{"code": d.code, "name_zh": d.name.zh, "name_en": d.name.en or d.name.zh, "part": d.part,
                   "file": d.file} for d in eff.dropped],

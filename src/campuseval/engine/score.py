@@ -67,6 +67,7 @@ class _Context:
         self.year = year
         self.lookup = data.lookup()
         self.formulas = {i.code: formula.parse(i.spec.formula) for i in eff.indicators if i.spec.formula}
+        self.fractions = {i.code: f for i in eff.indicators if (f := formula.fraction(i.spec.formula)) is not None}
         self.places = eff.table.rounding.indicator
         self.names = {i.code: Text(zh=i.spec.name.zh, en=i.spec.name.en or i.spec.name.zh) for i in eff.indicators}
         self.units = {i.code: text(i.spec.unit) for i in eff.indicators}
@@ -158,9 +159,25 @@ def campuses_of(eff: EffectiveTable, data: Dataset) -> list[tuple[UnitInfo, Text
 
 
 def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, generated_at: str = "",
-          tool_version: str = __version__) -> Results:
-    """Score every campus for `year` (default: the latest year in the data)."""
+          tool_version: str = __version__, previous: bool = True) -> Results:
+    """Score every campus for `year` (default: the latest year in the data).
+
+    With `previous` (the default), when the data holds the year before, that year is scored too with
+    the same table and attached as `results.previous` (engine/history.py), so reports can set last
+    year's totals, ranks and points beside this year's.
+    """
     year = pick_year(eff, data, year)
+    results = score_year(eff, data, year, generated_at=generated_at, tool_version=tool_version)
+    if previous:
+        from campuseval.engine.history import attach_previous
+
+        attach_previous(eff, data, results)
+    return results
+
+
+def score_year(eff: EffectiveTable, data: Dataset, year: int, *, generated_at: str = "",
+               tool_version: str = __version__) -> Results:
+    """Score every campus for one `year` the data holds, with no check of the years the table covers."""
     ctx = _Context(eff, data, year)
     prev_year = year - 1 if any(y == year - 1 for _, y in ctx.lookup) else None
     campus_list = campuses_of(eff, data)
@@ -276,6 +293,8 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
     if own.conflict:
         flags.append("value_conflict")
         ctx.conflicts.append(_conflict_warning(ctx, ind, campus_name, own))
+    if _small_sample(ctx, ind, own, hq):
+        flags.append("small_sample")
     hq_value = hq.value if hq else None
     prev_value = prev.value if prev else None
     gap: Gap | None = None
@@ -329,6 +348,17 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
     result = _result(ctx, ind, own, hq_value, prev_value, target, gap, flags, arithmetic,
                      inputs=inputs, cells=cells)
     return _Draft(ind, raw_points, excluded, result, steps)
+
+
+def _small_sample(ctx: _Context, ind: EffIndicator, own: Resolved, hq: Resolved | None) -> bool:
+    """A rate whose numerator counts fewer events than the table's threshold, here or at the HQ: 2 deaths
+    in 4,884 cases moves the rate by half with one death more, so a reader must see the counts."""
+    threshold = ctx.eff.table.small_sample
+    parts = ctx.fractions.get(ind.code)
+    if threshold <= 0 or parts is None:
+        return False
+    events = [r.inputs.get(prefix + parts[0]) for r, prefix in ((own, ""), (hq, "hq.")) if r is not None]
+    return any(e is not None and e < threshold for e in events)
 
 
 def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | None, prev_value: float | None,
