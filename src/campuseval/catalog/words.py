@@ -112,3 +112,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "scaled to its adjusted maximum of {new}: {earned} × {new} ÷ {own} = {scaled} points"),
     "words.rounded": ("四舍五入记 {points} 分", "rounded half-up to {points} points"),
 }
+MESSAGES.update({
+    "loss.reason.missing": ("数据缺失", "missing data"),
+    "loss.reason.veto": ("一票否决", "veto"),
+    "loss.reason.hq_gap": ("与总院差距", "gap to HQ"),
+    "loss.reason.change_up": ("较上年上升", "rose from last year"),
+    "loss.reason.change_down": ("较上年下降", "fell from last year"),
+    "loss.reason.change_same": ("较上年持平", "unchanged from last year"),
+    "loss.reason.below_target": ("未达目标", "below target"),
+    "loss.reason.not_applicable": ("不适用", "not applicable"),
+    "loss.reason.bonus": ("加分", "bonus"),
+    "loss.reason.rounding": ("总分舍入", "rounding of the total"),
+    "loss.rounding": ("总分四舍五入", "total rounded half-up"),
+    "loss.bonus": ("加分项", "bonus"),
+})
