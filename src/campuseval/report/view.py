@@ -499,9 +499,33 @@ def _method_row(mi: MethodIndicator, w: _Words) -> MethodRow:
     )
 
 
-def build(results: Results, lang: Lang) -> ReportView:
-    """Every string of the report, localised and formatted; charts are added by the HTML renderer."""
+def _unit_method(results: Results, unit: str) -> Results:
+    """The results with the method section speaking of `unit` alone: its own targets and changes, and
+    no warning that names another campus (a feedback sheet goes to one campus only)."""
+    m = results.method
+    inds = [mi.model_copy(update={
+        "campus_targets": {k: v for k, v in mi.campus_targets.items() if k == unit},
+        "changes": [ch for ch in mi.changes if ch.campus in (None, unit)],
+        "applies_to": None if mi.applies_to is None else [cid for cid in mi.applies_to if cid == unit],
+    }) for mi in m.indicators]
+    others = [name for c in results.campuses if c.id != unit
+              for name in (c.name.zh, c.name.en, c.id) if name]
+    warnings = [x for x in results.warnings if not any(o in x.zh or o in x.en for o in others)]
+    return results.model_copy(update={"method": m.model_copy(update={"indicators": inds}), "warnings": warnings})
+
+
+def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
+    """Every string of the report, localised and formatted; charts are added by the HTML renderer.
+
+    With `unit` (a campus id), the view is that campus's feedback sheet: its section, the method as it
+    applies to it, and no ranking of the others (its rank among all stays in its summary line).
+    """
+    if unit is not None:
+        results.campus(unit)  # KeyError for an unknown id, before any work
+        results = _unit_method(results, unit)
     w = _Words(results, lang)
+    if unit is not None:
+        w.campus_names = {k: v for k, v in w.campus_names.items() if k == unit}
     m = results.method
     entity = w.name(m.entity)
     locality = w.ref(results.locality)
@@ -561,12 +585,13 @@ def build(results: Results, lang: Lang) -> ReportView:
     return ReportView(
         lang=lang, html_lang="zh-CN" if lang == "zh" else "en", title=title, subtitle=subtitle,
         entity=entity, col_entity=w.col_entity(), col_value=w.col_value(), has_hq=w.has_hq,
-        meta=meta, findings=_findings(results, w),
+        meta=meta, findings=_findings(results, w) if unit is None else [],
         part_heads=[w.t("report.col.part_head", code=p.code, max=num(p.max)) for p in m.parts],
         part_legend=w.t("report.ranking.parts", list=w.t("list.sep").join(f"{p.code} {w.name(p.name)}"
                                                                            for p in m.parts)),
         ranking=ranking,
-        campuses=[_campus(c, len(order), anchors[idx], w, before.get(c.id), moves.get(c.id)) for idx, c in order],
+        campuses=[_campus(c, len(order), anchors[idx], w, before.get(c.id), moves.get(c.id)) for idx, c in order
+                  if unit is None or c.id == unit],
         provenance=w.name(m.provenance),
         structure=w.t("report.method.structure.text", total=num(m.total_points)),
         method_parts=[PartRow(code=p.code, name=w.name(p.name), score="", max=num(p.max), rate="") for p in m.parts],
@@ -587,7 +612,7 @@ def build(results: Results, lang: Lang) -> ReportView:
         ranking_legend=legend,
         small_sample=(w.t("report.method.small_sample", k=m.small_sample) if m.small_sample > 0 else
                       w.t("report.method.small_sample.off")),
-        run_id=run_id(results),
+        run_id=run_id(results), unit_mode=unit is not None,
     )
 
 
