@@ -357,6 +357,11 @@ def _print_catalog(lang: Lang) -> None:
 # ---------------------------------------------------------------- score
 
 
+PerUnitOpt = Annotated[bool, typer.Option(
+    "--per-unit", help="另为每个院区写出一份 HTML 和一份 xlsx（units/，一院区一单）/ also one HTML and one xlsx "
+                       "per campus under units/")]
+
+
 class LayoutChoice(StrEnum):
     auto = "auto"
     wide = "wide"
@@ -390,14 +395,30 @@ def print_summary(results: Any, lang: Lang) -> None:
     grid.add_column(t("col.total", lang), justify="right")
     for p in results.method.parts:
         grid.add_column(f"{p.code} ({num(p.max)})", justify="right")
+    from campuseval.engine.history import changes
+    from campuseval.report.rows import change_text
+
+    moves = changes(results)
+    if moves:  # last year beside this year, scored with the same table (engine/history.py)
+        for key in ("previous_total", "previous_rank", "change"):
+            grid.add_column(t(f"col.{key}", lang, year=results.previous_year), justify="right")
     grid.add_column(t("col.flags", lang), justify="right")
     for c in sorted(results.campuses, key=lambda c: (c.rank, c.id)):
         scores = {p.code: p.score for p in c.parts}
+        ch = moves.get(c.id)
+        before = [] if not moves else ["", "", ""] if ch is None else [
+            fixed(ch.previous_total, places["total"]), str(ch.previous_rank),
+            change_text(ch.like_for_like if ch.not_comparable else ch.change, places["total"])
+            + ("*" if ch.not_comparable else "")]
         # Shown at the table's own rounding places: a second rounding here would be a different score.
         grid.add_row(str(c.rank), escape(getattr(c.name, lang)), fixed(c.total, places["total"]),
                      *(fixed(scores.get(p.code, 0.0), places["indicator"]) for p in results.method.parts),
-                     str(c.flag_count))
+                     *before, str(c.flag_count))
     out.print(grid)
+    if any(ch.not_comparable for ch in moves.values()):
+        codes = sorted({code for ch in moves.values() for code in ch.not_comparable})
+        out.print(t("report.ranking.change_like", lang, codes=t("report.sep", lang).join(codes),
+                    year=results.previous_year), markup=False)
 
 
 @command("score", "按指标表为院区评分并写出结果 / score the campuses and write the results")
@@ -410,11 +431,12 @@ def score_cmd(
         "--year", help="评价年度（默认：数据中最近的年度）/ year to score (default: the latest in the data)")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="结果文件夹 / output folder")] = Path("campuseval-results"),
     formats: Annotated[str, typer.Option(
-        "--format", help="json,csv,xlsx,md,html 中的若干项，逗号分隔 / comma-separated")] = "json,csv,xlsx,md,html",
+        "--format", help="json,csv,xlsx,md,html,docx 中的若干项，逗号分隔 / comma-separated")] = "json,csv,xlsx,md,html",
     layout: Annotated[LayoutChoice, typer.Option("--layout", help="数据格式：auto、wide 或 long")] = LayoutChoice.auto,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的结果文件 / overwrite earlier results")] = False,
     generated_at: Annotated[str | None, typer.Option(
         "--generated-at", help="报告时间戳（用于可重复输出）/ timestamp to print, for reproducible outputs")] = None,
+    per_unit: PerUnitOpt = False,
     lang: LangOpt = None,
 ) -> None:
     from campuseval.data.read import read_data
@@ -434,8 +456,16 @@ def score_cmd(
     for w in results.warnings:
         if w.zh not in reading:
             err.print(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg), markup=False, style="yellow")
-    written = write_outputs(results, out_dir, fmts, lg, force=force)
-    err.print(t("out.written", lg, files=", ".join(str(p) for p in written)), markup=False)
+    written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit)
+    _print_written(written, lg)
+
+
+def _print_written(written: list[Path], lang: Lang) -> None:
+    units = [p for p in written if p.parent.name == "units"]
+    main = [p for p in written if p not in units]
+    err.print(t("out.written", lang, files=", ".join(str(p) for p in main)), markup=False)
+    if units:
+        err.print(t("out.written_units", lang, n=len(units), folder=str(units[0].parent)), markup=False)
 
 
 @command("template", "生成数据填报模板（xlsx）/ write an input workbook to fill in")
@@ -467,6 +497,7 @@ def report_cmd(
     formats: Annotated[str, typer.Option(
         "--format", help="md,html（也可 json,csv,xlsx，用另一种语言重写）/ also json,csv,xlsx")] = "md,html",
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的报告 / overwrite earlier reports")] = False,
+    per_unit: PerUnitOpt = False,
     lang: LangOpt = None,
 ) -> None:
     from campuseval.export import results_json
@@ -475,8 +506,8 @@ def report_cmd(
     lg = _lang(lang)
     results = results_json.load(scores, str(scores))
     fmts = parse_formats(formats)
-    written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force)
-    err.print(t("out.written", lg, files=", ".join(str(p) for p in written)), markup=False)
+    written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force, per_unit=per_unit)
+    _print_written(written, lg)
 
 
 def main() -> None:
