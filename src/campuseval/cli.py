@@ -408,7 +408,7 @@ def print_summary(results: Any, lang: Lang) -> None:
         ch = moves.get(c.id)
         before = [] if not moves else ["", "", ""] if ch is None else [
             fixed(ch.previous_total, places["total"]), str(ch.previous_rank),
-            change_text(ch.like_for_like if ch.not_comparable else ch.change, places["total"])
+            change_text(ch.like_for_like if ch.not_comparable else ch.change, places["total"], minus="-")
             + ("*" if ch.not_comparable else "")]
         # Shown at the table's own rounding places: a second rounding here would be a different score.
         grid.add_row(str(c.rank), escape(getattr(c.name, lang)), fixed(c.total, places["total"]),

@@ -92,14 +92,15 @@ def lost_points_text(x: float, places: int) -> str:
     return fixed(x, places)
 
 
-def change_text(x: float | None, places: int) -> str:
-    """+2.39 / −1.20 / 0.00: a change with its sign, at the total's places."""
+def change_text(x: float | None, places: int, minus: str = "−") -> str:
+    """+2.39 / −1.20 / 0.00: a change with its sign, at the total's places. The terminal passes an ASCII
+    minus: a Chinese-Windows console (GBK) cannot encode U+2212."""
     if x is None:
         return "-"
     text = fixed(abs(x), places)
     if float(text) == 0:
         return text
-    return ("+" if x > 0 else "−") + text
+    return ("+" if x > 0 else minus) + text
 
 
 def previous_sentence(ch: CampusChange, prev_year: int, places: int, lang: Lang) -> str:
