@@ -24,6 +24,7 @@ from campuseval.describe import subject_text
 from campuseval.errors import CampusevalError, ConfigError, Diagnostic, Location, UsageError, diag
 from campuseval.formatting import fixed, num
 from campuseval.formatting import target as target_text
+from campuseval.cli_zh import ZhGroup, ZhHelp
 from campuseval.i18n import Lang, default_lang, t
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
@@ -40,7 +41,7 @@ class LangChoice(StrEnum):
     en = "en"
 
 
-class _Command(typer.core.TyperCommand):
+class _Command(ZhHelp, typer.core.TyperCommand):
     """Every command runs here: user errors print without a traceback and exit 2."""
 
     def invoke(self, ctx: Any) -> Any:
@@ -65,6 +66,7 @@ def _lang(value: Any) -> Lang:
 
 
 app = typer.Typer(
+    cls=ZhGroup,  # click's usage errors and --help boilerplate in Chinese when the language is zh
     name="campuseval",
     help="campuseval：按 YAML 指标表为省级医院在绍院区评分。Score hospital campuses against a YAML indicator table.",
     no_args_is_help=True,
