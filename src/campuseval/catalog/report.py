@@ -139,6 +139,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                                        "{codes}: not applicable to this {entity}, so not scored; the points went to the other indicators of the same part."),
     "report.campus.not_applicable.shrink_total": ("{codes} 不适用于本{entity}，不计分，本{entity}的满分相应减少。",
                                                   "{codes}: not applicable to this {entity}, so not scored; the unit's maximum is lower by the points."),
+    "report.campus.not_applicable.plain": ("{codes} 不适用于本{entity}，不计分，未列入上表。",
+                                           "{codes}: not applicable to this {entity}, so not scored and not listed above."),
     "report.campus.not_scorable": ("{codes} 为定性目标（目标见“目标值”列），需人工评价，不计入得分。",
                                    "{codes}: qualitative, judged by people against the goal in the Target column; not scored."),
     "report.status.none": ("—", "—"),

@@ -110,6 +110,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "Does not apply to this unit; its points go to the other indicators of its part"),
     "words.reweighted": ("按调整后分值 {new} 分折算：{earned} × {new} ÷ {own} = {scaled} 分",
                          "scaled to its adjusted maximum of {new}: {earned} × {new} ÷ {own} = {scaled} points"),
+    "words.reweighted_full": ("本项调整后分值为 {new} 分，记满分", "its adjusted maximum is {new}, all earned"),
     "words.rounded": ("四舍五入记 {points} 分", "rounded half-up to {points} points"),
 }
 MESSAGES.update({

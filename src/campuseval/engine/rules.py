@@ -141,7 +141,7 @@ def _meets(rule: r.MeetsTarget, value: float, points: float, target: float) -> O
     met = {"gt": value > target and not same, "ge": value >= target or same,
            "lt": value < target and not same, "le": value <= target or same}[rule.op]
     test = f"{_n(value)} {_OPS[rule.op]} {_n(target)}"
-    op = f"op.{rule.op}"
+    op = f"words.op.{rule.op}"
     if met:
         return Outcome(points, f"{test}: met -> {_n(points)}", words=_w("meets.met", v=value, op=op, tgt=target,
                                                                         p=points))

@@ -443,7 +443,11 @@ def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:
             before = earned
             earned = float(clean(earned) * clean(new_max) / clean(own))
             res.trace.arithmetic += f"; × {num(new_max, 4)} ÷ {num(own, 4)} (reweighted) = {num(earned, 4)}"
-            d.steps.append(("words.reweighted", {"new": new_max, "own": own, "earned": before, "scaled": earned}))
+            if before == own:  # full points: say the adjusted maximum, the arithmetic is trivial
+                d.steps.append(("words.reweighted_full", {"new": new_max}))
+            elif before != 0:
+                d.steps.append(("words.reweighted", {"new": new_max, "own": own, "earned": before,
+                                                     "scaled": earned}))
         rounded = round_half_up(earned, ctx.places)
         if float(clean(earned)) != rounded:
             res.trace.arithmetic += f"; {num(earned, 6)} -> {rounded:.{ctx.places}f}"

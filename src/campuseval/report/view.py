@@ -274,6 +274,10 @@ def _explained(c: CampusScore, w: _Words) -> list[str]:
     if handed_on:
         out.append(w.t(f"report.campus.not_applicable.{w.r.method.reweight}", codes=w.codes(handed_on),
                        entity=w.entity))
+    # Not applicable and without points to hand on: named once here, not a row each in the table.
+    plain = [i for i in c.indicators if "not_applicable" in i.flags and i not in handed_on]
+    if plain:
+        out.append(w.t("report.campus.not_applicable.plain", codes=w.codes(plain), entity=w.entity))
     goals = [i for i in c.indicators if "not_scorable" in i.flags]
     if goals:
         out.append(w.t("report.campus.not_scorable", codes=w.codes(goals)))
@@ -325,7 +329,10 @@ def _campus(c: CampusScore, n: int, anchor: str, w: _Words, before: CampusScore 
         has_hq=w.has_hq and c.hq is not None,
         parts=parts,
         gaps=[_gap_row(i, w) for i in c.indicators if i.gap is not None and i.gap.flagged],
-        indicators=[_indicator_row(i, w, prev_inds.get(i.code)) for i in c.indicators],
+        # Indicators that do not apply to this unit are one sentence under the table (explained), not a
+        # row each: a TCM centre would otherwise list 15 empty rows.
+        indicators=[_indicator_row(i, w, prev_inds.get(i.code)) for i in c.indicators
+                    if "not_applicable" not in i.flags],
         explained=_explained(c, w),
         notes=[row for i in c.indicators if (row := _notes(i, w)) is not None],
         other_notes=[row for i in c.indicators if (row := _notes(i, w, OTHER_FLAGS, gap_notes=True)) is not None],
