@@ -311,6 +311,10 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
     if spec.rule.type == "qualitative":
         flags.append("not_scorable")
         problem = None
+        if own.value is None:
+            arithmetic = "qualitative: not scored from data"
+            goal = spec.rule.goal  # type: ignore[union-attr]
+            steps.append(("words.qualitative", {"goal": {"zh": goal.zh, "en": goal.en or goal.zh}}))
     if own.value is not None:
         # Scored at the indicator's own points, then scaled to its effective maximum in _reweight, so
         # absolute amounts (band points, deductions) scale with a drop just as pro-rata ones do.
