@@ -21,7 +21,7 @@ from campuseval.results import CampusScore, IndicatorScore, PartScore, Results, 
 from campuseval.rounding import clean
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "golden"))
-from regenerate import SETTINGS, example_results  # noqa: E402
+from regenerate import SETTINGS, example_results
 
 EXAMPLES = ("shaoxing", *SETTINGS)
 

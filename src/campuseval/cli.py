@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from campuseval import __version__
+from campuseval.cli_zh import ZhGroup, ZhHelp
 from campuseval.config import check_config
 from campuseval.config.load import BUILTIN, LoadResult, resolve_user_path
 from campuseval.config.schema import config_schema, dumps, table_schema, targets_schema
@@ -24,7 +25,6 @@ from campuseval.describe import subject_text
 from campuseval.errors import CampusevalError, ConfigError, Diagnostic, Location, UsageError, diag
 from campuseval.formatting import fixed, num
 from campuseval.formatting import target as target_text
-from campuseval.cli_zh import ZhGroup, ZhHelp
 from campuseval.i18n import Lang, default_lang, t
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
@@ -433,7 +433,8 @@ def score_cmd(
         "--year", help="评价年度（默认：数据中最近的年度）/ year to score (default: the latest in the data)")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="结果文件夹 / output folder")] = Path("campuseval-results"),
     formats: Annotated[str, typer.Option(
-        "--format", help="json,csv,xlsx,md,html,docx 中的若干项，逗号分隔 / comma-separated")] = "json,csv,xlsx,md,html",
+        "--format", help="json,csv,xlsx,md,html,docx 中的若干项，逗号分隔 / comma-separated",
+    )] = "json,csv,xlsx,md,html",
     layout: Annotated[LayoutChoice, typer.Option("--layout", help="数据格式：auto、wide 或 long")] = LayoutChoice.auto,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的结果文件 / overwrite earlier results")] = False,
     generated_at: Annotated[str | None, typer.Option(

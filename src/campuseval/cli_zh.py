@@ -99,7 +99,7 @@ class ZhGroup(typer.core.TyperGroup):
             except click.exceptions.ClickException as exc:
                 _show(exc)
                 sys.exit(exc.exit_code)
-            except click.exceptions.Abort:
+            except typer.Abort:
                 print("已中止。", file=sys.stderr)
                 sys.exit(1)
             sys.exit(rv if isinstance(rv, int) else 0)

@@ -243,7 +243,8 @@ def _relative(rule: r.RelativeToHq, direction: str, value: float, points: float,
         return Outcome(points, f"ratio {expr} = {shown} >= {_n(rule.full_ratio)} -> {_n(points)}",
                        words=_w("relative.met", **common))
     if _ge(rule.zero_ratio, ratio):
-        return Outcome(0.0, f"ratio {expr} = {shown} <= {_n(rule.zero_ratio)} -> 0", words=_w("relative.zero", **common))
+        return Outcome(0.0, f"ratio {expr} = {shown} <= {_n(rule.zero_ratio)} -> 0",
+                       words=_w("relative.zero", **common))
     earned = _f(_d(points) * (_d(ratio) - _d(rule.zero_ratio)) / (_d(rule.full_ratio) - _d(rule.zero_ratio)))
     if rule.zero_ratio == 0:
         return Outcome(earned, f"ratio {expr} = {shown}; {_n(points)} × {shown} ÷ {_n(rule.full_ratio)} = {_n(earned)}",

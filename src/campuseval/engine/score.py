@@ -9,6 +9,7 @@ from typing import Literal
 from campuseval import __version__, formula
 from campuseval.config.effective import EffectiveTable, EffIndicator
 from campuseval.config.models import TargetRange
+from campuseval.config.rules import Qualitative
 from campuseval.data.dataset import Dataset, UnitInfo
 from campuseval.engine import explain
 from campuseval.engine.homogeneity import gap as homogeneity_gap
@@ -313,7 +314,8 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
         problem = None
         if own.value is None:
             arithmetic = "qualitative: not scored from data"
-            goal = spec.rule.goal  # type: ignore[union-attr]
+            assert isinstance(spec.rule, Qualitative)
+            goal = spec.rule.goal
             steps.append(("words.qualitative", {"goal": {"zh": goal.zh, "en": goal.en or goal.zh}}))
     if own.value is not None:
         # Scored at the indicator's own points, then scaled to its effective maximum in _reweight, so

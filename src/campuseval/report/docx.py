@@ -102,9 +102,10 @@ def _fonts_with_fallbacks(doc: Any) -> None:
     for name, alt in (HEADING_FONT, BODY_FONT, TABLE_FONT):
         root.append(parse_xml(f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{alt}"/>'
                               '<w:charset w:val="86"/><w:family w:val="auto"/></w:font>'))
-    from lxml import etree
+    from docx.oxml.xmlchemy import serialize_for_reading
 
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    xml = serialize_for_reading(root)
+    part._blob = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml).encode("utf-8")
 
 
 def _field(paragraph: Any, instruction: str) -> None:
@@ -277,7 +278,8 @@ def _campus(doc: Any, v: ReportView, c: CampusView, n: int) -> None:
     if c.has_hq:
         doc.add_heading(t("report.campus.gaps", lang), level=3)
         if c.gaps:
-            _table(doc, [t("report.col.code", lang), t("col.indicator_name", lang), v.col_value, t("col.hq_value", lang),
+            _table(doc, [t("report.col.code", lang), t("col.indicator_name", lang), v.col_value,
+                         t("col.hq_value", lang),
                          t("col.gap_ratio", lang), t("report.col.gap_diff", lang), t("report.col.tolerance", lang)],
                    [[g.code, g.name, g.value, g.hq_value, g.ratio, g.diff, g.tolerance] for g in c.gaps],
                    numeric=[2, 3, 4, 5])

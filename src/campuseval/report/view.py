@@ -8,13 +8,12 @@ from collections.abc import Collection
 from typing import Any, get_args
 
 from campuseval import formatting
+from campuseval.engine.history import CampusChange, changes
 from campuseval.formatting import fixed, num
 from campuseval.i18n import Lang, t
-from campuseval.messages import MESSAGES
-from campuseval.engine.history import CampusChange, changes
 from campuseval.losses import lost_points
+from campuseval.messages import MESSAGES
 from campuseval.report import rows
-from campuseval.runid import run_id
 from campuseval.report.model import (
     CampusView,
     CellRow,
@@ -41,6 +40,7 @@ from campuseval.results import (
     Results,
     Text,
 )
+from campuseval.runid import run_id
 
 # Flags in one fixed order, whatever order the engine listed them in.
 FLAG_ORDER: tuple[str, ...] = get_args(Flag)
