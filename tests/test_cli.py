@@ -112,9 +112,9 @@ def test_template_round_trip(tmp_path: Path) -> None:
     # B3/B4 compare with last year, so the template asks for 2023 as well as 2024.
     assert [(r[0].value, r[1].value) for r in campus.iter_rows(min_row=2)] == [
         (n, y) for n in names for y in (2023, 2024)]
-    # Validation: percent 0-100 would apply to percent fields; counts must be >= 0.
-    rules = {str(dv.sqref): (dv.type, dv.operator, dv.formula1) for dv in campus.data_validations.dataValidation}
-    assert ("decimal", "greaterThanOrEqual", "0") in rules.values()
+    # Validation: counts must be >= 0, and "-" or 无 (the instructions' words for "no figure") pass too.
+    rules = {str(dv.sqref): (dv.type, dv.formula1) for dv in campus.data_validations.dataValidation}
+    assert rules["C2:C200"] == ("custom", 'OR(AND(ISNUMBER(C2),C2>=0),OR(TRIM(C2)="-",TRIM(C2)="无"))')
     # Fill every field of every sheet with 10 (100 for denominators would be nicer, but any
     # consistent figures will do): every formula is then 10/10*100 = 100%.
     for ws in (wb["院区"], wb["总院"], wb["属地"]):

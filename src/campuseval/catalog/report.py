@@ -134,6 +134,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.method.small_sample.heading": ("小样本", "Small samples"),
     "report.method.small_sample": ("以比率计的指标，院区或总院的分子（事件数）少于 {k} 时标注“小样本”，并在指标明细中列出分子与分母：此时比率受偶然因素影响大。阈值可在指标表中以 small_sample 设置。",
                                    "A rate whose numerator (events) is below {k} at the campus or its HQ is marked \"small sample\", with its numerator and denominator shown: such a rate moves a lot by chance. The threshold is the table's small_sample setting."),
+    "report.method.small_sample.nohq": ("以比率计的指标，分子（事件数）少于 {k} 时标注“小样本”，并在指标明细中列出分子与分母：此时比率受偶然因素影响大。阈值可在指标表中以 small_sample 设置。",
+                                        "A rate whose numerator (events) is below {k} is marked \"small sample\", with its numerator and denominator shown: such a rate moves a lot by chance. The threshold is the table's small_sample setting."),
     "report.method.small_sample.off": ("指标表关闭了小样本标注（small_sample: 0）。", "The table turns small-sample notes off (small_sample: 0)."),
     "report.campus.not_applicable.scale_within_part": ("{codes} 不适用于本{entity}，不计分，其分值按比例分给所在部分的其他指标。",
                                                        "{codes}: not applicable to this {entity}, so not scored; the points went to the other indicators of the same part."),

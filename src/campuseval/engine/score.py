@@ -361,7 +361,7 @@ def _small_sample(ctx: _Context, ind: EffIndicator, own: Resolved, hq: Resolved 
     in 4,884 cases moves the rate by half with one death more, so a reader must see the counts."""
     threshold = ctx.eff.table.small_sample
     parts = ctx.fractions.get(ind.code)
-    if threshold <= 0 or parts is None:
+    if threshold <= 0 or parts is None or own.value is None:  # no rate, nothing to read with care
         return False
     events = [r.inputs.get(prefix + parts[0]) for r, prefix in ((own, ""), (hq, "hq.")) if r is not None]
     return any(e is not None and e < threshold for e in events)

@@ -191,12 +191,16 @@ def _widths(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequ
                       default=0)
         return 0.19 * longest + 0.3
     n = len(headers)
-    need = [max([width(headers[k]) / 2 + 0.3] + [width(r[k]) for r in rows]) for k in range(n)]
-    fixed = {k: max(min(need[k], 2.4), 1.1 if k == 0 else 0.0) for k in range(n) if k in numeric or k == 0}
+    need = [max([width(headers[k]) * 0.6] + [width(r[k]) for r in rows]) for k in range(n)]
+    fixed = {k: min(max(need[k], 1.1), 2.2) for k in range(n) if k in numeric or k == 0}
     rest = [k for k in range(n) if k not in fixed]
-    left = max(LINE_CM - sum(fixed.values()), 2.0 * max(len(rest), 1))
+    room = LINE_CM - 3.0 * len(rest)  # a text column keeps at least 3 cm
+    if sum(fixed.values()) > room > 0:  # many number columns: narrow them all alike
+        fixed = {k: max(0.9, w * room / sum(fixed.values())) for k, w in fixed.items()}
+    left = max(LINE_CM - sum(fixed.values()), 3.0 * max(len(rest), 1))
     total_need = sum(need[k] for k in rest) or 1.0
-    return [fixed[k] if k in fixed else max(1.6, left * need[k] / total_need) for k in range(n)]
+    return [fixed[k] if k in fixed else max(3.0 if len(rest) == 1 else 1.6, left * need[k] / total_need)
+            for k in range(n)]
 
 
 def _cell(cell: Any, text: str, size: float, *, bold: bool = False, italic: bool = False, align: Any = None) -> None:
@@ -241,7 +245,7 @@ def _overview(doc: Any, v: ReportView) -> None:
         if v.has_hq:
             row.append(r.gaps)
         rows.append([*row, r.flags])
-    _table(doc, headers, rows, numeric=[0, *range(2, len(headers))])
+    _table(doc, headers, rows, numeric=[0, *range(2, len(headers))], size=8)
     for line in [v.part_legend, *v.ranking_legend]:
         doc.add_paragraph(line, style="Caption")
     doc.add_paragraph(t("docx.no_charts", lang), style="Caption")
@@ -249,7 +253,8 @@ def _overview(doc: Any, v: ReportView) -> None:
 
 def _campus(doc: Any, v: ReportView, c: CampusView, n: int) -> None:
     lang = v.lang
-    doc.add_heading(f"{n}. {c.name}", level=2)
+    heading = doc.add_heading(f"{n}. {c.name}", level=2)
+    heading.paragraph_format.page_break_before = n > 1  # as the HTML prints: each campus on a new page
     for line in c.banner:
         doc.add_paragraph(line, style="Intense Quote")
     lines = [c.summary, c.previous]

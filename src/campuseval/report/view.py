@@ -617,7 +617,8 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
         has_locality=any(i.subject == "locality" for c in results.campuses for i in c.indicators),
         has_previous=bool(moves), previous_year=str(results.previous_year or ""),
         ranking_legend=legend,
-        small_sample=(w.t("report.method.small_sample", k=m.small_sample) if m.small_sample > 0 else
+        small_sample=(w.t("report.method.small_sample" if w.has_hq else "report.method.small_sample.nohq",
+                          k=m.small_sample) if m.small_sample > 0 else
                       w.t("report.method.small_sample.off")),
         run_id=run_id(results), unit_mode=unit is not None,
     )
