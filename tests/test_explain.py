@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from campuseval import load_config, read_data, score
 from campuseval.config.effective import EffectiveTable
@@ -293,3 +295,24 @@ def test_unit_view_names_only_its_campus(shaoxing: Results) -> None:
             assert "在 4 个院区中排名第" in text  # its rank among all
     with pytest.raises(KeyError):
         render(shaoxing, "html", "zh", unit="nowhere")
+
+
+@pytest.mark.parametrize(("x", "places", "shown"), [
+    (2.675, 2, "2.68"),  # 2.67499999... in binary: the words mean the typed 2.675, half-up
+    (0.125, 2, "0.13"), (-0.125, 2, "-0.13"), (1.0473164, 4, "1.0473"), (8.18, 4, "8.18"), (10.0, 2, "10"),
+    (0.00004, 4, "0"), (-0.00004, 4, "0"), (28.499999999999996, 0, "29"), (1234567.891, 2, "1234567.89"),
+])
+def test_fast_number_words_round_half_up_like_num(x: float, places: int, shown: str) -> None:
+    from campuseval.engine.explain import _num
+    from campuseval.formatting import num
+
+    assert _num(x, places) == shown == num(x, places)
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(min_value=0, max_value=4))
+@settings(max_examples=3000, deadline=None)
+def test_fast_number_words_equal_num(x: float, places: int) -> None:
+    from campuseval.engine.explain import _num
+    from campuseval.formatting import num
+
+    assert _num(x, places) == num(x, places)

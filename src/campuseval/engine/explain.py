@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from campuseval.formatting import fixed, num
 from campuseval.i18n import Lang, t
 from campuseval.results import Text
@@ -13,11 +15,24 @@ Step = tuple[str, dict[str, object]]
 _SCALED = ("v", "tgt", "hq", "prev", "lo", "hi", "limit", "base", "a", "b", "short", "step", "need")
 
 
+def _num(x: float, places: int) -> str:
+    """num() (half-up, trailing zeros trimmed) without Decimal where the float cannot be a tie: the words
+    format hundreds of thousands of numbers, and only a value at a half of the last place needs Decimal."""
+    if x != x or abs(x) >= 1e15:
+        return num(x, places)
+    r = abs(x) * 10**places
+    # Near a tie (within what stripping float noise to 15 digits can move) Decimal decides, as in num().
+    if abs(r - math.floor(r) - 0.5) <= max(1e-9, r * 1e-13):
+        return num(x, places)
+    text = f"{x:.{places}f}".rstrip("0").rstrip(".") if places > 0 else f"{x:.0f}"
+    return "0" if text in ("-0", "") else text
+
+
 def value_text(x: float, scale: str) -> str:
     """A value as the words show it: enough places to tell small rates apart (0.0096%, not 0.01%)."""
     ax = abs(x)
     places = 2 if ax >= 1 or ax == 0 else (3 if ax >= 0.1 else 4)
-    text = num(x, places)
+    text = _num(x, places)
     return text + "%" if scale == "percent" else text
 
 
@@ -27,47 +42,53 @@ def who_key(subject: str, is_campus: bool) -> str:
     return f"words.who.{subject}"
 
 
-def _params(params: dict[str, object], scale: str, lang: Lang, who: str, entity: Text, places: int) -> dict[str, str]:
+def _numbers(params: dict[str, object], scale: str, places: int) -> dict[str, str]:
+    """The numeric parameters as text, once for both languages (numbers read the same in each)."""
     out: dict[str, str] = {}
-    ent = entity.zh if lang == "zh" else entity.en
-    whos = {"@own": t(who, lang, entity=ent), "@hq": t("words.who.hq", lang)}
     for name, value in params.items():
         if value is None:
             out[name] = out[name + "n"] = ""
-        elif isinstance(value, dict):  # a {zh, en} text
-            out[name] = str(value.get(lang) or value.get("zh") or "")
-        elif isinstance(value, str):  # a catalog key, a unit to name, or text already formatted
-            out[name] = whos.get(value) or (t(value, lang) if value.startswith("words.") else value)
-        elif name in _SCALED:
-            x = float(value)  # type: ignore[arg-type]
-            out[name] = value_text(x, scale)
-            out[name + "n"] = value_text(x, "")
-        elif name == "ratio":
-            out[name] = num(float(value), 4)  # type: ignore[arg-type]
-        elif name == "e":
-            out[name] = num(float(value), max(places, 4))  # type: ignore[arg-type]
-        else:
-            out[name] = num(float(value), 4)  # type: ignore[arg-type]
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            x = float(value)
+            if name in _SCALED:
+                out[name + "n"] = value_text(x, "")
+                out[name] = out[name + "n"] + "%" if scale == "percent" else out[name + "n"]
+            else:
+                out[name] = _num(x, max(places, 4) if name == "e" else 4)
     if "lo" in params or "hi" in params:
         lo, hi = out.get("lo", ""), out.get("hi", "")
         out["range"] = f"{lo} ~ {hi}" if lo and hi else (f"≥ {lo}" if lo else f"≤ {hi}")
-    out["who"] = t(who, lang, entity=ent)
+    return out
+
+
+def _words(params: dict[str, object], numbers: dict[str, str], lang: Lang, who: str, ent: str) -> dict[str, str]:
+    """The parameters in words for `lang`: whose value, catalog words, {zh, en} texts."""
+    out = dict(numbers)
+    own = t(who, lang, entity=ent)
+    for name, value in params.items():
+        if isinstance(value, dict):  # a {zh, en} text
+            out[name] = str(value.get(lang) or value.get("zh") or "")
+        elif isinstance(value, str):  # whose value, a catalog key, or text already formatted
+            out[name] = (own if value == "@own" else t("words.who.hq", lang) if value == "@hq"
+                         else t(value, lang) if value.startswith("words.") else value)
+    out["who"] = own
     out["entity"] = ent
     return out
 
 
 def render(steps: list[Step], scale: str, subject: str, entity: Text, places: int = 2) -> Text:
     """The steps as one sentence per language: clauses joined by ；/ ; and ended with 。/ ."""
-    is_campus = entity.zh == "院区"
-    who = who_key(subject, is_campus)
+    who = who_key(subject, entity.zh == "院区")
+    numbers = [_numbers(params, scale, places) for _, params in steps]
     texts = {}
     for lang in ("zh", "en"):
-        clauses = [t(key, lang, **_params(params, scale, lang, who, entity, places)) for key, params in steps]
+        ent = entity.zh if lang == "zh" else entity.en
+        clauses = [t(key, lang, **_words(params, nums, lang, who, ent))
+                   for (key, params), nums in zip(steps, numbers, strict=True)]
         clauses = [c for c in clauses if c]
         if not clauses:
             texts[lang] = ""
-            continue
-        if lang == "zh":
+        elif lang == "zh":
             texts[lang] = "；".join(clauses) + "。"
         else:
             joined = "; ".join(clauses)

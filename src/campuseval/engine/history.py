@@ -17,12 +17,13 @@ NO_VALUE = frozenset({"missing", "not_computable", "hq_missing", "previous_missi
 
 
 def score_earlier(eff: EffectiveTable, data: Dataset, year: int, *, generated_at: str = "",
-                  tool_version: str | None = None) -> Results | Text:
+                  tool_version: str | None = None, words: bool = False) -> Results | Text:
     """`year` scored with the same table, or the reason it cannot be (a Text for the reports).
 
     The table's own `years` are not checked: this is last year's data under this year's rules, so
     that the two years differ only in the data. A year the missing-value policy `error` refuses is
-    not scored (the message says why) instead of failing this year's run.
+    not scored (the message says why) instead of failing this year's run. The arithmetic in words is
+    left out unless `words` (reports show an earlier year as totals, ranks and points).
     """
     from campuseval.engine.score import score_year
 
@@ -30,7 +31,7 @@ def score_earlier(eff: EffectiveTable, data: Dataset, year: int, *, generated_at
         return Text(zh=f"数据中没有 {year} 年的数值", en=f"the data holds no values for {year}")
     kwargs = {"tool_version": tool_version} if tool_version else {}
     try:
-        return score_year(eff, data, year, generated_at=generated_at, **kwargs)
+        return score_year(eff, data, year, generated_at=generated_at, words=words, **kwargs)
     except CampusevalError as exc:
         first = exc.diagnostics[0].message if exc.diagnostics else None
         return Text(zh=first.render("zh") if first else str(exc), en=first.render("en") if first else str(exc))
