@@ -37,7 +37,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code, output = run("score", str(XLSX), "--targets", str(TARGETS), "--out", str(folder), "--generated-at", STAMP,
                        "--format", "json,xlsx,html,docx", "--per-unit", env={"CAMPUSEVAL_LANG": "zh"})
     assert code == 0, output
-    assert "已为每个院区写出反馈单：8 个文件" in output
+    assert "已为每个评价对象写出反馈单：8 个文件" in output
     return folder
 
 

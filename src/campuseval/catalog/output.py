@@ -16,7 +16,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "out.bad_format": ("不支持的输出格式“{fmt}”", "unknown output format '{fmt}'"),
     "out.bad_format.hint": ("可选：{choices}（用逗号分隔）", "choose from {choices} (comma-separated)"),
     "out.written": ("已写出：{files}", "written: {files}"),
-    "out.written_units": ("已为每个院区写出反馈单：{n} 个文件，在 {folder}", "Feedback sheets per campus: {n} files in {folder}"),
+    "out.written_units": ("已为每个评价对象写出反馈单：{n} 个文件，在 {folder}", "Feedback sheets, one per unit: {n} files in {folder}"),
     "out.cannot_write": ("无法写入输出文件夹：{reason}", "cannot write to the output folder: {reason}"),
     "out.cannot_write.hint": ("已有的结果文件未被改动；检查磁盘空间和文件夹权限，或用 --out 指定另一个文件夹",
                               "earlier results were left as they were; check disk space and the folder's permissions, "
