@@ -376,7 +376,7 @@ def test_last_years_rows_without_the_needed_columns_are_refused(data: Path) -> N
 def test_a_column_present_but_empty_everywhere_is_refused(data: Path) -> None:
     def blank(rows: list[list[str]]) -> list[list[str]]:
         k = rows[0].index("绍兴市外患者人次数")
-        return [r if i == 0 else r[:k] + [""] + r[k + 1:] for i, r in enumerate(rows)]
+        return [r if i == 0 else [*r[:k], "", *r[k + 1:]] for i, r in enumerate(rows)]
     _edit(data, "campus.csv", blank)
     assert "院区数据中都没有“绍兴市外患者人次数”（outcity_visits）的数值（2024 年，没有这一列或全部为空）" in _refusal(data)
 

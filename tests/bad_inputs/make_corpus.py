@@ -669,10 +669,10 @@ def cases() -> list[Case]:  # one long list reads better than many small functio
               {F: small_csv()}, [F, *COMPANIONS], [["donghu", 2024, "discharges", 33037]], args=["--force"]))
     c[-1].out = "results"
     add(Case("year_not_a_number", "--year 二〇二四", {F: small_csv()}, [F, "--year", "二〇二四"], 2,
-             ["Invalid value for '--year'"], ["Invalid value for '--year'"]))
+             ["--year 的值应为整数"], ["Invalid value for '--year'"]))
     add(Case("layout_unknown", "--layout diagonal", {F: small_csv()}, [F, "--layout", "diagonal"], 2,
-             ["Invalid value for '--layout'"], ["Invalid value for '--layout'"]))
-    add(Case("no_data_files", "score with no data files", {}, [], 2, ["Missing argument"], ["Missing argument"]))
+             ["--layout 的值“diagonal”无效"], ["Invalid value for '--layout'"]))
+    add(Case("no_data_files", "score with no data files", {}, [], 2, ["缺少参数 data"], ["Missing argument"]))
     return c
 
 

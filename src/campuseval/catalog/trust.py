@@ -57,6 +57,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.insufficient_data.reason": ("{parts} 部分可评分的分值不足 {min}%", "part(s) {parts} had less than {min}% of their points scorable"),
     "ranking.total": ("按总分排名（四舍五入后的总分），同分并列（1、1、3）", "ranked by total (the rounded total); equal totals share a rank (1, 1, 3)"),
     "ranking.rate": ("按得分率排名（四舍五入后的总分 ÷ 各自满分），同率并列（1、1、3）", "ranked by rate (the rounded total ÷ the unit's own maximum); equal rates share a rank (1, 1, 3)"),
+    "ranking.unrounded": ("（按未四舍五入的总分比较）", " (comparing the totals before rounding)"),
     "ranking.unranked": ("数据不足或未评价的{entity}不参与排名", "units with insufficient data or not evaluated are not ranked"),
     "ranking.last": ("数据不足的{entity}排在其余{entity}之后，未评价的不参与排名", "units with insufficient data rank after all others; those not evaluated are not ranked"),
     "run.read_title": ("已读取：", "Read:"),
