@@ -83,7 +83,7 @@ def test_docx_opens_with_ranking_table_and_a_section_per_campus(out: Path) -> No
     assert "一、总体情况" in headings and "三、评价方法说明" in headings
     ranking = next(t for t in d.tables if t.rows[0].cells[0].text == "排名")
     assert [r.cells[1].text for r in ranking.rows[1:]] == [NAMES[c] for c in ("xishan", "donghu", "nanjiang", "beitang")]
-    assert ranking.rows[1].cells[2].text == "95.99"
+    assert ranking.rows[1].cells[2].text == "95.99 / 100"  # the total beside its maximum, as everywhere
     # Every table repeats its header row on each page.
     assert all(t.rows[0]._tr.trPr is not None and "tblHeader" in t.rows[0]._tr.trPr.xml for t in d.tables)
     section = d.sections[0]
@@ -98,7 +98,7 @@ def test_workbook_fit_to_hand_on(out: Path) -> None:
     assert about["评价年度"] == 2024 and about["指标表版本"] == "2024.1"
     assert about["运行编号"] == run_id(results_json.load(out / "scores.json"))
     assert "demo_2023-2024.xlsx" in about["数据文件"] and "sha256" in about["数据文件"]
-    assert "1、2、2、4" in about["排名规则"]
+    assert about["排名规则"] == "按得分率排名（四舍五入后的总分 ÷ 各自满分），同率并列（1、1、3），数据不足或未评价的院区不参与排名。"
     ws = wb["指标明细"]
     assert ws.print_title_rows == "$1:$1" and ws.page_setup.orientation == "landscape"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1

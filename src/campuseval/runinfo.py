@@ -40,7 +40,8 @@ def ranking_sentence(results: Results, lang: Lang) -> str:
     words = t(f"ranking.{results.method.ranking}", lang)
     if results.method.rank_on == "unrounded":
         words += t("ranking.unrounded", lang)
-    return words + t("run.list_sep", lang) + t(f"ranking.{results.method.insufficient}", lang, entity=entity)
+    return (words + t("run.list_sep", lang) + t(f"ranking.{results.method.insufficient}", lang, entity=entity)
+            + t("run.period", lang))
 
 
 def ranking_lines(results: Results, lang: Lang) -> list[str]:

@@ -82,6 +82,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.col.sha": ("SHA-256（前 12 位）", "SHA-256 (first 12)"),
     "report.col.note": ("说明", "Note"),
     # campus sections
+    "report.campus.summary_unranked": ("总分 {total} / {max}，{status}，不参与排名（{reason}）", "Total {total} of {max}; {status}, not ranked ({reason})"),
+    "report.find.unranked": ("未参与排名的{entity}：{list}。", "Not ranked: {list}."),
     "report.campus.summary": ("总分 {total} / {max}，在 {n} 个{entity}中排名第 {rank}", "Total {total} of {max}; rank {rank} of {n}"),
     "report.campus.deadline": ("目标年度 {year}", "Targets due {year}"),
     "report.campus.deadline.before": ("建设期，目标年度 {year}", "Building phase; targets due {year}"),
@@ -113,6 +115,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.col.previous_rank": ("上年排名", "Last year's rank"),
     "report.col.change": ("变化", "Change"),
     "report.loss.total": ("合计失分 {lost} 分 = 满分 {max} − 总分 {total}。", "Points lost in all: {lost} = maximum {max} − total {total}."),
+    "report.prev.summary_unranked": ("上年（{year} 年）{total} 分，数据不足未排名；较上年 {change} 分",
+                                     "Last year ({year}): {total}, not ranked (insufficient data); change {change}"),
     "report.prev.summary": ("上年（{year} 年）{total} 分，排名第 {rank}；较上年 {change} 分",
                             "Last year ({year}): {total}, rank {rank}; change {change}"),
     "report.prev.not_comparable": ("（{codes} 在其中一年没有数值，不含这些指标的可比变化为 {like} 分）",

@@ -65,6 +65,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run.sheet_rows": ("工作表“{sheet}” {rows}", "sheet '{sheet}' {rows}"),
     "run.nothing_read": ("未读到数据行", "no data rows"),
     "run.list_sep": ("，", ", "),
+    "run.period": ("。", "."),
     "run.units_years": ("{year} 年有数据的单位：院区 {campus} 个，总院 {hq} 个，属地 {locality} 个；数据中的年度：{years}（评价 {year} 年，上年 {previous}）",
                         "units with rows for {year}: {campus} campuses, {hq} HQs, {locality} localities; years in the data: {years} (scoring {year}, previous {previous})"),
     "run.counts": ("缺失或无法计算的数值 {missing} 项次；警告 {warnings} 条", "{missing} missing or non-computable values (campus × indicator); {warnings} warnings"),

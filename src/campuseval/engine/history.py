@@ -98,4 +98,6 @@ def changes(results: Results) -> dict[str, CampusChange]:
     if results.previous is None:
         return {}
     before = {c.id: c for c in results.previous.campuses}
-    return {c.id: campus_change(c, before[c.id]) for c in results.campuses if c.id in before}
+    # A campus not evaluated in either year has no score to move from or to.
+    return {c.id: campus_change(c, before[c.id]) for c in results.campuses
+            if c.id in before and "not_evaluated" not in (c.status, before[c.id].status)}

@@ -174,7 +174,7 @@ def losses(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[
 
     headers = headers_for(LOSS_COLUMNS, results, lang)
     rows: list[list[Any]] = []
-    for c in sorted(results.campuses, key=lambda c: (c.rank, c.id)):
+    for c in results.ranked():
         for x in lost_points(c, results.method.rounding.get("total", 2)):
             rows.append([c.id, _name(c.name, lang), x.code, loss_name(x, c, lang), x.lost, loss_reason(x, lang),
                          loss_words(x, c, lang)])

@@ -105,8 +105,12 @@ def change_text(x: float | None, places: int, minus: str = "−") -> str:
 
 def previous_sentence(ch: CampusChange, prev_year: int, places: int, lang: Lang) -> str:
     """Last year's total and rank and the move, like for like when an indicator lacked a value in one year."""
-    text = t("report.prev.summary", lang, year=prev_year, total=fixed(ch.previous_total, places),
-             rank=ch.previous_rank, change=change_text(ch.change, places))
+    if ch.previous_rank is None:  # last year the campus had too little data to be ranked
+        text = t("report.prev.summary_unranked", lang, year=prev_year, total=fixed(ch.previous_total, places),
+                 change=change_text(ch.change, places))
+    else:
+        text = t("report.prev.summary", lang, year=prev_year, total=fixed(ch.previous_total, places),
+                 rank=ch.previous_rank, change=change_text(ch.change, places))
     if ch.not_comparable:
         text += t("report.prev.not_comparable", lang, codes=t("report.sep", lang).join(ch.not_comparable),
                   like=change_text(ch.like_for_like, places))

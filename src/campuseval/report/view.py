@@ -41,6 +41,7 @@ from campuseval.results import (
     Text,
 )
 from campuseval.runid import run_id
+from campuseval.runinfo import incomplete_lines, ranking_sentence
 
 # Flags in one fixed order, whatever order the engine listed them in.
 FLAG_ORDER: tuple[str, ...] = get_args(Flag)
@@ -78,6 +79,9 @@ class _Words:
             i.subject == "both" for c in results.campuses for i in c.indicators)
         self.table_points = {mi.code: mi.effective_points for mi in results.method.indicators}
         self.small_sample = results.method.small_sample
+        # Rates beside totals when ranking by rate and the maxima differ: otherwise the order shows itself.
+        self.rates_shown = results.method.ranking == "rate" and len(
+            {c.max_total for c in results.campuses if c.status != "not_evaluated"}) > 1
         self.comparison: dict[str, str] = {}
         for c in results.campuses:
             for i in c.indicators:
@@ -321,8 +325,9 @@ def _campus(c: CampusScore, n: int, anchor: str, w: _Words, before: CampusScore 
         previous = rows.previous_sentence(change, w.r.previous.year, w.total_places, w.lang)
     return CampusView(
         anchor=anchor, name=w.name(c.name), hq=w.ref(c.hq), district=w.ref(c.district),
-        summary=w.t("report.campus.summary", total=w.total(c.total), max=num(c.max_total), rank=c.rank, n=n,
-                    entity=w.entity),
+        summary=(w.t("report.campus.summary", total=w.total(c.total), max=num(c.max_total), rank=c.rank, n=n,
+                     entity=w.entity) if c.rank is not None else _unranked_summary(c, w)),
+        banner=_campus_banner(c, w),
         deadline=("" if c.deadline is None else
                   w.t("report.campus.deadline.before" if c.before_deadline else "report.campus.deadline",
                       year=c.deadline)),
@@ -342,6 +347,41 @@ def _campus(c: CampusScore, n: int, anchor: str, w: _Words, before: CampusScore 
     )
 
 
+def _status_reason(c: CampusScore, w: _Words) -> str:
+    """Why a campus has no rank: no row for the year, or a part below the table's minimum coverage."""
+    if c.status == "not_evaluated":
+        return w.t("status.not_evaluated.reason", year=w.r.year)
+    low = [p.code for p in c.parts if not p.scored]
+    return w.t("status.insufficient_data.reason", parts=w.join(low), min=f"{w.r.method.min_coverage * 100:g}")
+
+
+def _unranked_summary(c: CampusScore, w: _Words) -> str:
+    status = w.t(f"status.{c.status}")
+    if c.status == "not_evaluated":
+        return f"{status}（{_status_reason(c, w)}）" if w.lang == "zh" else f"{status} ({_status_reason(c, w)})"
+    return w.t("report.campus.summary_unranked", total=w.total(c.total), max=num(c.max_total), status=status,
+               reason=_status_reason(c, w))
+
+
+def _campus_banner(c: CampusScore, w: _Words) -> list[str]:
+    """On the campus's own page: what it lacks, so a page printed alone cannot pass for a final result."""
+    items = [getattr(g.message, w.lang) for g in w.r.missing_inputs if c.id in g.campuses]
+    out = [w.t("complete.banner_unit", entity=w.entity, items=w.join(items))] if items else []
+    if c.status != "scored":
+        out.append(f"{w.t(f'status.{c.status}')}{w.t('cli.colon')}{_status_reason(c, w)}")
+    return out
+
+
+def _total_cell(c: CampusScore, w: _Words) -> str:
+    """The total beside its maximum (and the rate when maxima differ): never two totals of unequal reach."""
+    if c.status == "not_evaluated":
+        return "-"
+    cell = f"{w.total(c.total)} / {num(c.max_total)}"
+    if w.rates_shown and c.rate is not None:
+        cell += f" ({fixed(c.rate * 100, 2)}%)"
+    return cell
+
+
 def _rate(score: float | None, maximum: float) -> str:
     if score is None or maximum <= 0:
         return "-"
@@ -355,13 +395,24 @@ def ranked(results: Results) -> list[tuple[int, CampusScore]]:
 
 def _findings(results: Results, w: _Words) -> list[str]:
     entity = w.name(results.method.entity)
-    order = [c for _, c in ranked(results)]
+    # Campuses with no row for the year were not evaluated: they are no one's highest or lowest.
+    order = [c for _, c in ranked(results) if c.status != "not_evaluated"]
+    placed = [c for c in order if c.rank is not None]
+
+    def score_of(c: CampusScore) -> str:
+        return w.total(c.total) if not w.rates_shown else f"{w.total(c.total)} / {num(c.max_total)}"
+
     out = [w.t("report.find.count", n=len(order), entity=entity, max=num(results.method.total_points))]
-    if len(order) >= 2:
-        out.append(w.t("report.find.top", top=w.name(order[0].name), top_score=w.total(order[0].total),
-                       low=w.name(order[-1].name), low_score=w.total(order[-1].total)))
-    elif order:
-        out.append(w.t("report.find.single", top=w.name(order[0].name), top_score=w.total(order[0].total)))
+    if len(placed) >= 2:
+        out.append(w.t("report.find.top", top=w.name(placed[0].name), top_score=score_of(placed[0]),
+                       low=w.name(placed[-1].name), low_score=score_of(placed[-1])))
+    elif placed:
+        out.append(w.t("report.find.single", top=w.name(placed[0].name), top_score=score_of(placed[0])))
+    unplaced = [c for _, c in ranked(results) if c.rank is None]
+    if unplaced:
+        items = [f"{w.name(c.name)}（{w.t(f'status.{c.status}')}）" if w.lang == "zh"
+                 else f"{w.name(c.name)} ({w.t(f'status.{c.status}')})" for c in unplaced]
+        out.append(w.t("report.find.unranked", list=w.join(items), entity=entity))
     if order and results.method.parts:
         rates = []
         for p in results.method.parts:
@@ -395,7 +446,9 @@ def _findings(results: Results, w: _Words) -> list[str]:
             if ch is None:
                 continue
             like = ch.like_for_like if ch.not_comparable else ch.change
-            items.append(w.t("report.find.prev_item", name=w.name(c.name), rank=ch.previous_rank, now=c.rank,
+            items.append(w.t("report.find.prev_item", name=w.name(c.name),
+                             rank=ch.previous_rank if ch.previous_rank is not None else "-",
+                             now=c.rank if c.rank is not None else "-",
                              change=rows.change_text(like, w.total_places)))
         odd = sorted({code for ch in moves.values() for code in ch.not_comparable})
         key = "report.find.previous_like" if odd else "report.find.previous"
@@ -556,18 +609,22 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
     before = {c.id: c for c in results.previous.campuses} if results.previous is not None else {}
     ranking = []
     for idx, c in order:
-        scores = {p.code: p.score for p in c.parts}
+        own = {p.code: p for p in c.parts}
         ch = moves.get(c.id)
         ranking.append(RankRow(
-            rank=str(c.rank), name=w.name(c.name), total=w.total(c.total),
-            parts=[w.points(scores.get(p.code)) for p in m.parts],
+            rank=str(c.rank) if c.rank is not None else w.t(f"status.{c.status}"), name=w.name(c.name),
+            total=_total_cell(c, w),
+            parts=[w.points(own[p.code].score) if p.code in own and own[p.code].scored else "-"
+                   for p in m.parts],
             gaps=str(sum(1 for i in c.indicators if i.gap is not None and i.gap.flagged)),
             flags=str(c.flag_count), anchor=anchors[idx],
-            previous_total=w.total(ch.previous_total) if ch else "", previous_rank=str(ch.previous_rank) if ch else "",
+            previous_total=w.total(ch.previous_total) if ch else "",
+            previous_rank=(str(ch.previous_rank) if ch.previous_rank is not None else "-") if ch else "",
             change=(rows.change_text(ch.like_for_like if ch.not_comparable else ch.change, w.total_places)
                     + ("*" if ch.not_comparable else "")) if ch else "",
         ))
-    legend = [w.t("report.ranking.flags" if w.has_hq else "report.ranking.flags.nohq")]
+    legend = [ranking_sentence(results, lang),
+              w.t("report.ranking.flags" if w.has_hq else "report.ranking.flags.nohq")]
     if moves:
         legend.append(w.t("report.ranking.change", year=results.previous_year))
         odd = sorted({code for ch in moves.values() for code in ch.not_comparable})
@@ -594,6 +651,7 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
         lang=lang, html_lang="zh-CN" if lang == "zh" else "en", title=title, subtitle=subtitle,
         entity=entity, col_entity=w.col_entity(), col_value=w.col_value(), has_hq=w.has_hq,
         meta=meta, findings=_findings(results, w) if unit is None else [],
+        banner=incomplete_lines(results, lang),
         part_heads=[w.t("report.col.part_head", code=p.code, max=num(p.max)) for p in m.parts],
         part_legend=w.t("report.ranking.parts", list=w.t("list.sep").join(f"{p.code} {w.name(p.name)}"
                                                                            for p in m.parts)),
