@@ -278,8 +278,8 @@ def _campus(doc: Any, v: ReportView, c: CampusView, n: int) -> None:
                [[x.code, x.name, x.lost, x.reason, x.words] for x in c.losses], numeric=[2],
                widths=(1.2, 3.6, 1.3, 2.2, 8.3))
         doc.add_paragraph(c.loss_total, style="Caption")
-    else:
-        doc.add_paragraph(t("report.campus.losses.none", lang))
+    else:  # no loss rows: none lost, or a campus not evaluated (loss_total says why)
+        doc.add_paragraph(c.loss_total or t("report.campus.losses.none", lang))
     if c.has_hq:
         doc.add_heading(t("report.campus.gaps", lang), level=3)
         if c.gaps:

@@ -34,7 +34,8 @@ def _env(fmt: str) -> jinja2.Environment:
 def _with_charts(view: ReportView, results: Results, lang: Lang, unit: str | None = None) -> None:
     """Add the SVG charts (HTML only: Markdown viewers drop inline SVG)."""
     order = [c for _, c in ranked(results)]
-    view.charts["parts"] = charts.part_scores(results, order, lang)
+    # Not-evaluated campuses have no scores to draw: empty bars would read as zeros.
+    view.charts["parts"] = charts.part_scores(results, [c for c in order if c.status != "not_evaluated"], lang)
     codes = [p.code for p in results.method.parts]
     shown = [(pos, c) for pos, c in enumerate(order, start=1) if unit is None or c.id == unit]
     for cv, (pos, c) in zip(view.campuses, shown, strict=True):

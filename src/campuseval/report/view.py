@@ -315,11 +315,12 @@ def _losses(c: CampusScore, w: _Words) -> tuple[list[LossRow], str]:
 def _campus(c: CampusScore, n: int, anchor: str, w: _Words, before: CampusScore | None = None,
             change: CampusChange | None = None) -> CampusView:
     prev_parts = {p.code: p.score for p in before.parts} if before is not None else {}
-    parts = [PartRow(code=p.code, name=w.name(p.name), score=w.points(p.score), max=num(p.max),
-                     rate=_rate(p.score, p.max),
+    parts = [PartRow(code=p.code, name=w.name(p.name), score=w.points(p.score) if p.scored else "-", max=num(p.max),
+                     rate=_rate(p.score, p.max) if p.scored else "-",
                      previous=w.points(prev_parts[p.code]) if p.code in prev_parts else "") for p in c.parts]
     prev_inds = {i.code: i for i in before.indicators} if before is not None else {}
-    losses, loss_total = _losses(c, w)
+    # A campus not evaluated lost nothing: it was not scored (its page says why).
+    losses, loss_total = _losses(c, w) if c.status != "not_evaluated" else ([], _unranked_summary(c, w))
     previous = ""
     if change is not None and w.r.previous is not None:
         previous = rows.previous_sentence(change, w.r.previous.year, w.total_places, w.lang)
@@ -367,7 +368,7 @@ def _campus_banner(c: CampusScore, w: _Words) -> list[str]:
     """On the campus's own page: what it lacks, so a page printed alone cannot pass for a final result."""
     items = [getattr(g.message, w.lang) for g in w.r.missing_inputs if c.id in g.campuses]
     out = [w.t("complete.banner_unit", entity=w.entity, items=w.join(items))] if items else []
-    if c.status != "scored":
+    if c.status == "insufficient_data":  # not evaluated is what the missing row above already says
         out.append(f"{w.t(f'status.{c.status}')}{w.t('cli.colon')}{_status_reason(c, w)}")
     return out
 
@@ -453,7 +454,7 @@ def _findings(results: Results, w: _Words) -> list[str]:
         odd = sorted({code for ch in moves.values() for code in ch.not_comparable})
         key = "report.find.previous_like" if odd else "report.find.previous"
         out.append(w.t(key, year=results.previous.year, list=w.join(items), codes=w.join(odd)))
-    missing = sum(1 for c in order for i in c.indicators if {"missing", "not_computable"} & set(i.flags))
+    missing = sum(1 for c in results.campuses for i in c.indicators if {"missing", "not_computable"} & set(i.flags))
     out.append(w.t("report.find.missing", k=missing, entity=entity) if missing
                else w.t("report.find.missing_none"))
     goals = sum(1 for c in order for i in c.indicators if "not_scorable" in i.flags)
@@ -656,7 +657,8 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
         part_legend=w.t("report.ranking.parts", list=w.t("list.sep").join(f"{p.code} {w.name(p.name)}"
                                                                            for p in m.parts)),
         ranking=ranking,
-        campuses=[_campus(c, len(order), anchors[idx], w, before.get(c.id), moves.get(c.id)) for idx, c in order
+        campuses=[_campus(c, sum(1 for _, o in order if o.rank is not None), anchors[idx], w, before.get(c.id),
+                          moves.get(c.id)) for idx, c in order
                   if unit is None or c.id == unit],
         provenance=w.name(m.provenance),
         structure=(w.t("report.method.aggregation.geometric", total=num(m.total_points)) + between
