@@ -196,6 +196,34 @@ class Method(_Out):
     dropped: list[dict[str, str]]
 
 
+class AllocationRow(_Out):
+    """One campus's share of a funding pool."""
+
+    campus: str
+    name: Text
+    total: float
+    rank: int | None
+    qualified: bool = Field(description="reached the minimum total (and a tier, for method tiers)")
+    tier: Text | None = Field(None, description="the tier, for method tiers")
+    weight: float = Field(description="the campus's claim on the pool: its total, points above the floor, "
+                                      "or its tier's weight")
+    amount: float = Field(description="yuan, to the fen")
+    arithmetic: str = ""
+
+
+class AllocationOut(_Out):
+    """A funding pool shared out by result; the amounts sum exactly to the pool (largest remainder)."""
+
+    pool: float
+    method: str
+    floor: float | None
+    min_total: float | None
+    by: str | None
+    unit: Text
+    rows: list[AllocationRow]
+    undistributed: float = Field(0.0, description="left over only when no campus qualifies")
+
+
 class Results(_Out):
     """Everything one scoring run produced; what scores.json holds."""
 
@@ -210,6 +238,8 @@ class Results(_Out):
     method: Method
     campuses: list[CampusScore]
     warnings: list[Text] = Field(default_factory=list)
+    allocation: AllocationOut | None = Field(None, description="funding by result, when the targets file "
+                                                               "has an allocation block")
 
     def summary_frame(self) -> pd.DataFrame:
         """One row per campus in rank order: HQ, district, total and each part."""

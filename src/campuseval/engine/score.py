@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from campuseval import __version__, formula
+from campuseval.allocation import allocate_results
 from campuseval.config.effective import EffectiveTable, EffIndicator
 from campuseval.config.models import TargetRange
 from campuseval.data.dataset import Dataset, UnitInfo
@@ -168,12 +169,13 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
         raise DataError(ctx.problems)
     warnings += ctx.conflicts
     _rank(scores)
+    allocation = allocate_results(eff.allocation, scores) if eff.allocation is not None else None
     return Results(
         tool_version=tool_version, generated_at=generated_at, year=year, previous_year=prev_year,
         locality=RefOut(id=eff.locality.id, name=text(eff.locality.name)) if eff.locality else None,
         config_files=[SourceOut(path=s.path, sha256=s.sha256, role=s.role) for s in eff.sources],
         data_files=[SourceOut(path=f.path, sha256=f.sha256, role="data") for f in data.files],
-        method=build_method(eff), campuses=scores, warnings=warnings,
+        method=build_method(eff), campuses=scores, warnings=warnings, allocation=allocation,
     )
 
 
