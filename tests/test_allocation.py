@@ -135,3 +135,26 @@ def test_shipped_example_allocation_sums_to_the_pool() -> None:
     res = score(eff, read_data([str(REPO / "examples/shaoxing/data/demo_2023-2024.xlsx")], eff))
     assert res.allocation is not None
     assert round(sum(r.amount for r in res.allocation.rows), 2) == eff.allocation.pool
+
+
+def test_allocation_in_report_json_and_xlsx(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from campuseval.config.load import load_config
+    from campuseval.data.read import read_data
+    from campuseval.engine.score import score
+    from campuseval.export import results_json
+    from campuseval.export.write import write_outputs
+
+    eff = load_config(str(REPO / "examples/shaoxing/targets.yaml"))
+    res = score(eff, read_data([str(REPO / "examples/shaoxing/data/demo_2023-2024.xlsx")], eff))
+    write_outputs(res, tmp_path, ["json", "xlsx", "md"], "zh")
+    back = results_json.load(tmp_path / "scores.json", "scores.json")
+    assert back.allocation == res.allocation
+    assert res.allocation is not None
+    first = min(res.allocation.rows, key=lambda r: r.rank or 99)
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "经费分配（资金总额 1,000,000.00 元）" in md and f"{first.amount:,.2f}" in md
+    ws = load_workbook(tmp_path / "scores.xlsx")["经费分配"]
+    assert [ws.cell(row=n, column=6).value for n in range(2, 6)] == [
+        r.amount for r in sorted(res.allocation.rows, key=lambda r: r.rank or 99)]

@@ -430,6 +430,9 @@ def score_cmd(
     print_diagnostics(dataset.warnings, lg)
     results = score(eff, dataset, year=year, generated_at=stamp)
     print_summary(results, lg)
+    from campuseval.cli_cycle import print_allocation
+
+    print_allocation(results, lg)
     reading = {w.render("zh") for w in dataset.warnings}  # already printed above
     for w in results.warnings:
         if w.zh not in reading:
@@ -477,6 +480,9 @@ def report_cmd(
     fmts = parse_formats(formats)
     written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force)
     err.print(t("out.written", lg, files=", ".join(str(p) for p in written)), markup=False)
+
+
+from campuseval import cli_cycle  # noqa: E402,F401  (registers compare, diff and sensitivity)
 
 
 def main() -> None:

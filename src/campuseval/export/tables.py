@@ -175,6 +175,9 @@ def write_xlsx(path: Path, results: Results, lang: Lang) -> None:
     fill(ws, cols, headers, rows, None)
     dcols, dheaders, drows, scales = detail(results, lang)
     fill(wb.create_sheet(t("xlsx.detail", lang)), dcols, dheaders, drows, scales)
+    from campuseval.export.allocation_sheet import add_allocation_sheet
+
+    add_allocation_sheet(wb, results, lang)
     wb.properties.creator = "campuseval"
     wb.save(path)
 
