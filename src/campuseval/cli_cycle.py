@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
 
+import typer
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from campuseval.cli import out
-from campuseval.i18n import Lang
+from campuseval.cli import LangOpt, _lang, command, err, load_effective, out
+from campuseval.i18n import Lang, t
 
 
 def print_allocation(results: Any, lang: Lang) -> None:
@@ -27,3 +30,114 @@ def print_allocation(results: Any, lang: Lang) -> None:
     out.print(view.total, markup=False)
     if view.note:
         out.print(view.note, markup=False, style="yellow")
+
+
+# ---------------------------------------------------------------- compare
+
+COMPARE_FORMATS = ("md", "html", "xlsx", "json")
+
+
+def _settings(tables: list[str], targets: list[str]) -> list[tuple[str | None, str | None]]:
+    """The two (table, targets) pairs compare scores under: two targets files, or two tables."""
+    from campuseval.errors import Location, UsageError, diag
+
+    if len(targets) == 2 and len(tables) <= 1:
+        table = tables[0] if tables else None
+        return [(table, targets[0]), (table, targets[1])]
+    if len(tables) == 2 and not targets:
+        return [(tables[0], None), (tables[1], None)]
+    n = len(targets) if targets else len(tables)
+    raise UsageError([diag(Location(path="--targets/--table"), "compare.need_two", "compare.need_two.hint", n=n)])
+
+
+def _formats(text: str, choices: tuple[str, ...]) -> list[str]:
+    from campuseval.errors import Location, UsageError, diag
+
+    fmts = [f.strip().lower() for f in text.split(",") if f.strip()]
+    for f in fmts:
+        if f not in choices:
+            raise UsageError([diag(Location(path="--format"), "compare.bad_format", "compare.bad_format.hint",
+                                   hint_params={"choices": ", ".join(choices)}, fmt=f)])
+    return list(dict.fromkeys(fmts))
+
+
+def _write_files(out_dir: Path, files: dict[str, Callable[[Path], None]], force: bool, lang: Lang) -> None:
+    """Write each file atomically; refuse to overwrite unless forced, before writing any."""
+    from campuseval.errors import Location, UsageError, diag
+    from campuseval.export.atomic import write_with
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError([diag(Location(file=str(out_dir)), "out.not_dir", "out.not_dir.hint")])
+    clash = [n for n in files if (out_dir / n).exists()]
+    if clash and not force:
+        raise UsageError([diag(Location(file=str(out_dir)), "compare.exists", "compare.exists.hint",
+                               files=", ".join(clash))])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, writer in files.items():
+        write_with(out_dir / name, writer)
+    err.print(t("compare.written", lang, files=", ".join(str(out_dir / n) for n in files)), markup=False)
+
+
+def _print_grid(title: str, heads: list[str], rows: list[list[str]], left: tuple[int, ...] = (0,)) -> None:
+    grid = RichTable(title=title, header_style="bold")
+    for n, h in enumerate(heads):
+        grid.add_column(h, justify="left" if n in left else "right", overflow="fold")
+    for row in rows:
+        grid.add_row(*map(escape, row))
+    out.print(grid)
+
+
+@command("compare", "同一数据按两套目标值或指标表评分并对比 / score the same data under two settings and compare")
+def compare_cmd(
+    data: Annotated[list[str], typer.Argument(help="数据文件（.xlsx 或 .csv）/ data files", show_default=False)],
+    table: Annotated[list[str] | None, typer.Option(
+        "--table", help="指标表；给两次则对比两张表 / indicator table; give twice to compare two tables")] = None,
+    targets: Annotated[list[str] | None, typer.Option(
+        "--targets", help="目标值文件，给两次：A 与 B / targets file, given twice: A and B")] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="评价年度（默认：数据中最近的年度）/ year to score")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="写出对比文件的文件夹（不给则只在终端显示）/ folder for the comparison files")] = None,
+    formats: Annotated[str, typer.Option(
+        "--format", help="md,html,xlsx,json 中的若干项，逗号分隔 / comma-separated")] = "md,html,xlsx",
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite earlier files")] = False,
+    lang: LangOpt = None,
+) -> None:
+    from campuseval.compare import compare
+    from campuseval.data.read import read_data
+    from campuseval.engine.score import score
+    from campuseval.report.compare_view import (
+        campus_table,
+        move_table,
+        render_comparison,
+        write_comparison_xlsx,
+    )
+
+    lg = _lang(lang)
+    pairs = _settings(table or [], targets or [])
+    fmts = _formats(formats, COMPARE_FORMATS) if out_dir is not None else []
+    results = []
+    for tb, tg in pairs:
+        eff = load_effective(tb, tg, lg)
+        results.append(score(eff, read_data(data, eff, year=year), year=year))
+    labels = [tg or tb or "" for tb, tg in pairs]
+    cmp = compare(results[0], results[1], labels[0], labels[1])
+    _print_grid(t("compare.title", lg, year=cmp.year) + f"\nA: {labels[0]}  B: {labels[1]}", *campus_table(cmp, lg))
+    heads, rows = move_table(cmp, lg)
+    if rows:
+        _print_grid(t("compare.sec.moves", lg), heads, rows, left=(0, 1, 5))
+    else:
+        out.print(t("compare.no_moves", lg), markup=False)
+    if out_dir is None:
+        return
+    def writer(fmt: str) -> Callable[[Path], None]:
+        def write(p: Path) -> None:
+            if fmt == "xlsx":
+                write_comparison_xlsx(p, cmp, lg)
+            else:
+                p.write_bytes((cmp.dumps() if fmt == "json" else render_comparison(cmp, fmt, lg)).encode("utf-8"))
+
+        return write
+
+    writers = {f"compare.{f}": writer(f) for f in fmts}
+    _write_files(out_dir, writers, force, lg)
