@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from campuseval.cli import LangOpt, _lang, command, err, load_effective, out
+from campuseval.cli import LangOpt, TableOpt, TargetsOpt, _lang, command, err, load_effective, out
 from campuseval.i18n import Lang, t
 
 
@@ -56,7 +56,7 @@ def _formats(text: str, choices: tuple[str, ...]) -> list[str]:
     fmts = [f.strip().lower() for f in text.split(",") if f.strip()]
     for f in fmts:
         if f not in choices:
-            raise UsageError([diag(Location(path="--format"), "compare.bad_format", "compare.bad_format.hint",
+            raise UsageError([diag(Location(path="--format"), "out.bad_format", "out.bad_format.hint",
                                    hint_params={"choices": ", ".join(choices)}, fmt=f)])
     return list(dict.fromkeys(fmts))
 
@@ -141,3 +141,78 @@ def compare_cmd(
 
     writers = {f"compare.{f}": writer(f) for f in fmts}
     _write_files(out_dir, writers, force, lg)
+
+
+# ---------------------------------------------------------------- sensitivity
+
+SENS_FORMATS = ("json", "md", "html")
+
+
+@command("sensitivity", "名次稳健性：随机改变权重和目标值，并逐一删除指标 / rank robustness under changed weights, "
+                        "targets and dropped indicators")
+def sensitivity_cmd(
+    data: Annotated[list[str], typer.Argument(help="数据文件（.xlsx 或 .csv）/ data files", show_default=False)],
+    table: TableOpt = None,
+    targets: TargetsOpt = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="评价年度（默认：数据中最近的年度）/ year to score")] = None,
+    runs: Annotated[int, typer.Option("--runs", help="模拟次数 / number of random runs")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子，相同种子结果相同 / random seed (same seed, "
+                                                     "same result)")] = 1,
+    weights: Annotated[float, typer.Option(
+        "--weights", help="部分权重变动幅度，0.2 即 ±20% / part-weight variation")] = 0.20,
+    indicator_weights: Annotated[float, typer.Option(
+        "--indicator-weights", help="指标权重变动幅度 / indicator-weight variation")] = 0.20,
+    targets_variation: Annotated[float, typer.Option(
+        "--targets-variation", help="目标值变动幅度，0.1 即 ±10% / target variation")] = 0.10,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="写出分析文件的文件夹（不给则只在终端显示）/ folder for the analysis files")] = None,
+    formats: Annotated[str, typer.Option(
+        "--format", help="json,md,html 中的若干项，逗号分隔 / comma-separated")] = "json,md,html",
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite earlier files")] = False,
+    lang: LangOpt = None,
+) -> None:
+    from campuseval.data.read import read_data
+    from campuseval.report.sensitivity_view import (
+        SVG_FILE,
+        drop_table,
+        interval_chart,
+        render_sensitivity,
+        robustness_table,
+        settings_line,
+    )
+    from campuseval.sensitivity import Variation, analyse, check_settings
+
+    lg = _lang(lang)
+    variation = Variation(weights, indicator_weights, targets_variation)
+    check_settings(runs, variation)  # before reading anything
+    fmts = _formats(formats, SENS_FORMATS) if out_dir is not None else []
+    eff = load_effective(table, targets, lg)
+    dataset = read_data(data, eff, year=year)
+    result = analyse(eff, dataset, year=year, runs=runs, seed=seed, variation=variation)
+    _print_grid(t("sens.title", lg, year=result.year), *robustness_table(result, lg))
+    err.print(settings_line(result, lg), markup=False)
+    if any(c.low is not None and (c.low != c.p5 or c.high != c.p95) for c in result.campuses):
+        err.print(t("sens.widened", lg), markup=False)
+    heads, rows = drop_table(result, lg)
+    if rows:
+        _print_grid(t("sens.sec.drop", lg), heads, rows)
+    if out_dir is None:
+        return
+
+    def writer(fmt: str) -> Callable[[Path], None]:
+        def write(p: Path) -> None:
+            if fmt == "json":
+                text = result.dumps()
+            elif fmt == "svg":
+                text = str(interval_chart(result, lg)).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+            else:
+                text = render_sensitivity(result, fmt, lg)
+            p.write_bytes(text.encode("utf-8"))
+
+        return write
+
+    files = {f"sensitivity.{f}": writer(f) for f in fmts}
+    if "md" in fmts:
+        files[SVG_FILE] = writer("svg")  # the Markdown page shows the chart from this file
+    _write_files(out_dir, files, force, lg)
