@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -216,3 +218,54 @@ def sensitivity_cmd(
     if "md" in fmts:
         files[SVG_FILE] = writer("svg")  # the Markdown page shows the chart from this file
     _write_files(out_dir, files, force, lg)
+
+
+# ---------------------------------------------------------------- diff
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@command("diff", "列出两个生效指标表的差异（含文件与行号）/ list how two effective tables differ, with file:line")
+def diff_cmd(
+    a: Annotated[str, typer.Argument(help="原指标表或目标值文件 / the table or targets file before",
+                                     show_default=False)],
+    b: Annotated[str, typer.Argument(help="新指标表或目标值文件 / the table or targets file after",
+                                     show_default=False)],
+    fmt: Annotated[DiffFormat, typer.Option(
+        "--format", help="text、json 或 github（GitHub Actions 注释）/ text, json or github annotations")
+    ] = DiffFormat.text,
+    exit_code: Annotated[bool, typer.Option(
+        "--exit-code", help="有差异时退出码为 1（同 git diff --exit-code）/ exit 1 when they differ")] = False,
+    lang: LangOpt = None,
+) -> None:
+    import json
+
+    from campuseval.cli import _gh_escape
+    from campuseval.tablediff import diff_tables
+
+    lg = _lang(lang)
+    changes = diff_tables(load_effective(a, None, lg), load_effective(b, None, lg))
+    if fmt == DiffFormat.json:
+        payload = {"a": a, "b": b, "changes": [
+            {"code": c.key, "indicator": c.code, "message": c.render(lg), "file": c.location.file,
+             "line": c.location.line, "column": c.location.col, "path": c.location.path} for c in changes]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    for c in changes:
+        loc = c.location
+        if fmt == DiffFormat.text:
+            out.print(f"{loc.render(lg)}: {c.render(lg)}", markup=False, soft_wrap=True)
+        elif fmt == DiffFormat.github:
+            props = [f"file={_gh_escape(loc.file or b, True)}"]
+            if loc.line:
+                props.append(f"line={loc.line}")
+            if loc.col:
+                props.append(f"col={loc.col}")
+            props.append(f"title={_gh_escape('campuseval diff', True)}")
+            out.print(f"::notice {','.join(props)}::{_gh_escape(c.render(lg))}", markup=False, soft_wrap=True)
+    key = "diff.summary" if changes else "diff.none"
+    err.print(t(key, lg, a=a, b=b, n=len(changes)), markup=False)
+    raise typer.Exit(1 if exit_code and changes else 0)

@@ -91,3 +91,31 @@ MESSAGES.update({
     "sens.bad_variation": ("变动幅度应在 0 到 {max} 之间（0.2 表示 ±20%），实际为 {value}", "a variation must be between 0 and {max} (0.2 means ±20%), got {value}"),
     "sens.written": ("已写出：{files}", "written: {files}"),
 })
+MESSAGES.update({
+    "diff.table": ("基于不同的指标表：{old} 与 {new}", "based on different tables: {old} and {new}"),
+    "diff.part_added": ("新增部分 {part}（{points} 分）", "part {part} added ({points} points)"),
+    "diff.part_dropped": ("删除部分 {part}", "part {part} dropped"),
+    "diff.part_points": ("部分 {part} 的分值由 {old} 改为 {new}", "part {part}: points {old} -> {new}"),
+    "diff.added": ("新增指标 {name}（{points} 分）", "indicator {name} added ({points} points)"),
+    "diff.dropped": ("删除指标 {name}（原 {points} 分）", "indicator {name} dropped (had {points} points)"),
+    "diff.points": ("{name}：分值由 {old} 改为 {new}", "{name}: points {old} -> {new}"),
+    "diff.effective_points": ("{name}：实际分值由 {old} 变为 {new}（同部分指标有增删，分值重新分配）",
+                              "{name}: effective points {old} -> {new} (indicators of its part were added or dropped)"),
+    "diff.rule": ("{name}：评分方法由“{old}”改为“{new}”", "{name}: rule '{old}' -> '{new}'"),
+    "diff.target": ("{name}：目标值由 {old} 改为 {new}", "{name}: target {old} -> {new}"),
+    "diff.campus_target": ("{name}：{campus} 的目标值由 {old} 改为 {new}", "{name}: target for {campus} {old} -> {new}"),
+    "diff.tolerance": ("{name}：同质化容差由 {old} 改为 {new}", "{name}: homogeneity tolerance {old} -> {new}"),
+    "diff.applies_to": ("{name}：适用单位由 {old} 改为 {new}", "{name}: applies to {old} -> {new}"),
+    "diff.field": ("{name}：{setting} 由 {old} 改为 {new}", "{name}: {setting} {old} -> {new}"),
+    "diff.campus_added": ("新增单位 {campus}（{name}）", "unit {campus} ({name}) added"),
+    "diff.campus_dropped": ("删除单位 {campus}（{name}）", "unit {campus} ({name}) dropped"),
+    "diff.policy": ("{setting} 由 {old} 改为 {new}", "{setting} {old} -> {new}"),
+    "diff.years": ("适用年度由 {old} 改为 {new}", "years {old} -> {new}"),
+    "diff.allocation": ("经费分配 {setting} 由 {old} 改为 {new}", "allocation {setting} {old} -> {new}"),
+    "diff.summary": ("{a} 与 {b} 共有 {n} 处不同", "{n} differences between {a} and {b}"),
+    "diff.none": ("{a} 与 {b} 的生效指标表相同", "{a} and {b} give the same effective table"),
+})
+MESSAGES.update({
+    "diff.allocation_added": ("新增经费分配：{setting}", "allocation added: {setting}"),
+    "diff.allocation_removed": ("删除经费分配（原为 {setting}）", "allocation removed (was {setting})"),
+})
