@@ -15,6 +15,8 @@ import pandas as pd
 from campuseval.config.effective import EffectiveTable
 from campuseval.data.cells import CellProblem, RawCell, column_letter, norm_text, parse_cell, parse_year, show
 from campuseval.data.dataset import CellRef, DataFile, Dataset, UnitInfo, UnitKind, empty_values
+from campuseval.data.experts import ExpertReader
+from campuseval.data.experts import find_header as find_expert_header
 from campuseval.data.sources import Sheet, open_data_file
 from campuseval.errors import DataError, Diagnostic, Location, diag
 
@@ -428,6 +430,7 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
               layout: Layout = "auto") -> Dataset:
     """Read data files (CSV, xlsx) into a Dataset; DataError with every problem found (up to 30)."""
     reader = _Reader(Vocabulary.of(eff), default_year=year, layout=layout)
+    experts = ExpertReader(eff, reader.problem)
     files: list[DataFile] = []
     for p in paths:
         path = Path(p)
@@ -443,6 +446,12 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
                     reader.warnings.append(diag(Location(file=shown, sheet=sheet.name), "data.hidden_sheet",
                                                 "data.hidden_sheet.hint", severity="warning"))
                 continue
+            panel = find_expert_header(sheet)
+            if panel is not None:  # a 专家评分 sheet: marks per reviewer, not a year's figures
+                experts.read(sheet, shown, *panel)
+                read_any = True
+                reader.rows_read.setdefault(shown, 1)
+                continue
             read_any |= reader.read_sheet(sheet, shown)
         if not read_any and reader.no_unit_header is not None:
             reader.problem(diag(reader.no_unit_header, "data.no_unit_column", "data.no_unit_column.hint"))
@@ -453,11 +462,17 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
                                 sheets="、".join(sheet_names)))
         elif not reader.rows_read.get(shown) and not reader.problems:
             reader.problem(diag(Location(file=shown), "data.no_rows", "data.no_rows.hint"))
+    marks = experts.finish(reader.units, reader.vocab.units, year, sorted({r[1] for r in reader.records}))
     if reader.problems:
         raise DataError(reader.problems)
+    expert_codes = [i.code for i in eff.indicators if i.spec.rule.type == "expert"]
+    if expert_codes and not experts.sheets:
+        reader.warnings.append(diag(Location(file=", ".join(f.path for f in files)), "data.expert_no_sheet",
+                                    "data.expert_no_sheet.hint", severity="warning", codes=", ".join(expert_codes)))
     if reader.records:
         values = pd.DataFrame(reader.records, columns=["unit", "year", "field", "value"])
         values["year"] = values["year"].astype("int64")
     else:
         values = empty_values()
-    return Dataset(values=values, units=reader.units, refs=reader.refs, files=files, warnings=reader.warnings)
+    return Dataset(values=values, units=reader.units, refs=reader.refs, files=files, warnings=reader.warnings,
+                   experts=marks)

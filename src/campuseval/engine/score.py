@@ -15,6 +15,7 @@ from campuseval.engine.homogeneity import gap as homogeneity_gap
 from campuseval.engine.method import build_method, target_out, text
 from campuseval.engine.rules import score_rule
 from campuseval.errors import DataError, Diagnostic, Location, UsageError, diag
+from campuseval.expert import combine
 from campuseval.formatting import num
 from campuseval.i18n import t
 from campuseval.results import (
@@ -261,6 +262,9 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
                                                ["not_applicable"], "not applicable"))
     unit = {"campus": campus.id, "both": campus.id, "hq": campus.hq, "locality": campus.district}[spec.subject]
     own = ctx.resolve(ind, unit, ctx.year)
+    panel = ""
+    if spec.rule.type == "expert":  # the value is the panel's combined mark, not a data cell
+        own, panel = _panel(ctx, ind, unit)
     hq = ctx.resolve(ind, campus.hq, ctx.year, "hq.") if spec.subject == "both" else None
     prev = ctx.resolve(ind, unit, ctx.year - 1, "prev.") if spec.rule.type == "change_vs_previous" else None
     target = ind.target_for(campus.id)
@@ -289,7 +293,7 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
         # Scored at the indicator's own points, then scaled to its effective maximum in _reweight, so
         # absolute amounts (band points, deductions) scale with a drop just as pro-rata ones do.
         outcome = score_rule(spec.rule, spec.direction, own.value, spec.points, target, hq_value, prev_value)
-        arithmetic = outcome.arithmetic
+        arithmetic = f"{panel}; {outcome.arithmetic}" if panel else outcome.arithmetic
         raw_points = outcome.points
         if outcome.missing is not None:
             problem = outcome.missing  # type: ignore[assignment]
@@ -314,6 +318,18 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
     result = _result(ctx, ind, own, hq_value, prev_value, target, gap, flags, arithmetic,
                      inputs=inputs, cells=cells)
     return _Draft(ind, raw_points, excluded, result)
+
+
+def _panel(ctx: _Context, ind: EffIndicator, unit: str | None) -> tuple[Resolved, str]:
+    """An expert-scored indicator's value: its reviewers' marks combined as the rule says, one input each."""
+    marks = ctx.data.experts.get((unit or "", ctx.year, ind.code), [])
+    rule = ind.spec.rule
+    if not marks or rule.type != "expert":
+        return Resolved(None, "missing", problem="missing"), ""
+    value, text = combine(marks, rule.combine)
+    inputs: dict[str, float | None] = {f"expert.{m.reviewer}": m.score for m in marks}
+    cells = {f"expert.{m.reviewer}": m.ref.short() for m in marks if m.ref is not None}
+    return Resolved(value, "reported", inputs, cells), text
 
 
 def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | None, prev_value: float | None,

@@ -1,0 +1,50 @@
+"""Expert panel marks for an indicator: one mark per reviewer, combined by mean or trimmed mean; no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from campuseval.data.dataset import CellRef
+from campuseval.rounding import clean
+
+Combine = Literal["mean", "trimmed_mean"]
+MIN_TRIMMED = 3  # without the highest and the lowest, fewer than three marks leave nothing or one side
+
+
+@dataclass(frozen=True)
+class ExpertMark:
+    """One reviewer's mark for one unit, indicator and year, and the cell it came from."""
+
+    reviewer: str
+    score: float
+    remark: str = ""
+    ref: CellRef | None = None
+
+
+def _n(x: Decimal) -> str:
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def combine(marks: list[ExpertMark], how: Combine) -> tuple[float, str]:
+    """The combined mark and the arithmetic, e.g. `(8 + 9 + 7.5 + 6 - 9 - 6) ÷ 2 = 7.75`.
+
+    trimmed_mean drops one highest and one lowest mark (one of each, however many tie) and needs at
+    least three marks; the caller checks the count first and refuses fewer.
+    """
+    if not marks:
+        raise ValueError("no marks")
+    values = [clean(m.score) for m in marks]
+    listed = ", ".join(f"{m.reviewer} {_n(v)}" for m, v in zip(marks, values, strict=True))
+    if how == "trimmed_mean":
+        if len(values) < MIN_TRIMMED:
+            raise ValueError(f"trimmed_mean needs at least {MIN_TRIMMED} marks")
+        hi, lo = max(values), min(values)
+        kept = sum(values) - hi - lo
+        result = kept / (len(values) - 2)
+        return float(result), (f"trimmed mean of [{listed}]: ({' + '.join(_n(v) for v in values)} - {_n(hi)} - "
+                               f"{_n(lo)}) ÷ {len(values) - 2} = {_n(result)}")
+    result = sum(values) / len(values)
+    return float(result), f"mean of [{listed}]: ({' + '.join(_n(v) for v in values)}) ÷ {len(values)} = {_n(result)}"
