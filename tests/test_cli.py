@@ -17,7 +17,7 @@ from campuseval.export import results_json
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "shaoxing"
 XLSX = EXAMPLE / "data" / "demo_2023-2024.xlsx"
-CSVS = [EXAMPLE / "data" / n for n in ("campus.csv", "hq.csv", "insurance.csv")]
+CSVS = [EXAMPLE / "data" / n for n in ("campus.csv", "hq.csv", "insurance.csv", "expert.csv")]
 TARGETS = EXAMPLE / "targets.yaml"
 STAMP = "2025-01-15T09:00:00+08:00"
 runner = CliRunner()
@@ -40,7 +40,7 @@ def test_score_writes_every_format_and_matches_the_library(tmp_path: Path) -> No
     direct = score(eff, read_data([XLSX], eff), generated_at=STAMP)
     # The CLI adds nothing of its own: the file is what the library computes, paths aside.
     assert [c.model_dump() for c in saved.campuses] == [c.model_dump() for c in direct.campuses]
-    assert "示例二院西山院区" in output and "95.99" in output
+    assert "示例二院西山院区" in output and "95.49" in output
 
 
 def test_csv_and_xlsx_data_give_the_same_scores() -> None:
@@ -48,7 +48,7 @@ def test_csv_and_xlsx_data_give_the_same_scores() -> None:
     from_xlsx = score(eff, read_data([XLSX], eff), generated_at=STAMP)
     from_csv = score(eff, read_data(CSVS, eff), generated_at=STAMP)
     assert [(c.id, c.total) for c in from_xlsx.campuses] == [(c.id, c.total) for c in from_csv.campuses]
-    # Ranked by hand from the summary: 西山 95.99 > 东湖 93.60 > 南江 83.65 > 北塘 71.93.
+    # Ranked by hand from the summary: 西山 95.49 > 东湖 92.35 > 南江 85.31 > 北塘 75.18.
     assert {c.id: c.rank for c in from_csv.campuses} == {"xishan": 1, "donghu": 2, "nanjiang": 3, "beitang": 4}
 
 
@@ -59,7 +59,7 @@ def test_summary_csv_is_utf8_with_bom_and_xlsx_has_formats(tmp_path: Path) -> No
     raw = (out / "summary.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "排名".encode() in raw
     wb = openpyxl.load_workbook(out / "scores.xlsx")
-    assert wb.sheetnames == ["汇总", "指标明细"]
+    assert wb.sheetnames == ["汇总", "指标明细", "经费分配"]  # the example has a funding pool
     detail = wb["指标明细"]
     assert detail.freeze_panes == "A2"
     headers = [c.value for c in detail[1]]
@@ -98,7 +98,7 @@ def test_template_round_trip(tmp_path: Path) -> None:
     code, _ = run("template", "--targets", str(TARGETS), "--out", str(tpl), "--year", "2024")
     assert code == 0
     wb = openpyxl.load_workbook(tpl)
-    assert wb.sheetnames == ["填报说明", "院区", "总院", "属地"]
+    assert wb.sheetnames == ["填报说明", "院区", "总院", "属地", "专家评分"]  # C5 is marked by a panel
     campus = wb["院区"]
     headers = [c.value for c in campus[1]]
     assert headers[:2] == ["单位", "年份"]

@@ -224,6 +224,17 @@ class AllocationOut(_Out):
     undistributed: float = Field(0.0, description="left over only when no campus qualifies")
 
 
+class ExpertMarkOut(_Out):
+    """One reviewer's mark for an expert-scored indicator, with the remark and the cell it came from."""
+
+    campus: str
+    indicator: str
+    reviewer: str
+    score: float
+    remark: str = ""
+    cell: str | None = None
+
+
 class Results(_Out):
     """Everything one scoring run produced; what scores.json holds."""
 
@@ -240,6 +251,8 @@ class Results(_Out):
     warnings: list[Text] = Field(default_factory=list)
     allocation: AllocationOut | None = Field(None, description="funding by result, when the targets file "
                                                                "has an allocation block")
+    expert_marks: list[ExpertMarkOut] = Field(default_factory=list, description="the panel's marks for "
+                                              "expert-scored indicators, one per reviewer")
 
     def summary_frame(self) -> pd.DataFrame:
         """One row per campus in rank order: HQ, district, total and each part."""

@@ -150,3 +150,25 @@ MESSAGES.update({
     "data.expert_no_sheet.hint": ("在数据工作簿中加“专家评分”表（campuseval template 会生成），或另给一个专家评分 CSV 文件",
                                   "add a 专家评分 sheet to the workbook (campuseval template writes one), or give an expert-mark CSV file too"),
 })
+MESSAGES.update({
+    "tpl.sheet.expert": ("专家评分", "Expert marks"),
+    "tpl.expert.unit": ("单位", "unit"),
+    "tpl.expert.indicator": ("指标", "indicator"),
+    "tpl.expert.score": ("分数", "score"),
+    "tpl.expert.reviewer": ("评审人", "reviewer"),
+    "tpl.expert.remark": ("备注", "remark"),
+    "tpl.expert.year": ("年份", "year"),
+    "tpl.expert.note": ("每位评审人每项一行：复制行后填写分数（0 到该指标满分）和评审人姓名；合并方法（平均或去掉最高最低后平均）由指标表规定。",
+                        "One row per reviewer and item: copy a row, then fill in the score (0 to the indicator's points) and the reviewer's name; the table says how marks combine (mean, or mean without the highest and lowest)."),
+    "tpl.err.expert": ("分数应在 0 到 {points} 之间", "the score must be between 0 and {points}"),
+})
+MESSAGES.update({
+    "report.expert.title": ("专家评分", "Expert panel marks"),
+    "report.expert.col.campus": ("单位", "Unit"),
+    "report.expert.col.indicator": ("指标", "Indicator"),
+    "report.expert.col.reviewer": ("评审人", "Reviewer"),
+    "report.expert.col.score": ("分数", "Mark"),
+    "report.expert.col.remark": ("备注", "Remark"),
+    "report.expert.combined": ("合并评分", "Combined"),
+    "report.expert.points": ("得分 {points} / {max}（{how}）", "scores {points} / {max} ({how})"),
+})

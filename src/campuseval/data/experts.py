@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from campuseval.config.effective import EffectiveTable
 from campuseval.data.cells import CellProblem, RawCell, column_letter, norm_text, parse_cell, parse_year, show
@@ -12,6 +13,7 @@ from campuseval.data.sources import Sheet
 from campuseval.errors import Diagnostic, Location, diag
 from campuseval.expert import MIN_TRIMMED, ExpertMark
 from campuseval.formatting import num
+from campuseval.i18n import Lang, t
 
 SHEET_NAME = "专家评分"
 HEADER_SCAN_ROWS = 15
@@ -99,6 +101,8 @@ class ExpertReader:
 
             if all(cell(role).value is None for role in roles):
                 continue
+            if cell("score").value is None and cell("reviewer").value is None:
+                continue  # a template row never filled in: no mark given (the engine flags it missing)
             unit = norm_text(str(cell("unit").value or ""))
             if not unit:
                 self.problem(diag(loc("unit"), "data.expert_blank", "data.expert_blank.hint", what=ROLES["unit"][0]))
@@ -180,3 +184,35 @@ class ExpertReader:
                                   "data.expert_too_few.hint", n=len(marks), indicator=code, unit=unit_id, year=year,
                                   min=MIN_TRIMMED))
         return out
+
+
+def write_expert_sheet(wb: Any, eff: EffectiveTable, lang: Lang, years: list[int]) -> None:
+    """The 专家评分 sheet of the input workbook: one row per campus and expert-scored indicator to copy per
+    reviewer, the score limited to 0..points; nothing when the table has no expert-scored indicator."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    experts = [i for i in eff.indicators if i.spec.rule.type == "expert"]
+    if not experts:
+        return
+    ws = wb.create_sheet(t("tpl.sheet.expert", lang))
+    ws.append([t(f"tpl.expert.{k}", lang) for k in ("unit", "indicator", "score", "reviewer", "remark", "year")])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    year = max(years) if years else None
+    checks = {}
+    for ind in experts:
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=num(ind.spec.points),
+                            allow_blank=True, showErrorMessage=True, errorTitle="campuseval",
+                            error=t("tpl.err.expert", lang, points=num(ind.spec.points)))
+        ws.add_data_validation(dv)
+        checks[ind.code] = dv
+    for c in eff.campuses:
+        for ind in experts:
+            ws.append([c.name.zh, ind.code, None, None, None, year])
+            checks[ind.code].add(f"C{ws.max_row}")
+    ws.append([])
+    ws.append([t("tpl.expert.note", lang)])
+    for col, width in zip("ABCDEF", (30, 12, 10, 14, 30, 8), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"

@@ -21,6 +21,7 @@ from campuseval.i18n import t
 from campuseval.results import (
     INFORMATIONAL_FLAGS,
     CampusScore,
+    ExpertMarkOut,
     Flag,
     Gap,
     IndicatorScore,
@@ -177,6 +178,9 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
         config_files=[SourceOut(path=s.path, sha256=s.sha256, role=s.role) for s in eff.sources],
         data_files=[SourceOut(path=f.path, sha256=f.sha256, role="data") for f in data.files],
         method=build_method(eff), campuses=scores, warnings=warnings, allocation=allocation,
+        expert_marks=[ExpertMarkOut(campus=u, indicator=code, reviewer=m.reviewer, score=m.score, remark=m.remark,
+                                    cell=m.ref.short() if m.ref else None)
+                      for (u, y, code), marks in sorted(data.experts.items()) if y == year for m in marks],
     )
 
 

@@ -10,6 +10,7 @@ import jinja2
 from campuseval.i18n import Lang, t
 from campuseval.report import charts
 from campuseval.report.allocation import allocation_view
+from campuseval.report.experts_view import experts_view
 from campuseval.report.markdown import md_escape
 from campuseval.report.view import ReportView, build, ranked
 from campuseval.results import Results
@@ -56,4 +57,5 @@ def render(results: Results, fmt: str, lang: Lang) -> str:
         return t(key, lang, **params)
 
     template = _env(fmt).get_template(f"report.{fmt}.j2")
-    return template.render(v=view, t=label, alloc=allocation_view(results, lang))
+    return template.render(v=view, t=label, alloc=allocation_view(results, lang),
+                           experts=experts_view(results, lang))
