@@ -123,7 +123,7 @@ class ExpertReader:
             try:
                 score = parse_cell(cell("score"), "count", False)
             except CellProblem as exc:
-                self.problem(diag(loc("score"), exc.key, **exc.params))
+                self.problem(diag(loc("score"), exc.key, f"{exc.key}.hint", field=ROLES["score"][0], **exc.params))
                 continue
             points = self.eff.indicator(code).spec.points
             if score is None:
@@ -132,14 +132,15 @@ class ExpertReader:
                 continue
             if score < 0 or score > points:
                 self.problem(diag(loc("score"), "data.expert_out_of_range", "data.expert_out_of_range.hint",
-                                  score=num(score, 6), points=num(points), indicator=code))
+                                  hint_params={"points": num(points)}, score=num(score, 6), points=num(points),
+                                  indicator=code))
                 continue
             year: int | None = None
             if "year" in roles:
                 try:
                     year = parse_year(cell("year").value)
                 except CellProblem as exc:
-                    self.problem(diag(loc("year"), exc.key, **exc.params))
+                    self.problem(diag(loc("year"), exc.key, "data.bad_year.hint", **exc.params))
                     continue
             remark = norm_text(str(cell("remark").value)) if cell("remark").value is not None else ""
             ref = CellRef(shown, sheet.name, r + 1, column_letter(roles["score"]))
