@@ -129,3 +129,23 @@ def test_cli_errors(extra: list[str], needle: str) -> None:
                                    "--runs", "5", *extra, "--lang", "en"])
     assert res.exit_code == 2, res.output
     assert needle in res.output and "Traceback" not in res.output
+
+
+def test_perturbed_tables_keep_every_score_within_its_maximum() -> None:
+    # Weights move the effective maxima, so a rule with absolute amounts never earns more than its maximum,
+    # the maxima still sum to the table's total, and the parts to theirs.
+    eff = load_config(str(REPO / "examples/shaoxing/targets.yaml"))
+    ds = read_data([str(REPO / "examples/shaoxing/data/demo_2023-2024.xlsx")], eff)
+    rng = np.random.default_rng(11)
+    n_parts, n_ind = len(eff.table.parts), len(eff.indicators)
+    for _ in range(10):
+        changed = perturb(eff, 1 + 0.5 * rng.uniform(-1, 1, n_parts), 1 + 0.5 * rng.uniform(-1, 1, n_ind),
+                          1 + 0.3 * rng.uniform(-1, 1, n_ind))
+        assert round(sum(i.points for i in changed.indicators if i.scored), 2) == 100
+        res = score(changed, ds)
+        for c in res.campuses:
+            assert c.total <= 100
+            for p in c.parts:
+                assert p.score <= p.max + 1e-9
+            for i in c.indicators:
+                assert i.points is None or 0 <= i.points <= i.max_points + 1e-9

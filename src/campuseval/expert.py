@@ -42,9 +42,9 @@ def combine(marks: list[ExpertMark], how: Combine) -> tuple[float, str]:
         if len(values) < MIN_TRIMMED:
             raise ValueError(f"trimmed_mean needs at least {MIN_TRIMMED} marks")
         hi, lo = max(values), min(values)
-        kept = sum(values) - hi - lo
+        kept = sum(values, Decimal(0)) - hi - lo
         result = kept / (len(values) - 2)
         return float(result), (f"trimmed mean of [{listed}]: ({' + '.join(_n(v) for v in values)} - {_n(hi)} - "
                                f"{_n(lo)}) ÷ {len(values) - 2} = {_n(result)}")
-    result = sum(values) / len(values)
-    return float(result), f"mean of [{listed}]: ({' + '.join(_n(v) for v in values)}) ÷ {len(values)} = {_n(result)}"
+    mean = sum(values, Decimal(0)) / len(values)
+    return float(mean), f"mean of [{listed}]: ({' + '.join(_n(v) for v in values)}) ÷ {len(values)} = {_n(mean)}"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 import numpy as np
 
@@ -72,33 +73,38 @@ def _scale_target(t: float | TargetRange | None, k: float) -> float | TargetRang
 
 
 def perturb(eff: EffectiveTable, part_k: np.ndarray, ind_k: np.ndarray, target_k: np.ndarray) -> EffectiveTable:
-    """The table with part points × part_k and indicator points × ind_k, each renormalised (the parts to the
-    table's total, the indicators to their part's sum), and targets × target_k; factors of 1 change nothing."""
+    """The table with each part's points × part_k renormalised to the table's total, each indicator's effective
+    maximum × ind_k renormalised to its part's new points, and targets × target_k; factors of 1 change nothing.
+
+    Weights move the effective maxima, not the indicators' own points: rules with absolute amounts (bands,
+    deductions) keep their meaning, and the engine scales what they earn to the new maximum as it does
+    for a district's drop. (For a campus whose missing values are re-weighted, the engine shares the part
+    by the table's own points, so within such a part only the part's weight varies for that campus.)
+    """
     places = eff.table.rounding.indicator
-    parts = list(eff.table.parts)
+    parts = eff.effective_parts()
     total = sum(p.points for p in parts)
     new_parts = allocate([p.points * float(k) for p, k in zip(parts, part_k, strict=True)], total, places)
     part_points = {p.code: v for p, v in zip(parts, new_parts, strict=True)}
-    specs = [i.spec for i in eff.indicators]
-    points = {s.code: s.points for s in specs}
+    maxima = {i.code: i.points for i in eff.indicators}
     for part in parts:
-        members = [n for n, s in enumerate(specs) if s.part == part.code and s.rule.scored]
+        members = [n for n, i in enumerate(eff.indicators) if i.spec.part == part.code and i.scored]
         if not members:
             continue
-        raw = [specs[n].points * float(ind_k[n]) for n in members]
-        shares = allocate(raw, sum(specs[n].points for n in members), places)
-        points.update({specs[n].code: v for n, v in zip(members, shares, strict=True)})
-    new_specs = []
-    campus_targets: dict[str, dict[str, float | TargetRange]] = {}
-    for n, (s, ind) in enumerate(zip(specs, eff.indicators, strict=True)):
-        k = float(target_k[n]) if s.rule.type in TARGET_RULES else 1.0
-        update: dict[str, object] = {"points": points[s.code]}
+        raw = [eff.indicators[n].points * float(ind_k[n]) for n in members]
+        shares = allocate(raw, part_points[part.code], places)
+        maxima.update({eff.indicators[n].code: v for n, v in zip(members, shares, strict=True)})
+    indicators = []
+    for n, ind in enumerate(eff.indicators):
+        k = float(target_k[n]) if ind.spec.rule.type in TARGET_RULES else 1.0
+        changed = replace(ind, points=maxima[ind.code])
         if k != 1.0:
-            update["target"] = _scale_target(s.target, k)
-        new_specs.append(s.model_copy(update=update))
-        campus_targets[s.code] = {c: v if k == 1.0 else _scale_target(v, k)  # type: ignore[misc]
-                                  for c, v in ind.campus_targets.items()}
-    return rebuild(eff, new_specs, part_points, campus_targets)
+            per_campus = {c: _scale_target(v, k) for c, v in ind.campus_targets.items()}
+            changed = replace(changed, spec=ind.spec.model_copy(update={"target": _scale_target(ind.spec.target, k)}),
+                              campus_targets=MappingProxyType({c: v for c, v in per_campus.items() if v is not None}))
+        indicators.append(changed)
+    new_part_models = tuple(p.model_copy(update={"points": part_points[p.code]}) for p in eff.parts)
+    return replace(eff, parts=new_part_models, indicators=tuple(indicators))
 
 
 # ---------------------------------------------------------------- results
