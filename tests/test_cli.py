@@ -184,7 +184,8 @@ def test_indicators_lists_effective_points() -> None:
     assert "dropped: C4" in output
 
 
-@pytest.mark.parametrize("command", ["validate", "score", "template", "report", "schema", "indicators"])
+@pytest.mark.parametrize("command", ["validate", "score", "template", "report", "schema", "indicators", "compare",
+                                     "diff", "sensitivity"])
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     code, output = run(command, "--help")
     assert code == 0 and "Usage" in output

@@ -75,7 +75,7 @@ def _marks(tmp_path: Path, rows: str) -> Path:
     ("a,X1,18,张,\n", "marks.csv, row 2, column B: 'X1' is not an expert-scored indicator"),
     ("z,E1,18,张,\n", "marks.csv, row 2, column A: 'z' in the expert marks is not an evaluated campus"),
     ("a,E1,18,张,\na,E1,17,张,\n", "marks.csv, row 3, column A: reviewer 张 marked E1 for a (2024) twice"),
-    ("a,E1,18,张,\na,E1,17,李,\n", "marks.csv, row 2, column C: E1 for a (2024) has marks from 2 reviewers; "
+    ("a,E1,18,张,\na,E1,17,李,\n", "marks.csv, row 2, column C: E1 for a (2024): marks from 2 reviewer(s); "
                                  "dropping the highest and lowest needs at least 3"),
 ])
 def test_bad_marks_are_refused_with_where(tmp_path: Path, rows: str, expected: str) -> None:

@@ -143,7 +143,7 @@ MESSAGES.update({
     "data.expert_duplicate": ("评审人 {reviewer} 对 {unit} 的 {indicator}（{year} 年）评了两次", "reviewer {reviewer} marked {indicator} for {unit} ({year}) twice"),
     "data.expert_duplicate.hint": ("第一次在第 {row} 行；每位评审人每项只保留一个分数", "the first is on row {row}; keep one mark per reviewer and item"),
     "data.expert_too_few": ("{unit} 的 {indicator}（{year} 年）只有 {n} 位评审人的评分；去掉最高分和最低分至少需要 {min} 位",
-                            "{indicator} for {unit} ({year}) has marks from {n} reviewers; dropping the highest and lowest needs at least {min}"),
+                            "{indicator} for {unit} ({year}): marks from {n} reviewer(s); dropping the highest and lowest needs at least {min}"),
     "data.expert_too_few.hint": ("补齐评审人的评分，或在指标表中把 combine 改为 mean（取平均值）", "add the missing reviewers' marks, or set combine to mean in the table"),
     "data.expert_no_sheet": ("指标表有专家评分指标 {codes}，但数据中没有“专家评分”表：这些指标将按缺失处理",
                              "the table has expert-scored indicators {codes} but the data has no 专家评分 sheet: they count as missing"),
