@@ -95,3 +95,21 @@ def test_cli_errors_without_traceback() -> None:
     assert other.exit_code == 2 and "Traceback" not in other.output
     assert "--help" not in one.output
     assert runner.invoke(app, ["compare", "--help"]).exit_code == 0
+
+
+def test_two_tables(tmp_path: Path) -> None:
+    # The same change written into a copy of the table (X2 target 10 -> 5) gives the same comparison as
+    # two targets files: a 85 -> 100, b 86 -> 86, c 79 -> 85.
+    table = (CYCLE / "table.yaml").read_text(encoding="utf-8")
+    changed = table.replace("    rule: {type: target_pro_rata}\n    target: 10\n",
+                            "    rule: {type: target_pro_rata}\n    target: 5\n")
+    assert changed != table
+    (tmp_path / "b_table.yaml").write_text(changed, encoding="utf-8")
+    res = CliRunner().invoke(app, ["compare", str(CYCLE / "data.csv"), "--table", str(CYCLE / "table.yaml"),
+                                   "--table", str(tmp_path / "b_table.yaml"), "--out", str(tmp_path / "o"),
+                                   "--format", "json", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((tmp_path / "o" / "compare.json").read_text(encoding="utf-8"))
+    assert [(c["id"], c["total_a"], c["total_b"], c["rank_b"]) for c in data["campuses"]] == [
+        ("a", 85.0, 100.0, 1), ("b", 86.0, 86.0, 2), ("c", 79.0, 85.0, 3)]
+    assert data["campuses"][0]["indicators"][0]["why"][0]["en"] == "target 10 -> 5"

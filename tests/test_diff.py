@@ -79,3 +79,16 @@ def test_cli_text_github_json_and_exit_code(at_root: Path) -> None:
 def test_cli_bad_input(at_root: Path) -> None:
     res = CliRunner().invoke(app, ["diff", "tests/cycle/a.yaml", "tests/cycle/missing.yaml", "--lang", "en"])
     assert res.exit_code == 2 and "tests/cycle/missing.yaml" in res.output and "Traceback" not in res.output
+
+
+def test_two_tables_part_and_indicator_points(at_root: Path, tmp_path: Path) -> None:
+    # A copy of the table with total 100 -> 90, part P 60 -> 50 and X1's own points 30 -> 20 (P: 20 + 30 = 50):
+    # each change is located at its line in the copy (P's points on line 11, X1's on line 19). X1's
+    # effective points follow its own (30 -> 20) and are not reported twice.
+    lines = (at_root / "tests/cycle/table.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert (lines[6], lines[10], lines[18]) == ("total_points: 100\n", "    points: 60\n", "    points: 30\n")
+    lines[6], lines[10], lines[18] = "total_points: 90\n", "    points: 50\n", "    points: 20\n"
+    (tmp_path / "t2.yaml").write_text("".join(lines), encoding="utf-8")
+    changes = diff_tables(load_config("tests/cycle/table.yaml"), load_config(str(tmp_path / "t2.yaml")))
+    assert [(c.location.line, c.render("en")) for c in changes] == [
+        (11, "part P: points 60 -> 50"), (19, "X1 Surgery share: points 30 -> 20")]
