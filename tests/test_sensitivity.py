@@ -149,3 +149,56 @@ def test_perturbed_tables_keep_every_score_within_its_maximum() -> None:
                 assert p.score <= p.max + 1e-9
             for i in c.indicators:
                 assert i.points is None or 0 <= i.points <= i.max_points + 1e-9
+
+
+@pytest.mark.parametrize(("targets", "data"), [
+    ("examples/shaoxing/targets.yaml", ["examples/shaoxing/data/demo_2023-2024.xlsx"]),
+    ("tests/cycle/a.yaml", ["tests/cycle/data.csv"]),
+    ("tests/cycle/expert_table.yaml", ["tests/cycle/expert_data.csv", "tests/cycle/expert_marks.csv"]),
+])
+def test_fast_totals_equal_the_engine_run_by_run(targets: str, data: list[str]) -> None:
+    # The fast path is the engine's rule functions on the plain run's values: every total of every run
+    # equals the engine's scoring of the same perturbed table, to the last digit, under wide variation.
+    # The Shaoxing example has a missing value (zero policy), HQ-relative, change and expert rules.
+    from campuseval.sensitivity import TARGET_RULES, _maxima
+    from campuseval.sensitivity_fast import competition_ranks, plan, totals
+
+    eff = load_config(str(REPO / targets))
+    ds = read_data([str(REPO / d) for d in data], eff)
+    plain = score(eff, ds)
+    p = plan(eff, plain, TARGET_RULES)
+    assert p is not None
+    rng = np.random.default_rng(2024)
+    n_parts, n_ind = len(eff.table.parts), len(eff.indicators)
+    for _ in range(60):
+        part_k, ind_k = 1 + 0.5 * rng.uniform(-1, 1, n_parts), 1 + 0.5 * rng.uniform(-1, 1, n_ind)
+        target_k = 1 + 0.3 * rng.uniform(-1, 1, n_ind)
+        engine = score(perturb(eff, part_k, ind_k, target_k), ds)
+        fast = totals(eff, p, _maxima(eff, part_k, ind_k)[1], target_k)
+        assert fast == [c.total for c in engine.campuses]
+        assert competition_ranks(fast) == [c.rank for c in engine.campuses]
+
+
+def test_fast_and_engine_only_give_the_same_analysis() -> None:
+    eff = load_config(str(REPO / "examples/shaoxing/targets.yaml"))
+    ds = read_data([str(REPO / "examples/shaoxing/data/demo_2023-2024.xlsx")], eff)
+    v = Variation(0.5, 0.5, 0.3)
+    assert simulate(eff, ds, runs=80, seed=9, variation=v).dumps() == \
+        simulate(eff, ds, runs=80, seed=9, variation=v, engine_only=True).dumps()
+
+
+def test_the_engine_scores_what_the_fast_path_does_not_cover(tmp_path: Path) -> None:
+    # Missing values re-weighted within their part change a campus's maxima: the plan declines, every run
+    # is the engine's. (tests/cycle with missing: reweight and b's X2 blank.)
+    from campuseval.sensitivity import TARGET_RULES
+    from campuseval.sensitivity_fast import plan
+
+    (tmp_path / "table.yaml").write_text((CYCLE / "table.yaml").read_text(encoding="utf-8") + "missing: reweight\n",
+                                         encoding="utf-8")
+    (tmp_path / "data.csv").write_text("单位,类型,年份,X1,X2,Y1\na,院区,2024,50,5,20\nb,院区,2024,40,,16\n",
+                                       encoding="utf-8")
+    eff = load_config(str(tmp_path / "table.yaml"))
+    ds = read_data([str(tmp_path / "data.csv")], eff)
+    assert plan(eff, score(eff, ds), TARGET_RULES) is None
+    sim = simulate(eff, ds, runs=10, seed=1)
+    assert [c.plain_rank for c in sim.campuses] == [1, 2]

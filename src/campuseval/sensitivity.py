@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -72,15 +73,9 @@ def _scale_target(t: float | TargetRange | None, k: float) -> float | TargetRang
     return t * k
 
 
-def perturb(eff: EffectiveTable, part_k: np.ndarray, ind_k: np.ndarray, target_k: np.ndarray) -> EffectiveTable:
-    """The table with each part's points × part_k renormalised to the table's total, each indicator's effective
-    maximum × ind_k renormalised to its part's new points, and targets × target_k; factors of 1 change nothing.
-
-    Weights move the effective maxima, not the indicators' own points: rules with absolute amounts (bands,
-    deductions) keep their meaning, and the engine scales what they earn to the new maximum as it does
-    for a district's drop. (For a campus whose missing values are re-weighted, the engine shares the part
-    by the table's own points, so within such a part only the part's weight varies for that campus.)
-    """
+def _maxima(eff: EffectiveTable, part_k: np.ndarray, ind_k: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
+    """Part points × part_k renormalised to the table's total, and each scored indicator's effective maximum
+    × ind_k renormalised to its part's new points; both at the indicator rounding places, summing exactly."""
     places = eff.table.rounding.indicator
     parts = eff.effective_parts()
     total = sum(p.points for p in parts)
@@ -94,6 +89,19 @@ def perturb(eff: EffectiveTable, part_k: np.ndarray, ind_k: np.ndarray, target_k
         raw = [eff.indicators[n].points * float(ind_k[n]) for n in members]
         shares = allocate(raw, part_points[part.code], places)
         maxima.update({eff.indicators[n].code: v for n, v in zip(members, shares, strict=True)})
+    return part_points, maxima
+
+
+def perturb(eff: EffectiveTable, part_k: np.ndarray, ind_k: np.ndarray, target_k: np.ndarray) -> EffectiveTable:
+    """The table with each part's points × part_k renormalised to the table's total, each indicator's effective
+    maximum × ind_k renormalised to its part's new points, and targets × target_k; factors of 1 change nothing.
+
+    Weights move the effective maxima, not the indicators' own points: rules with absolute amounts (bands,
+    deductions) keep their meaning, and the engine scales what they earn to the new maximum as it does
+    for a district's drop. (For a campus whose missing values are re-weighted, the engine shares the part
+    by the table's own points, so within such a part only the part's weight varies for that campus.)
+    """
+    part_points, maxima = _maxima(eff, part_k, ind_k)
     indicators = []
     for n, ind in enumerate(eff.indicators):
         k = float(target_k[n]) if ind.spec.rule.type in TARGET_RULES else 1.0
@@ -179,8 +187,13 @@ def _ranks(res: Results) -> dict[str, int | None]:
 
 
 def simulate(eff: EffectiveTable, data: Dataset, *, year: int | None = None, runs: int = 1000, seed: int = 1,
-             variation: Variation | None = None) -> Sensitivity:
-    """Score `runs` perturbed tables drawn with `seed`; the same inputs and seed give the same result."""
+             variation: Variation | None = None, engine_only: bool = False) -> Sensitivity:
+    """Score `runs` perturbed tables drawn with `seed`; the same inputs and seed give the same result.
+
+    Each run is the engine's scoring of the perturbed table (`perturb`). Where nothing but the maxima and
+    targets moves, sensitivity_fast gives the same totals from the plain run's values with the engine's own
+    rule functions, checked against the engine on the plain table and the first runs; `engine_only`
+    re-scores every run with the engine."""
     variation = variation or Variation()
     check_settings(runs, variation)
     year = pick_year(eff, data, year)
@@ -192,13 +205,46 @@ def simulate(eff: EffectiveTable, data: Dataset, *, year: int | None = None, run
     ind_k = 1 + variation.indicator_weights * rng.uniform(-1, 1, (runs, n_ind))
     target_k = 1 + variation.targets * rng.uniform(-1, 1, (runs, n_ind))
     ids = [c.id for c in plain.campuses]
-    n = len(ids)
-    ranks = np.zeros((runs, n), dtype=np.int64)  # 0: unranked
+    ranks = np.zeros((runs, len(ids)), dtype=np.int64)  # 0: unranked
+    fast = None if engine_only else _fast_scorer(eff, data, year, plain, part_k, ind_k, target_k)
     for r in range(runs):
-        res = score(perturb(eff, part_k[r], ind_k[r], target_k[r]), data, year=year)
-        got = _ranks(res)
+        if fast is not None:
+            ranks[r] = fast(r)
+            continue
+        got = _ranks(score(perturb(eff, part_k[r], ind_k[r], target_k[r]), data, year=year))
         ranks[r] = [got.get(i) or 0 for i in ids]
     return Sensitivity(year, runs, seed, variation, _summarise(plain, ids, ranks))
+
+
+CHECKED_RUNS = 5  # runs re-scored by the engine too before the fast path is trusted for the rest
+
+
+def _fast_scorer(eff: EffectiveTable, data: Dataset, year: int, plain: Results, part_k: np.ndarray,
+                 ind_k: np.ndarray, target_k: np.ndarray) -> Callable[[int], list[int]] | None:
+    """Ranks of run r from sensitivity_fast, when it applies and agrees with the engine on the plain table
+    and on the first runs; None to re-score every run with the engine."""
+    from campuseval.sensitivity_fast import competition_ranks, plan, totals
+
+    p = plan(eff, plain, TARGET_RULES)
+    if p is None:
+        return None
+
+    def ranks_of(r: int) -> tuple[list[float], list[int]]:
+        _, maxima = _maxima(eff, part_k[r], ind_k[r])
+        t = totals(eff, p, maxima, target_k[r])
+        return t, competition_ranks(t)
+
+    ones_p, ones_i = np.ones(len(eff.table.parts)), np.ones(len(eff.indicators))
+    plain_totals = totals(eff, p, _maxima(eff, ones_p, ones_i)[1], ones_i)
+    if plain_totals != [c.total for c in plain.campuses] or \
+            competition_ranks(plain_totals) != [_ranks(plain)[i] for i in p.ids]:
+        return None
+    for r in range(min(CHECKED_RUNS, len(part_k))):
+        engine = score(perturb(eff, part_k[r], ind_k[r], target_k[r]), data, year=year)
+        t, rk = ranks_of(r)
+        if t != [c.total for c in engine.campuses] or rk != [_ranks(engine)[i] for i in p.ids]:
+            return None
+    return lambda r: ranks_of(r)[1]
 
 
 def _summarise(plain: Results, ids: list[str], ranks: np.ndarray) -> tuple[CampusRobustness, ...]:
