@@ -92,7 +92,7 @@ def build() -> dict[str, list[dict[str, object]]]:
     return rows
 
 
-REVIEWERS = ("评审专家甲", "评审专家乙", "评审专家丙", "评审专家丁")
+REVIEWERS = ("评审专家A", "评审专家B", "评审专家C", "评审专家D")
 EXPERT_HEADERS = ["单位", "指标", "分数", "评审人", "备注", "年份"]
 
 

@@ -177,6 +177,8 @@ class ExpertReader:
                 continue
             first[seen] = m.where
             out.setdefault(key, []).append(m.mark)
+        for marks in out.values():
+            marks.sort(key=lambda m: m.reviewer)  # row order in the sheet changes nothing
         for (unit_id, year, code), marks in out.items():
             rule = self.eff.indicator(code).spec.rule
             if rule.type == "expert" and rule.combine == "trimmed_mean" and len(marks) < MIN_TRIMMED:

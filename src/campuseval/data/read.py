@@ -83,6 +83,8 @@ class Vocabulary:
         v = cls()
         for ind in eff.indicators:
             s = ind.spec
+            if s.rule.type == "expert":
+                continue  # marks come from the 专家评分 sheet; a data column of that name is not one of them
             spec = FieldSpec(s.code, s.scale, s.rule.type in ("yes_no", "veto"), s.name.zh)
             v._add_field(spec, [s.code, s.name.zh, s.name.en or ""])
         for raw in eff.raw_fields:
