@@ -80,6 +80,20 @@ def _write_files(out_dir: Path, files: dict[str, Callable[[Path], None]], force:
     err.print(t("compare.written", lang, files=", ".join(str(out_dir / n) for n in files)), markup=False)
 
 
+def _warn(dataset: Any, results: Any, lang: Lang, seen: set[str]) -> None:
+    """Reading and scoring warnings as `score` prints them, each once however many settings are scored."""
+    from campuseval.cli import print_diagnostics
+
+    fresh = [d for d in dataset.warnings if d.render("zh") not in seen]
+    print_diagnostics(fresh, lang)
+    seen.update(d.render("zh") for d in dataset.warnings)
+    for w in results.warnings:
+        if w.zh not in seen:  # the engine repeats the reading warnings in its own list
+            seen.add(w.zh)
+            err.print(t("severity.warning", lang) + t("cli.colon", lang) + getattr(w, lang), markup=False,
+                      style="yellow")
+
+
 def _print_grid(title: str, heads: list[str], rows: list[list[str]], left: tuple[int, ...] = (0,)) -> None:
     grid = RichTable(title=title, header_style="bold")
     for n, h in enumerate(heads):
@@ -119,9 +133,12 @@ def compare_cmd(
     pairs = _settings(table or [], targets or [])
     fmts = _formats(formats, COMPARE_FORMATS) if out_dir is not None else []
     results = []
+    seen: set[str] = set()
     for tb, tg in pairs:
         eff = load_effective(tb, tg, lg)
-        results.append(score(eff, read_data(data, eff, year=year), year=year))
+        dataset = read_data(data, eff, year=year)
+        results.append(score(eff, dataset, year=year))
+        _warn(dataset, results[-1], lg, seen)
     labels = [tg or tb or "" for tb, tg in pairs]
     cmp = compare(results[0], results[1], labels[0], labels[1])
     _print_grid(t("compare.title", lg, year=cmp.year) + f"\nA: {labels[0]}  B: {labels[1]}", *campus_table(cmp, lg))
@@ -191,6 +208,9 @@ def sensitivity_cmd(
     fmts = _formats(formats, SENS_FORMATS) if out_dir is not None else []
     eff = load_effective(table, targets, lg)
     dataset = read_data(data, eff, year=year)
+    from campuseval.engine.score import score
+
+    _warn(dataset, score(eff, dataset, year=year), lg, set())  # the plain scoring's warnings hold for every run
     result = analyse(eff, dataset, year=year, runs=runs, seed=seed, variation=variation)
     _print_grid(t("sens.title", lg, year=result.year), *robustness_table(result, lg))
     err.print(settings_line(result, lg), markup=False)
