@@ -25,11 +25,17 @@ def experts_view(results: Results, lang: Lang) -> ExpertsView | None:
     groups: dict[tuple[str, str], list[tuple[str, float, str]]] = {}
     for m in results.expert_marks:
         groups.setdefault((m.campus, m.indicator), []).append((m.reviewer, m.score, m.remark))
-    for (campus, code), marks in groups.items():
+    order = {c.id: (c.rank if c.rank is not None else 10**9, n) for n, c in enumerate(results.campuses)}
+    codes = [m.code for m in results.method.indicators]
+    for (campus, code), marks in sorted(groups.items(), key=lambda g: (order.get(g[0][0], (10**9, 0)),
+                                                                        codes.index(g[0][1]) if g[0][1] in codes
+                                                                        else len(codes))):
         ind = scored.get((campus, code))
         name = ind.name.zh if ind and lang == "zh" else ind.name.en if ind else code
-        for reviewer, score, remark in marks:
-            rows.append((False, [names.get(campus, campus), f"{code} {name}", reviewer, num(score), remark]))
+        for k, (reviewer, score, remark) in enumerate(marks):
+            # The unit and indicator head their group only, so the reviewers' marks read as one block.
+            head = [names.get(campus, campus), f"{code} {name}"] if k == 0 else ["", ""]
+            rows.append((False, [*head, reviewer, num(score), remark]))
         if ind is not None:
             how = rules[code].rule_text.zh if lang == "zh" else rules[code].rule_text.en
             rows.append((True, ["", "", t("report.expert.combined", lang), num(ind.value),
