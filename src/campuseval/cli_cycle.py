@@ -64,9 +64,11 @@ def _formats(text: str, choices: tuple[str, ...]) -> list[str]:
 
 
 def _write_files(out_dir: Path, files: dict[str, Callable[[Path], None]], force: bool, lang: Lang) -> None:
-    """Write each file atomically; refuse to overwrite unless forced, before writing any."""
+    """Write the files as a set (staged, then moved in; nothing half-written on failure or interrupt), refusing
+    to overwrite earlier ones unless forced."""
     from campuseval.errors import Location, UsageError, diag
-    from campuseval.export.atomic import write_with
+    from campuseval.export.atomic import interrupts_unwind
+    from campuseval.export.write import _write_all
 
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError([diag(Location(file=str(out_dir)), "out.not_dir", "out.not_dir.hint")])
@@ -74,10 +76,9 @@ def _write_files(out_dir: Path, files: dict[str, Callable[[Path], None]], force:
     if clash and not force:
         raise UsageError([diag(Location(file=str(out_dir)), "compare.exists", "compare.exists.hint",
                                files=", ".join(clash))])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, writer in files.items():
-        write_with(out_dir / name, writer)
-    err.print(t("compare.written", lang, files=", ".join(str(out_dir / n) for n in files)), markup=False)
+    with interrupts_unwind():
+        written = _write_all(files, out_dir, list(files))
+    err.print(t("compare.written", lang, files=", ".join(str(p) for p in written)), markup=False)
 
 
 def _warn(dataset: Any, results: Any, lang: Lang, seen: set[str]) -> None:
