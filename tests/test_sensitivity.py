@@ -123,6 +123,7 @@ def test_cli_files_and_seed(tmp_path: Path) -> None:
     (["--targets-variation", "-0.1"], "--targets-variation: a variation must be between 0 and 0.9"),
     (["--year", "2019"], "2019"),
     (["--format", "pdf", "--out", "x"], "unknown output format 'pdf'"),
+    (["--table", "builtin:indicators_fenghua.yaml"], "not --table builtin:indicators_fenghua.yaml"),
 ])
 def test_cli_errors(extra: list[str], needle: str) -> None:
     res = CliRunner().invoke(app, ["sensitivity", str(CYCLE / "data.csv"), "--targets", str(CYCLE / "a.yaml"),
