@@ -132,12 +132,16 @@ def write_xlsx(rows: dict[str, list[dict[str, object]]]) -> None:
         ws = wb[sheet]
         headers = [re.sub(r"（[^（）]*）$", "", str(c.value)) for c in ws[1]]
         by_unit = {(r["单位"], r["年份"]): r for r in rows[key]}
+        unused = []
         for row in ws.iter_rows(min_row=2):
             source = by_unit.get((row[0].value, row[1].value))
             if source is None:
+                unused.append(row[0].row)  # the template's 2022 rows (for change rules): no data here
                 continue
             for cell, header in zip(row[2:], headers[2:], strict=True):
                 cell.value = source.get(header)
+        for r in reversed(unused):
+            ws.delete_rows(r)
     panel = wb["专家评分"]
     panel.delete_rows(2, panel.max_row)  # the template's one row per campus: one per reviewer instead
     for mark in expert_marks():

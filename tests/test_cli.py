@@ -117,6 +117,14 @@ def test_template_round_trip(tmp_path: Path) -> None:
         for row in ws.iter_rows(min_row=2):
             for cell in row[2:]:
                 cell.value = 10
+    # The panel sheet: one prefilled row per campus for C5 (trimmed mean, so three reviewers each).
+    panel = wb["专家评分"]
+    rows = [[c.value for c in r] for r in panel.iter_rows(min_row=2) if r[1].value == "C5"]
+    assert [(r[0], r[5]) for r in rows] == [(n, 2024) for n in names]
+    panel.delete_rows(2, panel.max_row)
+    for unit, code, *_ in rows:
+        for reviewer, mark in (("甲", 3), ("乙", 4), ("丙", 2)):
+            panel.append([unit, code, mark, reviewer, None, 2024])
     wb.save(tpl)
     out = tmp_path / "o"
     code, output = run("score", str(tpl), "--targets", str(TARGETS), "--out", str(out), "--format", "json")
@@ -131,6 +139,8 @@ def test_template_round_trip(tmp_path: Path) -> None:
     b3 = next(i for i in donghu.indicators if i.code == "B3")
     assert b3.previous_value == 100.0 and b3.flags == []
     assert b3.points == 0.0  # 100% in 2023 and 2024: no fall, and a fall is what earns the points
+    c5 = next(i for i in donghu.indicators if i.code == "C5")
+    assert c5.value == 3.0 and c5.points == 3.0  # 3, 4, 2 without the 4 and the 2 -> 3 of 4
 
 
 def test_report_rerenders_from_scores_json(tmp_path: Path) -> None:

@@ -86,11 +86,14 @@ def test_bad_marks_are_refused_with_where(tmp_path: Path, rows: str, expected: s
     assert expected in text.replace(str(tmp_path) + "/", ""), text
 
 
-def test_missing_sheet_is_said_and_flagged() -> None:
+def test_no_marks_is_a_gap_refused_unless_allowed() -> None:
     eff = load_config(str(CYCLE / "expert_table.yaml"))
     data = read_data([str(CYCLE / "expert_data.csv")], eff)
-    assert any(w.message.key == "data.expert_no_sheet" for w in data.warnings)
-    res = score(eff, data)
+    with pytest.raises(DataError) as exc:
+        score(eff, data)
+    assert "no expert marks for E1 (2024) for a, b" in exc.value.render("en")
+    res = score(eff, data, allow_incomplete=True)
+    assert not res.complete and [g.what for g in res.missing_inputs] == ["expert_marks", "expert_marks"]
     e1 = next(i for i in res.campus("a").indicators if i.code == "E1")
     assert e1.points == 0.0 and "missing" in e1.flags
 

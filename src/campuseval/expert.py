@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from campuseval.data.dataset import CellRef
+from campuseval.data.dataset import CellRef, UnitInfo
+from campuseval.i18n import t
+from campuseval.results import MissingInput, Text
 from campuseval.rounding import clean
+
+if TYPE_CHECKING:
+    from campuseval.config.effective import EffectiveTable
+    from campuseval.data.dataset import Dataset
 
 Combine = Literal["mean", "trimmed_mean"]
 MIN_TRIMMED = 3  # without the highest and the lowest, fewer than three marks leave nothing or one side
@@ -48,3 +54,22 @@ def combine(marks: list[ExpertMark], how: Combine) -> tuple[float, str]:
                                f"{_n(lo)}) ÷ {len(values) - 2} = {_n(result)}")
     mean = sum(values, Decimal(0)) / len(values)
     return float(mean), f"mean of [{listed}]: ({' + '.join(_n(v) for v in values)}) ÷ {len(values)} = {_n(mean)}"
+
+
+def marks_missing(eff: EffectiveTable, data: Dataset, year: int, campuses: list[UnitInfo],
+                  names: dict[str, Text]) -> list[MissingInput]:
+    """Expert-marked indicators with no mark at all for a campus in `year`: a gap, as a missing column is."""
+    out = []
+    for ind in eff.indicators:
+        if ind.spec.rule.type != "expert":
+            continue
+        lacking = [c.id for c in campuses if ind.applies(c.id) and not data.experts.get((c.id, year, ind.code))]
+        if not lacking:
+            continue
+        params = {"code": ind.code, "year": year}
+        out.append(MissingInput(
+            what="expert_marks", subject="campus", field=ind.code, year=year, indicators=[ind.code], campuses=lacking,
+            message=Text(zh=t("complete.expert_marks", "zh", units="、".join(names[c].zh for c in lacking), **params),
+                         en=t("complete.expert_marks", "en", units=", ".join(names[c].en for c in lacking),
+                              **params))))
+    return out

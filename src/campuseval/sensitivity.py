@@ -223,7 +223,7 @@ def _fast_scorer(eff: EffectiveTable, data: Dataset, year: int, plain: Results, 
                  ind_k: np.ndarray, target_k: np.ndarray) -> Callable[[int], list[int]] | None:
     """Ranks of run r from sensitivity_fast, when it applies and agrees with the engine on the plain table
     and on the first runs; None to re-score every run with the engine."""
-    from campuseval.sensitivity_fast import competition_ranks, plan, totals
+    from campuseval.sensitivity_fast import competition_ranks, covered, plan, totals
 
     p = plan(eff, plain, TARGET_RULES)
     if p is None:
@@ -231,6 +231,10 @@ def _fast_scorer(eff: EffectiveTable, data: Dataset, year: int, plain: Results, 
 
     def ranks_of(r: int) -> tuple[list[float], list[int]]:
         _, maxima = _maxima(eff, part_k[r], ind_k[r])
+        if not covered(eff, p, maxima):  # a campus falls below a part's minimum coverage: the engine decides
+            engine = score(perturb(eff, part_k[r], ind_k[r], target_k[r]), data, year=year)
+            got = _ranks(engine)
+            return [c.total for c in engine.campuses], [got.get(i) or 0 for i in p.ids]
         t = totals(eff, p, maxima, target_k[r])
         return t, competition_ranks(t)
 

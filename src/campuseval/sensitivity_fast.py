@@ -46,12 +46,24 @@ class Plan:
 
     ids: tuple[str, ...]
     cells: tuple[tuple[_Cell, ...], ...]
+    # Per part with a minimum coverage: its code, the floor, and its scored indicators' positions.
+    floors: tuple[tuple[str, float, tuple[int, ...]], ...] = ()
 
 
 def plan(eff: EffectiveTable, plain: Results, target_rules: frozenset[str]) -> Plan | None:
     """The fixed part of every run, or None when the table or a campus needs the engine's full path."""
+    table = eff.table
     if any(i.spec.rule.type in ("bonus", "veto") for i in eff.indicators):
         return None
+    # Only a plain sum of the parts, ranked on the rounded totals, with every campus ranked and one maximum
+    # for all (so ranking by rate and by total agree) is reproduced here.
+    if getattr(table, "aggregation", "additive") != "additive" or getattr(table, "rank_on", "rounded") != "rounded":
+        return None
+    if any(getattr(c, "status", "scored") != "scored" for c in plain.campuses):
+        return None
+    if len({c.max_total for c in plain.campuses}) > 1:
+        return None
+    # Coverage (a share of the perturbed maxima) is checked run by run: see `covered`.
     position = {i.code: n for n, i in enumerate(eff.indicators)}
     cells = []
     for c in plain.campuses:
@@ -67,7 +79,32 @@ def plan(eff: EffectiveTable, plain: Results, target_rules: frozenset[str]) -> P
             row.append(_Cell(n, ind.value, ind.hq_value, ind.previous_value, eff_ind.target_for(c.id),
                              eff_ind.spec.rule.type in target_rules, zero))
         cells.append(tuple(row))
-    return Plan(tuple(c.id for c in plain.campuses), tuple(cells))
+    floors = []
+    for part in eff.parts:
+        floor = part.min_coverage if getattr(part, "min_coverage", None) is not None else \
+            getattr(table, "min_coverage", 0.0)
+        if floor:
+            floors.append((part.code, float(floor), tuple(n for n, i in enumerate(eff.indicators)
+                                                         if i.spec.part == part.code and i.scored)))
+    return Plan(tuple(c.id for c in plain.campuses), tuple(cells), tuple(floors))
+
+
+def covered(eff: EffectiveTable, p: Plan, maxima: dict[str, float]) -> bool:
+    """Whether every campus keeps each part's minimum coverage under these maxima, as the engine measures it
+    (the share of the part's maxima whose value could be used); when not, the run goes to the engine."""
+    for row in p.cells:
+        lacking = {cell.n for cell in row if cell.zero}
+        if not lacking:
+            continue
+        for _, floor, members in p.floors:
+            nominal = sum((clean(maxima[eff.indicators[n].code]) for n in members), start=clean(0.0))
+            if nominal <= 0:
+                continue
+            usable = sum((clean(maxima[eff.indicators[n].code]) for n in members if n not in lacking),
+                         start=clean(0.0))
+            if float(usable / nominal) < floor:
+                return False
+    return True
 
 
 def _scaled(t: float | TargetRange | None, k: float) -> float | TargetRange | None:

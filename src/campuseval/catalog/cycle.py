@@ -145,10 +145,8 @@ MESSAGES.update({
     "data.expert_too_few": ("{unit} 的 {indicator}（{year} 年）只有 {n} 位评审人的评分；去掉最高分和最低分至少需要 {min} 位",
                             "{indicator} for {unit} ({year}): marks from {n} reviewer(s); dropping the highest and lowest needs at least {min}"),
     "data.expert_too_few.hint": ("补齐评审人的评分，或在指标表中把 combine 改为 mean（取平均值）", "add the missing reviewers' marks, or set combine to mean in the table"),
-    "data.expert_no_sheet": ("指标表有专家评分指标 {codes}，但数据中没有“专家评分”表：这些指标将按缺失处理",
-                             "the table has expert-scored indicators {codes} but the data has no 专家评分 sheet: they count as missing"),
-    "data.expert_no_sheet.hint": ("在数据工作簿中加“专家评分”表（campuseval template 会生成），或另给一个专家评分 CSV 文件",
-                                  "add a 专家评分 sheet to the workbook (campuseval template writes one), or give an expert-mark CSV file too"),
+    "complete.expert_marks": ("{units} 没有 {code} 的专家评分（{year} 年）：请在“专家评分”表或专家评分 CSV 中补上各评审人的分数",
+                              "no expert marks for {code} ({year}) for {units}: add each reviewer's mark to the 专家评分 sheet or an expert-mark CSV"),
 })
 MESSAGES.update({
     "tpl.sheet.expert": ("专家评分", "Expert marks"),

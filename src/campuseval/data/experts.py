@@ -36,8 +36,8 @@ _ALIASES = {_key(a): role for role, names in ROLES.items() for a in names}
 
 
 def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
-    """The header row and column of each role when the sheet is an expert-mark sheet (it names a reviewer
-    and a score column besides unit and indicator); None for any other sheet."""
+    """The header row and column of each role when the sheet is an expert-mark sheet (it names a reviewer, or
+    a score and an indicator column); None for any other sheet."""
     for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
         roles: dict[str, int] = {}
         for c, cell in enumerate(row):
@@ -46,7 +46,9 @@ def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
             role = _ALIASES.get(_key(cell.value))
             if role is not None:
                 roles.setdefault(role, c)
-        if "reviewer" in roles and "score" in roles:
+        # A data sheet never names a reviewer, nor a score beside an indicator column; with one or the
+        # other the sheet is marks, and `read` says which required column it lacks.
+        if "reviewer" in roles or ("score" in roles and "indicator" in roles):
             return r, roles
     return None
 
