@@ -173,8 +173,9 @@ class ExpertReader:
             seen = (*key, m.mark.reviewer)
             if seen in first:
                 prev = first[seen]
+                where = f"{prev.file}:{prev.sheet + '!' if prev.sheet else ''}{prev.column}{prev.row}"
                 self.problem(diag(m.where, "data.expert_duplicate", "data.expert_duplicate.hint",
-                                  hint_params={"row": prev.row or 0}, reviewer=m.mark.reviewer,
+                                  hint_params={"first": where}, reviewer=m.mark.reviewer,
                                   unit=unit.name, indicator=m.code, year=year))
                 continue
             first[seen] = m.where

@@ -478,7 +478,9 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
                 continue
             panel = find_expert_header(sheet)
             if panel is not None:  # a 专家评分 sheet: marks per reviewer, not a year's figures
+                before = len(experts.marks)
                 experts.read(sheet, shown, *panel)
+                reader.sheets.append(SheetRead(shown, sheet.name, len(experts.marks) - before))
                 read_any = True
                 reader.rows_read.setdefault(shown, 1)
                 continue
