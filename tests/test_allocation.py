@@ -80,6 +80,11 @@ def test_unranked_campus_gets_nothing_and_no_qualifier_leaves_the_pool_undistrib
     # An unranked campus (incomplete data) is not paid on its total: 90 : 80 only.
     # 170 yuan = 17000 fen: *90/170 = 9000, *80/170 = 8000 exactly.
     assert amounts({"pool": 170, "method": "proportional"}, (90, 1), (80, 2), (99, None)) == [90.0, 80.0, 0.0]
+    # A campus ranked last for insufficient data (insufficient: last) is not paid either.
+    rows = claims((90, 1), (80, 2), (99, 3))
+    rows[2] = Claim(rows[2].campus, rows[2].name, 99, 3, "insufficient_data")
+    out = allocate_pool(Allocation.model_validate({"pool": 170, "method": "proportional"}), rows)
+    assert [r.amount for r in out.rows] == [90.0, 80.0, 0.0] and not out.rows[2].qualified
     out = allocate_pool(Allocation.model_validate({"pool": 50, "method": "proportional", "min_total": 95}),
                         claims((90, 1), (80, 2)))
     assert [r.amount for r in out.rows] == [0.0, 0.0] and out.undistributed == 50.0

@@ -20,6 +20,7 @@ class Claim:
     name: Text
     total: float
     rank: int | None
+    status: str = "scored"  # insufficient_data or not_evaluated: no result to pay on
 
 
 def _exact(x: float) -> Fraction:
@@ -43,7 +44,7 @@ def _tier_of(spec: Allocation, c: Claim) -> Tier | None:
 
 def _weight(spec: Allocation, c: Claim) -> tuple[Fraction, Tier | None, bool]:
     """The campus's claim on the pool, its tier, and whether it qualifies at all."""
-    if c.rank is None:  # left unranked (incomplete data): its total is not a result to pay on
+    if c.rank is None or c.status != "scored":  # too little data: its total is not a result to pay on
         return Fraction(0), None, False
     if spec.min_total is not None and _exact(c.total) < _exact(spec.min_total):
         return Fraction(0), None, False
@@ -109,4 +110,5 @@ def _num(x: Fraction) -> str:
 
 def allocate_results(spec: Allocation, campuses: list[CampusScore]) -> AllocationOut:
     """The allocation for scored campuses, in the order given."""
-    return allocate_pool(spec, [Claim(c.id, c.name, c.total, getattr(c, "rank", None)) for c in campuses])
+    return allocate_pool(spec, [Claim(c.id, c.name, c.total, getattr(c, "rank", None), getattr(c, "status", "scored"))
+                                for c in campuses])
