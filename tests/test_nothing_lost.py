@@ -63,7 +63,7 @@ def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def good_data() -> list[str]:
-    return ["data/院区.csv", "data/总院.csv", "data/属地.csv"]
+    return ["data/院区.csv", "data/总院.csv", "data/属地.csv", "data/专家评分.csv"]
 
 
 def cli(*args: str) -> Any:
@@ -109,8 +109,8 @@ def test_outputs_never_overwrite_an_input_even_with_force(inputs: Path) -> None:
     """`--out data --force` next to a data file called scores.csv: refused, the data file kept."""
     (inputs / "data" / "scores.csv").write_bytes((inputs / "data" / "院区.csv").read_bytes())
     before = listing(inputs / "data")
-    result = cli("score", "data/scores.csv", "data/总院.csv", "data/属地.csv", "--targets", "targets.yaml",
-                 "--out", "data", "--format", "csv", "--force")
+    result = cli("score", "data/scores.csv", "data/总院.csv", "data/属地.csv", "data/专家评分.csv",
+                 "--targets", "targets.yaml", "--out", "data", "--format", "csv", "--force")
     assert result.exit_code == 2, result.output
     assert "data/scores.csv: the result would overwrite data/scores.csv, a file that was read in" in result.output
     assert listing(inputs / "data") == before

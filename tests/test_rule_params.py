@@ -66,6 +66,10 @@ VALID: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {
         ({"goal": " 绩效考核进入全国百强 "}, {"goal": Goal(zh="绩效考核进入全国百强")}),
         ({"goal": {"zh": "进入百强", "en": "top 100"}}, {"goal": Goal(zh="进入百强", en="top 100")}),
     ],
+    "expert": [
+        ({}, {"combine": "mean", "goal": None}),
+        ({"combine": "trimmed_mean", "goal": "党建引领"}, {"combine": "trimmed_mean", "goal": Goal(zh="党建引领")}),
+    ],
 }
 
 # rule type -> parameters that must fail, with pydantic's error type and location after the rule's tag
@@ -152,6 +156,11 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
         ({"goal": 100}, "model_type", ("goal",)),
         ({"goal": "进入百强", "points": 0}, "extra_forbidden", ("points",)),
     ],
+    "expert": [
+        ({"combine": "median"}, "literal_error", ("combine",)),
+        ({"reviewers": 3}, "extra_forbidden", ("reviewers",)),
+        ({"goal": ""}, "string_too_short", ("goal", "zh")),
+    ],
 }
 
 
@@ -232,6 +241,7 @@ def test_rule_class_attributes() -> None:
     # a range has no better side: a monitored figure can be held within one
     assert RULE_CLASSES["within_range"].directions == {"higher", "lower", "monitor"}
     assert RULE_CLASSES["qualitative"].directions == {"higher", "lower", "monitor"}
+    assert RULE_CLASSES["expert"].directions == {"higher"} and RULE_CLASSES["expert"].scored
 
 
 # ---------------------------------------------------------------- check_rule_fit: the rule against its indicator
@@ -294,6 +304,7 @@ FITS: list[tuple[dict[str, Any], dict[str, Any]]] = [
     ({"type": "qualitative", "goal": "绩效考核进入全国百强"}, {"points": 0}),
     ({"type": "qualitative", "goal": {"zh": "建成区域医疗中心"}}, {"points": 0, "direction": "monitor",
                                                               "subject": "locality"}),
+    ({"type": "expert", "combine": "trimmed_mean"}, {"points": 4, "scale": "count"}),
 ]
 
 
@@ -307,7 +318,7 @@ def test_every_rule_type_has_a_fitting_indicator() -> None:
 
 
 HIGHER_RULES = ("target_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, "
-                "change_vs_previous, monitor, bonus, meets_target, within_range, qualitative")
+                "change_vs_previous, monitor, bonus, meets_target, within_range, qualitative, expert")
 LOWER_RULES = ("cap_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, "
                "change_vs_previous, monitor, veto, meets_target, within_range, qualitative")
 MONITOR_RULES = "yes_no, monitor, veto, within_range, qualitative"

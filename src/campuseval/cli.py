@@ -487,6 +487,9 @@ def score_cmd(
     for line in read_lines(dataset, results, lg):
         err.print(line, markup=False)
     print_summary(results, lg)
+    from campuseval.cli_cycle import print_allocation
+
+    print_allocation(results, lg)
     written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit)
     _print_written(written, lg)
 
@@ -539,6 +542,9 @@ def report_cmd(
     fmts = parse_formats(formats)
     written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force, per_unit=per_unit)
     _print_written(written, lg)
+
+
+from campuseval import cli_cycle  # noqa: E402,F401  (registers compare, diff and sensitivity)
 
 
 def main() -> None:

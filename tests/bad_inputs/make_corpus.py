@@ -679,10 +679,19 @@ def cases() -> list[Case]:  # one long list reads better than many small functio
 # ---------------------------------------------------------------- writing
 
 
+# The example's C5 is marked by a panel: three reviewers per campus and year (trimmed mean needs three).
+EXPERT_HEADER = ["单位", "指标", "分数", "评审人", "年份"]
+EXPERT_ROWS = [[campus, "C5", mark, reviewer, year]
+               for campus in ("示例一院东湖院区", "示例二院西山院区", "示例肿瘤医院南江院区", "示例三院北塘院区")
+               for year in (2023, 2024)
+               for reviewer, mark in (("评审专家A", 3), ("评审专家B", 3.5), ("评审专家C", 4))]
+
+
 def good_files() -> dict[str, bytes]:
     return {"院区.csv": b"\xef\xbb\xbf" + utf8(csv_text(CAMPUS_HEADER, CAMPUS_ROWS)),
             "总院.csv": b"\xef\xbb\xbf" + utf8(csv_text(HQ_HEADER, HQ_ROWS)),
-            "属地.csv": csv_text(LOCALITY_HEADER, LOCALITY_ROWS).encode("gbk")}
+            "属地.csv": csv_text(LOCALITY_HEADER, LOCALITY_ROWS).encode("gbk"),
+            "专家评分.csv": b"\xef\xbb\xbf" + utf8(csv_text(EXPERT_HEADER, EXPERT_ROWS))}
 
 
 def manifest(all_cases: list[Case]) -> str:

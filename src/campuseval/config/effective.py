@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from campuseval.config.allocation import Allocation
 from campuseval.config.models import (
     Campus,
     Homogeneity,
@@ -95,6 +96,7 @@ class EffectiveTable:
     missing: MissingPolicy = "zero"
     dropped: tuple[Dropped, ...] = ()
     sources: tuple[SourceFile, ...] = ()
+    allocation: Allocation | None = None
 
     @property
     def total_max(self) -> float:

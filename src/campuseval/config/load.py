@@ -388,6 +388,7 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
         years=tuple(tf.years) if tf.years is not None else base.years,
         dropped=tuple(dropped),
         sources=(*base.sources, SourceFile(shown, doc.sha256, "targets")),
+        allocation=tf.allocation or base.allocation,
     )
     return eff, out
 

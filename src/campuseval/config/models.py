@@ -17,6 +17,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from campuseval.config.allocation import Allocation
 from campuseval.config.rules import Rule
 from campuseval.config.text import LocalText, Text
 from campuseval.years import YEAR_MAX, YEAR_MIN
@@ -314,3 +315,4 @@ class TargetsFile(_Model):
     applies_to: dict[CodeKey, list[Code]] = Field(default_factory=dict,
                                                    description="limit indicators to some campuses")
     notes: Text | None = None
+    allocation: Allocation | None = Field(None, description="a funding pool shared out by result (经费补助)")

@@ -24,6 +24,8 @@ from campuseval.data.dataset import (
     UnknownHeader,
     empty_values,
 )
+from campuseval.data.experts import ExpertReader
+from campuseval.data.experts import find_header as find_expert_header
 from campuseval.data.sources import Sheet, open_data_file
 from campuseval.errors import DataError, Diagnostic, Location, diag
 from campuseval.i18n import t
@@ -92,6 +94,8 @@ class Vocabulary:
         v = cls()
         for ind in eff.indicators:
             s = ind.spec
+            if s.rule.type == "expert":
+                continue  # marks come from the 专家评分 sheet; a data column of that name is not one of them
             spec = FieldSpec(s.code, s.scale, s.rule.type in ("yes_no", "veto"), s.name.zh)
             v._add_field(spec, [s.code, s.name.zh, s.name.en or ""])
         for raw in eff.raw_fields:
@@ -466,6 +470,7 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
     if year is not None:
         check_year(year)
     reader = _Reader(Vocabulary.of(eff), default_year=year, layout=layout)
+    experts = ExpertReader(eff, reader.problem)
     files: list[DataFile] = []
     given: dict[Path, str] = {}
     for p in paths:
@@ -486,6 +491,14 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
                     reader.warnings.append(diag(Location(file=shown, sheet=sheet.name), "data.hidden_sheet",
                                                 "data.hidden_sheet.hint", severity="warning"))
                 continue
+            panel = find_expert_header(sheet)
+            if panel is not None:  # a 专家评分 sheet: marks per reviewer, not a year's figures
+                before = len(experts.marks)
+                experts.read(sheet, shown, *panel)
+                reader.sheets.append(SheetRead(shown, sheet.name, len(experts.marks) - before))
+                read_any = True
+                reader.rows_read.setdefault(shown, 1)
+                continue
             read_any |= reader.read_sheet(sheet, shown)
         if not read_any and reader.no_unit_header is not None:
             reader.problem(diag(reader.no_unit_header, "data.no_unit_column", "data.no_unit_column.hint"))
@@ -496,6 +509,7 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
                                 sheets="、".join(sheet_names)))
         elif not reader.rows_read.get(shown) and not reader.problems:
             reader.problem(diag(Location(file=shown), "data.no_rows", "data.no_rows.hint"))
+    marks = experts.finish(reader.units, reader.vocab.units, year, sorted({r[1] for r in reader.records}))
     if reader.problems:
         raise DataError(reader.problems)
     if reader.unknown_headers:
@@ -506,7 +520,7 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
     else:
         values = empty_values()
     return Dataset(values=values, units=reader.units, refs=reader.refs, files=files, warnings=reader.warnings,
-                   sheets=reader.sheets, unknown_headers=reader.unknown_headers)
+                   sheets=reader.sheets, unknown_headers=reader.unknown_headers, experts=marks)
 
 
 def _resolved(path: Path) -> Path:

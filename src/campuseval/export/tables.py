@@ -221,6 +221,9 @@ def write_xlsx(path: Path, results: Results, lang: Lang, *, cells: bool = False)
                  for c in results.campuses for i in c.indicators for k, v in i.trace.cells.items()]
         _fill(wb.create_sheet(t("xlsx.cells", lang)), ccols, [t(f"col.{c.key}", lang) for c in ccols], crows, None,
               rounding, lang)
+    from campuseval.export.allocation_sheet import add_allocation_sheet
+
+    add_allocation_sheet(wb, results, lang)
     wb.properties.creator = "campuseval"
     wb.save(path)
 

@@ -99,10 +99,7 @@ def safe_stem(unit_id: str, used: set[str]) -> str:
 
 def unit_results(results: Results, campus_id: str) -> Results:
     """`results` holding only `campus_id` (and its last year): what its feedback workbook shows."""
-    prev = results.previous
-    if prev is not None:
-        prev = prev.model_copy(update={"campuses": [c for c in prev.campuses if c.id == campus_id]})
-    return results.model_copy(update={"campuses": [results.campus(campus_id)], "previous": prev, "warnings": []})
+    return results.for_unit(campus_id)
 
 
 def _unit_writer(results: Results, campus_id: str, fmt: str, lang: Lang) -> Callable[[Path], None]:
