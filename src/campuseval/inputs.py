@@ -75,7 +75,9 @@ def read_input(path: Path, shown: str, cls: type[CampusevalError], limit: int) -
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise fail(cls, Location(file=shown), "file.is_dir", "data.is_dir.hint")
+            from campuseval.errors import DataError
+
+            raise fail(cls, Location(file=shown), "file.is_dir", "data.is_dir.hint" if cls is DataError else None)
         if not stat.S_ISREG(info.st_mode):
             raise fail(cls, Location(file=shown), "file.not_regular", "file.not_regular.hint",
                        kind=_kind(info.st_mode))

@@ -39,4 +39,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.merged_area": ("合并单元格共覆盖超过 {limit} 个单元格", "the merged ranges cover more than {limit} cells together"),
     "data.csv_too_large": ("CSV 有 {rows} 行、{columns} 列、{cells} 个单元格，超过上限（{max_rows} 行、{max_columns} 列、{max_cells} 个单元格）",
                            "the CSV has {rows} rows, {columns} columns and {cells} cells, beyond the limits ({max_rows} rows, {max_columns} columns, {max_cells} cells)"),
+    "yaml.number_range": ("数字 {value} 超出允许范围（0，或绝对值在 {min} 到 {max} 之间）",
+                          "the number {value} is out of range (0, or between {min} and {max} either way)"),
+    "yaml.number_range.hint": ("写普通的十进制数，如 10、0.9、2500000", "write a plain decimal such as 10, 0.9 or 2500000"),
+    "yaml.too_deep.hint": ("配置最多嵌套 {limit} 层：检查缩进和括号", "a config nests at most {limit} levels: check the indentation and brackets"),
 }
