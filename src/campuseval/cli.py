@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ from campuseval import __version__
 from campuseval.config import check_config
 from campuseval.config.load import BUILTIN, LoadResult, resolve_user_path
 from campuseval.config.schema import config_schema, dumps, table_schema, targets_schema
+from campuseval.clisafety import check_args, from_exception, safe_streams, source_date_epoch, visible
 from campuseval.describe import subject_text
 from campuseval.errors import CampusevalError, ConfigError, Diagnostic, Location, UsageError, diag
 from campuseval.formatting import fixed, num
@@ -43,6 +45,17 @@ class LangChoice(StrEnum):
 class _Command(typer.core.TyperCommand):
     """Every command runs here: user errors print without a traceback and exit 2."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            check_args(args)
+        except CampusevalError as exc:
+            given = [a.partition("=")[2] or (args[n + 1] if n + 1 < len(args) else "")
+                     for n, a in enumerate(args) if a.partition("=")[0] == "--lang"]
+            print_diagnostics(exc.diagnostics, _lang(given[-1].lower() if given else None))
+            ctx.exit(exc.exit_code)
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -53,6 +66,13 @@ class _Command(typer.core.TyperCommand):
         except KeyboardInterrupt:
             err.print(t("cli.interrupted", _lang(ctx.params.get("lang"))), markup=False)
             ctx.exit(130)
+        except (OSError, ValueError, RuntimeError) as exc:
+            # A name too long, a read-only or missing place, a disk full, a symlink loop: the user's to fix.
+            user = from_exception(exc)
+            if user is None:
+                raise  # a bug: keep the traceback
+            print_diagnostics(user.diagnostics, _lang(ctx.params.get("lang")))
+            ctx.exit(user.exit_code)
 
 
 def _lang(value: Any) -> Lang:
@@ -97,6 +117,7 @@ def _main(
                                           help="显示版本 / show the version")] = False,
 ) -> None:
     """campuseval：按 YAML 指标表为院区评分。"""
+    safe_streams()
 
 
 def print_diagnostics(diags: list[Diagnostic], lang: Lang) -> None:
@@ -106,7 +127,8 @@ def print_diagnostics(diags: list[Diagnostic], lang: Lang) -> None:
         text = f"{loc}: {prefix}{d.message.render(lang)}"
         if d.hint is not None:
             text += t("hint.sep", lang) + d.hint.render(lang)
-        err.print(text, markup=False, style="yellow" if d.severity == "warning" else None)
+        # Names from data and configs may hold escape sequences or bidi overrides: shown escaped.
+        err.print(visible(text), markup=False, style="yellow" if d.severity == "warning" else None)
 
 
 # ---------------------------------------------------------------- validate
@@ -310,7 +332,7 @@ def indicators_cmd(
     title = eff.table.name.get(lg)
     if eff.locality is not None:
         title += f" - {eff.locality.name.get(lg)}"
-    grid = RichTable(title=title, show_lines=False, header_style="bold")
+    grid = RichTable(title=escape(visible(title)), show_lines=False, header_style="bold")
     for key in ("code", "name", "part", "points", "effective", "direction", "subject", "target", "rule", "origin"):
         grid.add_column(t(f"cli.col.{key}", lg), overflow="fold", no_wrap=key in ("code", "points", "effective"),
                         min_width=12 if key == "name" else None)
@@ -323,7 +345,8 @@ def indicators_cmd(
         if spec.applies_to is not None:
             target += " [" + ", ".join(spec.applies_to) + "]"
         grid.add_row(  # names and ids are the user's text: never rich markup ([ids] would vanish)
-            *map(escape, (spec.code, spec.name.get(lg), spec.part, num(spec.points), num(ind.points))),
+            *(escape(visible(x)) for x in (spec.code, spec.name.get(lg), spec.part, num(spec.points),
+                                            num(ind.points))),
             _ARROWS[spec.direction],
             eff.table.entity.get(lg) if spec.subject == "campus" else subject_text(spec.subject, lg), escape(target),
             t(f"rulename.{spec.rule.type}", lg),
@@ -374,9 +397,9 @@ def _timestamp(given: str | None) -> str:
             raise UsageError([diag(Location(path="--generated-at"), "cli.bad_timestamp", "cli.bad_timestamp.hint",
                                    value=given)]) from None
         return given
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).isoformat(timespec="seconds")
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).isoformat(timespec="seconds")
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
@@ -394,7 +417,7 @@ def print_summary(results: Any, lang: Lang) -> None:
     for c in sorted(results.campuses, key=lambda c: (c.rank, c.id)):
         scores = {p.code: p.score for p in c.parts}
         # Shown at the table's own rounding places: a second rounding here would be a different score.
-        grid.add_row(str(c.rank), escape(getattr(c.name, lang)), fixed(c.total, places["total"]),
+        grid.add_row(str(c.rank), escape(visible(getattr(c.name, lang))), fixed(c.total, places["total"]),
                      *(fixed(scores.get(p.code, 0.0), places["indicator"]) for p in results.method.parts),
                      str(c.flag_count))
     out.print(grid)
@@ -433,7 +456,8 @@ def score_cmd(
     reading = {w.render("zh") for w in dataset.warnings}  # already printed above
     for w in results.warnings:
         if w.zh not in reading:
-            err.print(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg), markup=False, style="yellow")
+            err.print(visible(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg)), markup=False,
+                      style="yellow")
     written = write_outputs(results, out_dir, fmts, lg, force=force)
     err.print(t("out.written", lg, files=", ".join(str(p) for p in written)), markup=False)
 
@@ -475,13 +499,21 @@ def report_cmd(
     lg = _lang(lang)
     results = results_json.load(scores, str(scores))
     fmts = parse_formats(formats)
-    written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force)
+    written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force, inputs=(scores,))
     err.print(t("out.written", lg, files=", ".join(str(p) for p in written)), markup=False)
 
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # Ctrl-C before a command ran (while Python imported pandas, say)
+        sys.stderr.write(t("cli.interrupted", default_lang()) + "\n")
+        sys.exit(130)
+    except BrokenPipeError:  # `campuseval indicators | head`: the reader left, nothing to report
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
+        sys.exit(EXIT_PROBLEMS)
 
 
 if __name__ == "__main__":  # pragma: no cover

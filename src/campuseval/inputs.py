@@ -23,6 +23,8 @@ def os_error_key(exc: OSError) -> str:
         return "file.not_found"
     if isinstance(exc, IsADirectoryError):
         return "file.is_dir"
+    if isinstance(exc, FileExistsError):
+        return "out.not_dir"
     if isinstance(exc, NotADirectoryError):
         return "file.not_a_dir_in_path"
     if isinstance(exc, PermissionError):
@@ -41,7 +43,7 @@ def os_error_key(exc: OSError) -> str:
 def os_error(cls: type[CampusevalError], shown: str, exc: OSError) -> CampusevalError:
     """A located user error for an OSError met while reading or writing `shown`."""
     key = os_error_key(exc)
-    hint = "file.not_found.hint" if key == "file.not_found" else f"{key}.hint" if key != "file.is_dir" else None
+    hint = None if key == "file.is_dir" else f"{key}.hint"
     return fail(cls, Location(file=shown), key, hint, reason=exc.strerror or type(exc).__name__)
 
 

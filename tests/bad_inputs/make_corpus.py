@@ -653,7 +653,7 @@ def cases() -> list[Case]:  # one long list reads better than many small functio
               {F: small_csv()}, [F, *COMPANIONS], [["donghu", 2024, "discharges", 33037]], args=["--force"]))
     c[-1].out = "results"
     add(Case("year_not_a_number", "--year 二〇二四", {F: small_csv()}, [F, "--year", "二〇二四"], 2,
-             ["Invalid value for '--year'"], ["Invalid value for '--year'"]))
+             ["--year: --year 的值“二〇二四”不是四位年份"], ["--year: --year '二〇二四' is not a four-digit year"]))
     add(Case("layout_unknown", "--layout diagonal", {F: small_csv()}, [F, "--layout", "diagonal"], 2,
              ["Invalid value for '--layout'"], ["Invalid value for '--layout'"]))
     add(Case("no_data_files", "score with no data files", {}, [], 2, ["Missing argument"], ["Missing argument"]))
