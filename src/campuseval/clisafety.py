@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from campuseval.errors import CampusevalError, Location, UsageError, diag, fail
 from campuseval.inputs import check_name, os_error
+from campuseval.safetext import visible
 
 # Options whose value names a file, a folder or a list: an empty value is a slip, never a request
 # (`--out ""` is the working directory, `--format ""` no output at all).
@@ -76,22 +77,6 @@ def safe_streams() -> None:
                 reconfigure(errors="backslashreplace")
             except (ValueError, OSError):  # a stream already closed or written to in a way that forbids it
                 pass
-
-
-# ESC and CSI start escape sequences that move the cursor, repaint or retitle the terminal; the bidi
-# controls reorder what follows (a name can make "error" read as "ok"); other C0/C1 controls beep,
-# erase or clear. Shown escaped, so that the reader sees something odd is in the name.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """Text safe to print on a terminal: control, escape and bidirectional characters shown as \\x1b, \\u202e."""
-    return _UNSAFE.sub(lambda m: _escape(m.group()), text)
-
-
-def _escape(ch: str) -> str:
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 __all__ = ["check_args", "diag", "from_exception", "safe_streams", "source_date_epoch", "visible"]

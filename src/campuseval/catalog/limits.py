@@ -48,4 +48,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.bad_year_option": ("--year 的值“{value}”不是四位年份", "--year '{value}' is not a four-digit year"),
     "cli.bad_epoch": ("环境变量 SOURCE_DATE_EPOCH 的值“{value}”不是时间戳", "the environment variable SOURCE_DATE_EPOCH is '{value}', not a timestamp"),
     "cli.bad_epoch.hint": ("应为 1970 年以来的秒数（如 1735689600），或取消设置这个变量", "it must be the seconds since 1970 (e.g. 1735689600), or unset it"),
+    "pyd.plain_text": ("文字中含有控制字符或文字方向控制符：{input}", "the text holds a control or text-direction character: {input}"),
+    "data.name_too_long": ("单位名称有 {chars} 个字符，超过上限 {limit}", "the unit name has {chars} characters, more than the limit of {limit}"),
+    "data.name_too_long.hint": ("单位名称最多 {limit} 个字符：检查是否把说明文字填进了单位列", "a unit name has at most {limit} characters: check that no notes were typed into the unit column"),
 }

@@ -20,6 +20,7 @@ from campuseval.errors import DataError, Diagnostic, Location, diag
 
 Layout = Literal["auto", "wide", "long"]
 MAX_PROBLEMS = 30
+MAX_NAME_CHARS = 200  # a unit's name in a data file; the longest real campus name has about 20
 HEADER_SCAN_ROWS = 15
 
 KEY_ALIASES: dict[str, set[str]] = {
@@ -336,6 +337,10 @@ class _Reader:
                       loc: object) -> UnitInfo | None:
         assert callable(loc)
         raw_name = norm_text(str(self._cell(row, roles["unit"]).value))
+        if len(raw_name) > MAX_NAME_CHARS:  # a name goes into every message, chart label and hint
+            self.problem(diag(loc(roles["unit"]), "data.name_too_long", "data.name_too_long.hint",
+                              hint_params={"limit": MAX_NAME_CHARS}, chars=len(raw_name), limit=MAX_NAME_CHARS))
+            return None
         key = norm_header(raw_name)
         known = self.vocab.units.get(key)
         if known is not None:

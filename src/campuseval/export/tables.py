@@ -11,6 +11,7 @@ from typing import Any
 from campuseval import formatting
 from campuseval.i18n import Lang, t
 from campuseval.results import Results
+from campuseval.safetext import xlsx_safe
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and WPS
 # (CSV injection): `=HYPERLINK(...)`, `+cmd|...`, `@SUM(...)`, and `-` before a formula.
@@ -131,14 +132,14 @@ def write_xlsx(path: Path, results: Results, lang: Lang) -> None:
     header_fill = PatternFill("solid", fgColor="DDE4EE")
 
     def fill(ws: Any, cols: list[Column], headers: list[str], rows: list[list[Any]], scales: list[str] | None) -> None:
-        ws.append([str(h) for h in headers])
+        ws.append([xlsx_safe(str(h)) for h in headers])
         for cell in ws[1]:
             cell.font = header_font
             cell.fill = header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             cell.data_type = "s"
         for n, row in enumerate(rows):
-            ws.append(row)
+            ws.append([xlsx_safe(v) for v in row])  # a control character in a name would end the run
             for col, cell in zip(cols, ws[ws.max_row], strict=True):
                 value = cell.value
                 if isinstance(value, str):
