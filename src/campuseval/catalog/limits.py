@@ -51,4 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pyd.plain_text": ("文字中含有控制字符或文字方向控制符：{input}", "the text holds a control or text-direction character: {input}"),
     "data.name_too_long": ("单位名称有 {chars} 个字符，超过上限 {limit}", "the unit name has {chars} characters, more than the limit of {limit}"),
     "data.name_too_long.hint": ("单位名称最多 {limit} 个字符：检查是否把说明文字填进了单位列", "a unit name has at most {limit} characters: check that no notes were typed into the unit column"),
+    "results.too_deep": ("scores.json 嵌套超过 {limit} 层", "scores.json nests deeper than {limit} levels"),
+    "results.number_range": ("scores.json 的 {path} 处数值 {value} 超出范围（绝对值不超过 {limit}，且为有限数）",
+                             "scores.json holds {value} at {path}, out of range (finite, at most {limit} either way)"),
 }
