@@ -34,7 +34,6 @@ MAX_MERGED = 10_000  # merged ranges in a sheet
 MAX_MERGED_AREA = 1_000_000  # cells all merged ranges of a sheet cover together
 MAX_CELL_CHARS = 10_000  # longer texts are cut; no honest number is this long
 _CHUNK = 1 << 20
-_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 EMPTY = RawCell(None)
 
@@ -211,6 +210,9 @@ class _Workbook:
         part = self._find(rels, folder, "sharedStrings.xml")
         if part is None:
             return []
+        if self._count(part, b"si") > MAX_CELLS:
+            raise fail(DataError, Location(file=self.shown), "data.too_many_cells", "data.too_many_cells.hint",
+                       limit=f"{MAX_CELLS:,}")
         strings: list[str] = []
         buf: list[str] = []
         depth = {"si": False, "t": False, "rPh": False}
@@ -245,30 +247,32 @@ class _Workbook:
 
     # ----------------------------------------------------------- sheets
 
-    def _count_cells(self, part: str) -> int:
-        """Cell elements in a sheet's XML, counted on the raw bytes (at C speed) before any parsing."""
+    def _count(self, part: str, tag: bytes) -> int:
+        """Elements `tag` in a part's XML, counted on the raw bytes (at C speed) before any parsing."""
+        pattern = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + tag + rb"[\s>/]")
         n = 0
         tail = b""
         prefixed: bool | None = None
+        keep = len(tag) + 1
         for chunk in self._open(part):
             data = tail + chunk
             if prefixed is None:  # <x:c r="A1">: a writer that prefixes one element prefixes them all
-                prefixed = re.search(rb"<[A-Za-z_][\w.-]*:c[\s>/]", data) is not None
+                prefixed = re.search(rb"<[A-Za-z_][\w.-]*:" + tag + rb"[\s>/]", data) is not None
             if prefixed:
-                n += sum(1 for _ in _CELL_TAG.finditer(data, 0, max(0, len(data) - 64)))
+                n += sum(1 for _ in pattern.finditer(data, 0, max(0, len(data) - 64)))
                 tail = data[max(0, len(data) - 64):]
             else:
-                # A match is 3 bytes, so none lies wholly in the 2-byte tail: each is counted once.
-                n += data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/")
-                tail = data[-2:]
+                # A match is len(tag) + 2 bytes, so none lies wholly in the tail: each is counted once.
+                n += sum(data.count(b"<" + tag + end) for end in (b" ", b">", b"/", b"\n", b"\t", b"\r"))
+                tail = data[-keep:]
         if prefixed:
-            n += sum(1 for _ in _CELL_TAG.finditer(tail))
+            n += sum(1 for _ in pattern.finditer(tail))
         return n
 
     def _sheet(self, part: str, name: str, formats: list[str], strings: list[str],
                epoch: dt.datetime | None) -> tuple[list[list[RawCell]], list[tuple[int, int, int, int]],
                                                    dict[tuple[int, int], str]]:
-        counted = self._count_cells(part)
+        counted = self._count(part, b"c")
         if self.cells + counted > MAX_CELLS:
             raise fail(DataError, Location(file=self.shown, sheet=name), "data.too_many_cells",
                        "data.too_many_cells.hint", limit=f"{MAX_CELLS:,}")
