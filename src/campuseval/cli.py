@@ -18,10 +18,10 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from campuseval import __version__
+from campuseval.clisafety import check_args, from_exception, safe_streams, source_date_epoch, visible
 from campuseval.config import check_config
 from campuseval.config.load import BUILTIN, LoadResult, resolve_user_path
 from campuseval.config.schema import config_schema, dumps, table_schema, targets_schema
-from campuseval.clisafety import check_args, from_exception, safe_streams, source_date_epoch, visible
 from campuseval.describe import subject_text
 from campuseval.errors import CampusevalError, ConfigError, Diagnostic, Location, UsageError, diag
 from campuseval.formatting import fixed, num

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -73,10 +74,9 @@ def safe_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            # A stream already closed, or one that forbids it, keeps its settings.
+            with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):  # a stream already closed or written to in a way that forbids it
-                pass
 
 
 __all__ = ["check_args", "diag", "from_exception", "safe_streams", "source_date_epoch", "visible"]

@@ -1,4 +1,4 @@
-"""Names from data and configs made safe for each sink: terminals and xlsx cells (HTML and Markdown escape their own)."""
+"""Names from data and configs made safe for each sink: terminals and xlsx cells (HTML, Markdown escape their own)."""
 
 from __future__ import annotations
 

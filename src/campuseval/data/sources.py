@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from campuseval.data.cells import RawCell, column_letter
+from campuseval.data.cells import RawCell
 from campuseval.errors import DataError, Location, fail
 from campuseval.inputs import MAX_DATA_BYTES, read_input
 

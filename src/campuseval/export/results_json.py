@@ -76,9 +76,9 @@ def load(path: Path | str, shown: str | None = None) -> Results:
     for key in ("indicator", "total"):
         places = rounding.get(key)
         if not isinstance(places, int) or not 0 <= places <= 6:
-            where = f"method.rounding.{key}"
-            raise DataError([diag(Location(file=name, path=where), "results.invalid", "results.not_json.hint",
-                                  path=where, reason="an integer from 0 to 6")])
+            field = f"method.rounding.{key}"
+            raise DataError([diag(Location(file=name, path=field), "results.invalid", "results.not_json.hint",
+                                  path=field, reason="an integer from 0 to 6")])
     return results
 
 
