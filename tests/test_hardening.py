@@ -244,3 +244,20 @@ def test_report_never_overwrites_its_own_scores_json(saved: dict[str, Any], tmp_
     result = run("report", str(path), "--format", "json", "--out", str(tmp_path / "copy"))
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "copy" / "scores.json").read_text(encoding="utf-8")) == saved
+
+
+# ---------------------------------------------------------------- formulas that measure nothing
+
+
+@pytest.mark.parametrize(("text", "reason"), [("5", "formula.constant"), ("2 * (3 + 4)", "formula.constant"),
+                                              ("(" * 41 + "a" + ")" * 41, "formula.too_deep"),
+                                              ("(" * 40 + "a" + ")" * 40, None)])
+def test_formula_constants_and_deep_parentheses(text: str, reason: str | None) -> None:
+    from campuseval import formula
+
+    if reason is None:
+        assert formula.parse(text).names == {"a"}
+        return
+    with pytest.raises(formula.FormulaError) as info:
+        formula.parse(text)
+    assert info.value.reason == reason

@@ -759,6 +759,8 @@ def cases() -> list[Case]:  # one long list reads better than many small functio
     add(Case("csv_too_wide", "a CSV header of 1,001 columns",
              {F: utf8(csv_text([*SMALL_HEADER, *[f"x{k}" for k in range(997)]], SMALL_ROWS))}, [F], 2,
              [F + ": CSV 有 5 行、1,001 列"], [F + ": the CSV has 5 rows, 1,001 columns"]))
+    add(Case("double_bom", "a CSV with two UTF-8 byte-order marks", {F: b"\xef\xbb\xbf" + b"\xef\xbb\xbf" + small_csv()},
+             [F], 2, [F + ": 文件开头有两个 UTF-8 标记（BOM）"], [F + ": the file starts with two UTF-8 byte-order marks"]))
     add(Case("format_empty", "--format \"\" would write nothing", {F: small_csv()}, [F, "--format", ""], 2,
              ["--format: 选项 --format 的值是空的"], ["--format: the option --format was given an empty value"]))
     add(Case("year_with_underscore", "--year 2_024, which Python's int() takes", {F: small_csv()},

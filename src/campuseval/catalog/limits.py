@@ -54,4 +54,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "results.too_deep": ("scores.json 嵌套超过 {limit} 层", "scores.json nests deeper than {limit} levels"),
     "results.number_range": ("scores.json 的 {path} 处数值 {value} 超出范围（绝对值不超过 {limit}，且为有限数）",
                              "scores.json holds {value} at {path}, out of range (finite, at most {limit} either way)"),
+    "cfg.formula.constant": ("公式中没有任何原始数据项，是一个常数", "the formula uses no raw field: it is a constant"),
+    "data.double_bom": ("文件开头有两个 UTF-8 标记（BOM），像是被转换了两次", "the file starts with two UTF-8 byte-order marks, as if converted twice"),
 }

@@ -62,6 +62,8 @@ def _decode(raw: bytes, shown: str) -> str:
         raise fail(DataError, loc, "data.binary", "data.binary.hint")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+        if raw.startswith(b"\xef\xbb\xbf"):  # saved as UTF-8 twice over: the first header would hide a mark
+            raise fail(DataError, loc, "data.double_bom", "data.encoding.hint")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
