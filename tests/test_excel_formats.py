@@ -127,3 +127,17 @@ def test_cell_read_as_excel_shows_it(value: float, fmt: str, shown: str, expecte
 def test_percent_display(fmt: str, value: float, kind: str | None) -> None:
     """Which section applies (positive;negative;zero) and whether its % scales or is printed text."""
     assert percent_display(fmt, value) == kind
+
+
+@pytest.mark.parametrize(("value", "ok"), [(1e15, True), (-1e15, True), (1e-9, True), (0, True), (1.0000001e15, False),
+                                           (1e26, False), pytest.param(10**5000, False, id="5000-digit-int"), (1e-10, False), (-1e-300, False)])
+def test_data_magnitudes_bounded_where_read(value: float, ok: bool) -> None:
+    """No value reaches the arithmetic that could overflow decimal rounding or a ratio: 0, or 1e-9..1e15."""
+    from campuseval.data.cells import CellProblem, RawCell, parse_cell
+
+    if ok:
+        assert parse_cell(RawCell(value), "money", False) == value
+    else:
+        with pytest.raises(CellProblem) as info:
+            parse_cell(RawCell(value), "money", False)
+        assert info.value.key == "data.too_large"

@@ -2,8 +2,8 @@
 
 # key: (zh, en). Parameters use str.format names; both languages take the same ones.
 MESSAGES: dict[str, tuple[str, str]] = {
-    "data.too_large": ("“{field}”的数值 {value} 超出可处理的范围（绝对值不超过 {limit}）",
-                       "'{field}' holds {value}, beyond the range that can be handled (at most {limit} either way)"),
+    "data.too_large": ("“{field}”的数值 {value} 超出可处理的范围（0，或绝对值在 1e-09 到 {limit} 之间）",
+                       "'{field}' holds {value}, beyond the range that can be handled (0, or 1e-09 to {limit} either way)"),
     "data.too_large.hint": ("检查是否多打了数字，或单位用错（元与万元）", "check for extra digits or a wrong unit (元 instead of 万元)"),
     "file.not_regular": ("这不是普通文件（{kind}），不会读取", "this is not a regular file ({kind}) and will not be read"),
     "file.not_regular.hint": ("请给出保存在磁盘上的 .xlsx、.csv 或 .yaml 文件", "give a .xlsx, .csv or .yaml file saved on disk"),

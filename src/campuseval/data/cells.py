@@ -24,6 +24,8 @@ _UNIT_SUFFIX = re.compile(r"(人次|人·年|人年|人|例|台次|台|项|个|�
 # No yearly figure of a hospital comes near 10^15 (a thousand trillion); beyond it a double no
 # longer holds every digit typed, and Decimal arithmetic (rounding, 1e26 and up) can raise.
 MAX_MAGNITUDE = 1e15
+# Below 10^-9 (other than 0) a value is noise, and dividing by it could overflow a ratio to infinity.
+MIN_MAGNITUDE = 1e-9
 # Scales in which a percent sign means percentage points (45% is 45): percent, and ratio for the
 # growth rates (增幅) that may be negative. In a fraction field 45% is 0.45; elsewhere it is a mistake.
 POINT_SCALES = ("percent", "ratio")
@@ -216,7 +218,7 @@ def _sections(number_format: str) -> tuple[str, ...]:
 
 
 def _check_range(number: float, scale: str) -> float:
-    if not -MAX_MAGNITUDE <= number <= MAX_MAGNITUDE:
+    if not -MAX_MAGNITUDE <= number <= MAX_MAGNITUDE or 0 < abs(number) < MIN_MAGNITUDE:
         raise CellProblem("data.too_large", value=f"{number:.6g}", limit=f"{MAX_MAGNITUDE:.0e}")
     if scale == "percent" and not 0 <= number <= 100:
         raise CellProblem("data.percent_range", value=f"{number:g}")
