@@ -207,7 +207,8 @@ def validate_cmd(
                 msg = (f"{loc.path}: " if loc.path else "") + d.message.render(lg)
                 if d.hint:
                     msg += "\n" + d.hint.render(lg)
-                out.print(f"::{d.severity} {','.join(props)}::{_gh_escape(msg)}", markup=False, soft_wrap=True)
+                out.print(visible(f"::{d.severity} {','.join(props)}::{_gh_escape(msg)}"), markup=False,
+                          soft_wrap=True)
     if fmt == ValidateFormat.json:
         payload = {
             "valid": n_err == 0,
