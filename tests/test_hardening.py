@@ -261,3 +261,27 @@ def test_formula_constants_and_deep_parentheses(text: str, reason: str | None) -
     with pytest.raises(formula.FormulaError) as info:
         formula.parse(text)
     assert info.value.reason == reason
+
+
+# ---------------------------------------------------------------- Ctrl-C at any moment
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("delay", [0.05, 0.3, 0.8])
+def test_ctrl_c_at_any_moment(delay: float, tmp_path: Path) -> None:
+    """While Python imports, while the data is read or while scoring: exit 130, one line, nothing left."""
+    import signal
+
+    before = digest(*map(Path, DATA), TARGETS)
+    proc = subprocess.Popen([sys.executable, "-m", "campuseval", "score", *DATA, "--targets", str(TARGETS),
+                             "--out", str(tmp_path / "out"), "--lang", "en"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the run finished before the signal came")  # a fast machine; nothing to check
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert err.strip() == "interrupted; no output was written", err
+    assert not (tmp_path / "out").exists()
+    assert digest(*map(Path, DATA), TARGETS) == before
