@@ -277,7 +277,7 @@ class _Workbook:
             raise fail(DataError, Location(file=self.shown, sheet=name), "data.too_many_cells",
                        "data.too_many_cells.hint", limit=f"{MAX_CELLS:,}")
         self.cells += counted
-        cells: dict[tuple[int, int], RawCell] = {}
+        grid: dict[int, list[RawCell]] = {}  # row -> its cells up to the last one with a value
         formulas: dict[tuple[int, int], str] = {}
         merged: list[tuple[int, int, int, int]] = []
         state: dict[str, Any] = {"row": 0, "col": -1, "t": "n", "s": 0, "v": None, "f": None, "in": None,
@@ -361,22 +361,29 @@ class _Workbook:
                 if not far:
                     far.append((r, c))
                 return
-            cells[(r, c)] = RawCell(value, fmt)
+            row = grid.get(r)
+            if row is None:
+                row = grid[r] = []
+            if len(row) <= c:
+                row.extend([EMPTY] * (c + 1 - len(row)))
+            row[c] = RawCell(value, fmt)
 
         self._parse(part, start, end, text)
         if far:
             r, c = far[0]
             raise fail(DataError, Location(file=self.shown, sheet=name, row=r + 1, column=column_letter(c)),
                        "data.far_cell", "data.far_cell.hint", rows=MAX_ROWS, columns=MAX_COLUMNS)
-        n_rows = max((r for r, _ in cells), default=-1) + 1
-        n_cols = max((c for _, c in cells), default=-1) + 1
+        n_rows = max(grid, default=-1) + 1
+        n_cols = max(map(len, grid.values()), default=0)
         if n_rows * n_cols > MAX_GRID:
             raise fail(DataError, Location(file=self.shown, sheet=name, row=n_rows, column=column_letter(n_cols - 1)),
                        "data.grid_too_large", "data.far_cell.hint", rows=f"{n_rows:,}", columns=f"{n_cols:,}",
                        limit=f"{MAX_GRID:,}")
-        rows = [[EMPTY] * n_cols for _ in range(n_rows)]
-        for (r, c), cell in cells.items():
-            rows[r][c] = cell
+        rows = []
+        for r in range(n_rows):
+            row = grid.pop(r, None) or []
+            row.extend([EMPTY] * (n_cols - len(row)))
+            rows.append(row)
         # Formulas without a saved value count only inside the data area, as the blank cells there.
         kept = {k: v for k, v in formulas.items() if k[0] < n_rows and k[1] < n_cols}
         return rows, merged, kept
