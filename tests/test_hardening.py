@@ -288,3 +288,65 @@ def test_ctrl_c_at_any_moment(delay: float, tmp_path: Path) -> None:
     assert err.strip() == "interrupted; no output was written", err
     assert not (tmp_path / "out").exists()
     assert digest(*map(Path, DATA), TARGETS) == before
+
+
+# ---------------------------------------------------------------- more classes from the outside attack
+
+
+@POSIX
+def test_extends_through_a_symlink_loop_or_a_nul_name(tmp_path: Path) -> None:
+    folder = tmp_path / "targets"
+    folder.mkdir()
+    os.symlink("b.yaml", folder / "a.yaml")
+    os.symlink("a.yaml", folder / "b.yaml")
+    loop = folder / "loop.yaml"
+    loop.write_text("extends: a.yaml\nlocality: {id: x, name: X}\n", encoding="utf-8")
+    nul = folder / "nul.yaml"
+    nul.write_text('extends: "a\\0b.yaml"\nlocality: {id: x, name: X}\n', encoding="utf-8")
+    both(["validate", str(loop)], 1, f"{loop}:1:10: extends: 路径中的符号链接形成了循环",
+         f"{loop}:1:10: extends: the symbolic links in the path form a loop")
+    both(["validate", str(nul)], 1, f"{nul}:1:10: extends: 文件名中含有空字符", f"{nul}:1:10: extends: the file name holds a NUL")
+    both(["score", *DATA, "--targets", str(loop), "--out", str(tmp_path / "o")], 2,
+         "路径中的符号链接形成了循环", "the symbolic links in the path form a loop")
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs /proc, which even root cannot write")
+def test_schema_out_where_nothing_can_be_written() -> None:
+    both(["schema", "--out", "/proc/campuseval-schemas"], 2, "/proc/campuseval-schemas: ", "/proc/campuseval-schemas: ")
+    both(["template", "--out", "/proc/campuseval.xlsx"], 2, "/proc/campuseval.xlsx: ", "/proc/campuseval.xlsx: ")
+
+
+def test_data_file_name_with_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    name = os.fsdecode(b"\xff\xfe-data.csv")  # a lone surrogate in Python, as a Linux shell hands it over
+    result = run("score", name, "--targets", str(TARGETS), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2, result.output
+    assert "\\udcff\\udcfe-data.csv" in result.output  # shown escaped, never an encoding error
+
+
+def test_csv_of_a_million_rows_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_bytes("单位,年份\n".encode() + b"x,2024\n" * 1_000_001)
+    started = time.perf_counter()
+    both(["score", str(path), "--targets", str(TARGETS), "--out", str(tmp_path / "o")], 2,
+         f"{path}: CSV 有 1,000,002 行", f"{path}: the CSV has 1,000,002 rows")
+    assert time.perf_counter() - started < 40
+
+
+def test_empty_out_is_not_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    both(["score", *DATA, "--targets", str(TARGETS), "--out", ""], 2,
+         "--out: 选项 --out 的值是空的", "--out: the option --out was given an empty value")
+    both(["score", *DATA, "--targets", str(TARGETS), "--out=", "--format", ","], 2,
+         "--out: 选项 --out 的值是空的", "--out: the option --out was given an empty value")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_config_name_of_ten_thousand_characters(tmp_path: Path) -> None:
+    text = TARGETS.read_text(encoding="utf-8").replace("zh: 示例一院东湖院区,", "zh: " + "长" * 10_000 + ",")
+    text = text.replace("extends: ../../configs/indicators_shaoxing.yaml", "extends: builtin:indicators_shaoxing.yaml")
+    f = tmp_path / "t.yaml"
+    f.write_text(text, encoding="utf-8")
+    result = run("validate", str(f))
+    assert result.exit_code == 1
+    assert "campuses.donghu.name.zh: too long: at most 2000 characters" in result.output
+    assert len(result.output) < 2000  # the hint does not repeat the name

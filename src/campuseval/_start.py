@@ -9,8 +9,12 @@ def main() -> None:
     try:
         from campuseval.cli import main as run  # typer, rich, pydantic: long enough to be interrupted
     except KeyboardInterrupt:
-        from campuseval.i18n import default_lang, t
+        from campuseval.i18n import Lang, default_lang, t
 
-        sys.stderr.write(t("cli.interrupted", default_lang()) + "\n")
+        args = sys.argv[1:]
+        given = [args[n + 1] if a == "--lang" and n + 1 < len(args) else a.partition("=")[2]
+                 for n, a in enumerate(args) if a == "--lang" or a.startswith("--lang=")]
+        lang: Lang = "en" if given and given[-1].lower() == "en" else "zh" if given else default_lang()
+        sys.stderr.write(t("cli.interrupted", lang) + "\n")
         sys.exit(130)
     run()
