@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 
 
@@ -17,4 +19,10 @@ def main() -> None:
         lang: Lang = "en" if given and given[-1].lower() == "en" else "zh" if given else default_lang()
         sys.stderr.write(t("cli.interrupted", lang) + "\n")
         sys.exit(130)
-    run()
+    try:
+        run()
+    finally:
+        # The run has ended, written or reported: a Ctrl-C landing while Python shuts down must not
+        # turn it into a death by signal (exit -2, or a traceback from a finaliser).
+        with contextlib.suppress(ValueError, OSError, AttributeError):
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
