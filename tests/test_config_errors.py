@@ -35,6 +35,9 @@ HIGHER_RULES = ("target_pro_rata, deduct_per_unit, linear_band, graded_bands, ye
                 "change_vs_previous, monitor, bonus, meets_target, within_range, qualitative")
 LOWER_RULES = ("cap_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, "
                "change_vs_previous, monitor, veto, meets_target, within_range, qualitative")
+GEOMETRIC_BONUS_HINT = ("a geometric total is the weighted geometric mean of the part rates and is 0 when a part "
+                        "is 0; points on top have no consistent meaning there. Use aggregation: additive, or make "
+                        "it an ordinary scored indicator of a part")
 RULE_CHOICES = ("'target_pro_rata', 'cap_pro_rata', 'deduct_per_unit', 'linear_band', 'graded_bands', 'yes_no', "
                 "'relative_to_hq', 'change_vs_previous', 'monitor', 'bonus', 'veto', 'meets_target', 'within_range', "
                 "'qualitative'")
@@ -78,10 +81,11 @@ CASES = [
          'a table or targets file needs keys; see the examples in configs/'),
     Case('table_formula_attribute.yaml', 28, 14, 'indicators.X1.formula',
          "table_formula_attribute.yaml:28:14: indicators.X1.formula: the formula uses '.' to reach an attribute",
-         'a formula may hold numbers, raw field codes, + - * /, brackets and min/max/abs'),
+         'a formula may hold numbers, raw field codes, + - * /, brackets and min/max/abs/ln/log10/exp/sqrt'),
     Case('table_formula_call.yaml', 28, 14, 'indicators.X1.formula',
-         "table_formula_call.yaml:28:14: indicators.X1.formula: the formula calls __import__('os').system; only min, max and abs may be called",
-         'a formula may hold numbers, raw field codes, + - * /, brackets and min/max/abs'),
+         "table_formula_call.yaml:28:14: indicators.X1.formula: the formula calls __import__('os').system; "
+         "only min, max, abs, ln, log10, exp and sqrt may be called (ln and the like take one argument)",
+         'a formula may hold numbers, raw field codes, + - * /, brackets and min/max/abs/ln/log10/exp/sqrt'),
     Case('table_formula_unknown_name.yaml', 28, 14, 'indicators.X1.formula',
          "table_formula_unknown_name.yaml:28:14: indicators.X1.formula: the formula uses 'nmu', which is not a declared raw field",
          "did you mean 'num'? valid here: den, num"),
@@ -189,7 +193,19 @@ CASES = [
          "did you mean 'zju2_keqiao'? valid here: zju2_keqiao"),
     Case('targets_unknown_key.yaml', 4, 1, 'target',
          "targets_unknown_key.yaml:4:1: target: unknown key 'target'",
-         "did you mean 'targets'? valid here: add, add_raw_fields, applies_to, campuses, drop, extends, homogeneity, locality, missing, notes, points, reweight, rules, targets, years"),
+         "did you mean 'targets'? valid here: add, add_raw_fields, applies_to, campuses, drop, extends, homogeneity, insufficient, locality, min_coverage, missing, notes, points, ranking, reweight, rules, targets, years"),
+    # composite indices: what geometric aggregation has no meaning for
+    Case('table_geometric_bonus.yaml', 24, 18, 'indicators.X9.rule.type',
+         'table_geometric_bonus.yaml:24:18: indicators.X9.rule.type: indicator X9: a bonus rule cannot be used '
+         'with aggregation: geometric', GEOMETRIC_BONUS_HINT),
+    Case('targets_geometric_bonus.yaml', 13, 18, 'add.X9.rule.type',
+         'targets_geometric_bonus.yaml:13:18: add.X9.rule.type: indicator X9: a bonus rule cannot be used '
+         'with aggregation: geometric', GEOMETRIC_BONUS_HINT),
+    Case('targets_geometric_applies_to.yaml', 6, 5, 'campuses.b',
+         'targets_geometric_applies_to.yaml:6:5: campuses.b: with aggregation: geometric, part I has no scored '
+         'indicator that applies to b (applies_to)',
+         'a geometric mean cannot leave a part out: make at least one scored indicator of the part apply to this '
+         'unit, or use aggregation: additive'),
     # range targets, the new rules, catalog references, applies_to and the campuses' HQ and district
     Case('table_within_range_number.yaml', 30, 13, 'indicators.X1.target',
          'table_within_range_number.yaml:30:13: indicators.X1.target: rule within_range needs a target range {min, max}',

@@ -160,7 +160,7 @@ def test_control_characters_in_data_names_reach_xlsx_and_terminal_escaped(tmp_pa
     path = tmp_path / "data.csv"
     path.write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n", encoding="utf-8")
     before = digest(path)
-    result = run("score", str(path), "--out", str(tmp_path / "o"), "--format", "xlsx,csv")
+    result = run("score", str(path), "--out", str(tmp_path / "o"), "--format", "xlsx,csv", "--allow-incomplete")
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\u202e" not in result.output
     assert "\\x1b[31m" in result.output and "\\u202e" in result.output
@@ -285,7 +285,9 @@ def test_ctrl_c_at_any_moment(delay: float, tmp_path: Path) -> None:
     if proc.returncode == 0:
         pytest.skip("the run finished before the signal came")  # a fast machine; nothing to check
     assert proc.returncode == 130, (proc.returncode, err)
-    assert err.strip() == "interrupted; no output was written", err
+    # One line says so, last; what was read may be listed above it. No traceback.
+    assert err.strip().splitlines()[-1] == "interrupted; no output was written", err
+    assert err.count("interrupted") == 1 and "Traceback" not in err, err
     assert not (tmp_path / "out").exists()
     assert digest(*map(Path, DATA), TARGETS) == before
 

@@ -356,6 +356,8 @@ def indicators_cmd(
     out.print(grid)
     parts = "  ".join(f"{p.code} {p.name.get(lg)} {num(p.points)}" for p in eff.effective_parts())
     out.print(t("cli.parts_line", lg, parts=parts, total=num(eff.total_max)), markup=False)
+    if eff.table.aggregation == "geometric":  # the total is no sum: say so where the parts are listed
+        out.print(t("report.method.aggregation.geometric", lg, total=num(eff.total_max)), markup=False)
     for d in eff.dropped:
         out.print(t("cli.dropped_line", lg, code=d.code, name=d.name.get(lg), file=d.file), markup=False)
 
@@ -406,22 +408,36 @@ def _timestamp(given: str | None) -> str:
 
 def print_summary(results: Any, lang: Lang) -> None:
     from campuseval.export.tables import Column, headers_for
+    from campuseval.runinfo import incomplete_lines, ranking_lines
 
     places = results.method.rounding
-    grid = RichTable(title=t("cli.summary_title", lang, year=results.year), header_style="bold")
+    banner = incomplete_lines(results, lang)
+    title = t("cli.summary_title", lang, year=results.year)
+    grid = RichTable(title=visible(title + (f" - {banner[0]}" if banner else "")), header_style="bold")
     grid.add_column(t("col.rank", lang), justify="right")
     grid.add_column(headers_for([Column("campus")], results, lang)[0])
     grid.add_column(t("col.total", lang), justify="right")
+    grid.add_column(t("col.max_total", lang), justify="right")
+    if results.method.ranking == "rate":
+        grid.add_column(t("col.rate", lang), justify="right")
     for p in results.method.parts:
         grid.add_column(f"{p.code} ({num(p.max)})", justify="right")
     grid.add_column(t("col.flags", lang), justify="right")
-    for c in sorted(results.campuses, key=lambda c: (c.rank, c.id)):
-        scores = {p.code: p.score for p in c.parts}
+    for c in results.ranked():
+        scores = {p.code: (p.score if p.scored else None) for p in c.parts}
+        rank = str(c.rank) if c.rank is not None else t(f"status.{c.status}", lang)
+        rate = [f"{c.rate * 100:.2f}%" if c.rate is not None else "-"] if results.method.ranking == "rate" else []
         # Shown at the table's own rounding places: a second rounding here would be a different score.
-        grid.add_row(str(c.rank), escape(visible(getattr(c.name, lang))), fixed(c.total, places["total"]),
-                     *(fixed(scores.get(p.code, 0.0), places["indicator"]) for p in results.method.parts),
+        grid.add_row(escape(rank), escape(visible(getattr(c.name, lang))), fixed(c.total, places["total"]),
+                     fixed(c.max_total, places["total"]), *rate,
+                     *(fixed(v, places["indicator"]) if v is not None else "-"
+                       for v in (scores.get(p.code, 0.0) for p in results.method.parts)),
                      str(c.flag_count))
     out.print(grid)
+    for line in ranking_lines(results, lang):
+        err.print(visible(line), markup=False)
+    for i, line in enumerate(banner):
+        err.print(visible(line if i == 0 else f"  {line}"), markup=False, style="bold red" if i == 0 else "red")
 
 
 @command("score", "按指标表为院区评分并写出结果 / score the campuses and write the results")
@@ -439,11 +455,18 @@ def score_cmd(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的结果文件 / overwrite earlier results")] = False,
     generated_at: Annotated[str | None, typer.Option(
         "--generated-at", help="报告时间戳（用于可重复输出）/ timestamp to print, for reproducible outputs")] = None,
+    allow_incomplete: Annotated[bool, typer.Option(
+        "--allow-incomplete", help="所需数据缺失时仍然评分，并在每份输出中注明数据不完整 / score even when needed "
+                                   "data is absent, saying so on every output")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="任何警告都视为错误，不写出结果（用于流水线和 CI）/ treat every warning as an error and write "
+                         "nothing (for pipelines and CI)")] = False,
     lang: LangOpt = None,
 ) -> None:
     from campuseval.data.read import read_data
     from campuseval.engine.score import score
     from campuseval.export.write import check_target, parse_formats, write_outputs
+    from campuseval.runinfo import read_lines
 
     lg = _lang(lang)
     fmts = parse_formats(formats)
@@ -451,14 +474,16 @@ def score_cmd(
     check_target(out_dir, fmts, force)  # before the work, so a refusal costs nothing
     eff = load_effective(table, targets, lg)
     dataset = read_data(data, eff, year=year, layout=layout.value)
-    print_diagnostics(dataset.warnings, lg)
-    results = score(eff, dataset, year=year, generated_at=stamp)
-    print_summary(results, lg)
-    reading = {w.render("zh") for w in dataset.warnings}  # already printed above
+    results = score(eff, dataset, year=year, generated_at=stamp, allow_incomplete=allow_incomplete, strict=strict)
+    print_diagnostics(results.diagnostics, lg)  # reading and plausibility warnings, at their cells
+    located = {d.render("zh") for d in results.diagnostics}
     for w in results.warnings:
-        if w.zh not in reading:
+        if w.zh not in located:
             err.print(visible(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg)), markup=False,
                       style="yellow")
+    for line in read_lines(dataset, results, lg):  # file and sheet names are the user's: shown escaped
+        err.print(visible(line), markup=False)
+    print_summary(results, lg)
     written = write_outputs(results, out_dir, fmts, lg, force=force)
     err.print(t("out.written", lg, files=", ".join(str(p) for p in written)), markup=False)
 

@@ -1,4 +1,4 @@
-"""A safe evaluator for indicator formulas: numbers, raw-field names, + - * /, parentheses, min/max/abs."""
+"""A safe evaluator for indicator formulas: numbers, raw-field names, + - * /, parentheses, a few functions."""
 
 from __future__ import annotations
 
@@ -13,6 +13,16 @@ from dataclasses import dataclass
 MAX_LENGTH = 500
 MAX_DEPTH = 40
 _FUNCS: dict[str, Callable[..., float]] = {"min": min, "max": max, "abs": abs}
+# One-argument functions for composite indices (ln of income, as in UNDP's HDI), each with the
+# test of its domain: outside it the value is "not computable", never NaN, inf or a crash.
+_UNARY: dict[str, tuple[Callable[[float], float], Callable[[float], bool]]] = {
+    "ln": (math.log, lambda x: x > 0),
+    "log10": (math.log10, lambda x: x > 0),
+    "sqrt": (math.sqrt, lambda x: x >= 0),
+    # exp(709.78) is the largest a double holds; above it the overflow is caught as not computable.
+    "exp": (math.exp, lambda x: True),
+}
+FUNCTIONS = ("min", "max", "abs", *_UNARY)
 _BINOPS: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -42,7 +52,18 @@ class MissingInput(Exception):
 
 
 class NotComputable(Exception):
-    """The arithmetic has no finite answer (division by zero, overflow)."""
+    """The arithmetic has no finite answer (division by zero, overflow, ln of 0).
+
+    For a function argument outside its domain, `function`, `argument` and `names` (the raw
+    fields the argument is computed from) say which, so a message can name the cells.
+    """
+
+    def __init__(self, function: str | None = None, argument: float | None = None,
+                 names: frozenset[str] = frozenset()) -> None:
+        self.function = function
+        self.argument = argument
+        self.names = names
+        super().__init__(f"{function}({argument})" if function else "no finite result")
 
 
 Evaluator = Callable[[Mapping[str, float | None]], float]
@@ -63,6 +84,8 @@ class Formula:
             raise MissingInput(missing)
         try:
             result = self._fn(values)
+        except NotComputable:
+            raise
         except (ZeroDivisionError, OverflowError):
             raise NotComputable() from None
         if not math.isfinite(result):
@@ -154,10 +177,14 @@ def _compile(node: ast.AST, names: set[str], depth: int) -> Evaluator:
             return lambda env: -inner(env)
         return inner
     if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCS:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             raise FormulaError("formula.bad_call", ast.unparse(node.func)[:40])
         if node.keywords or not node.args or any(isinstance(a, ast.Starred) for a in node.args):
             raise FormulaError("formula.bad_call", node.func.id)
+        if node.func.id in _UNARY:
+            if len(node.args) != 1:
+                raise FormulaError("formula.bad_call", node.func.id)
+            return _unary(node.func.id, node.args[0], names, depth)
         if node.func.id == "abs" and len(node.args) != 1:
             raise FormulaError("formula.bad_call", "abs")
         func = _FUNCS[node.func.id]
@@ -167,3 +194,23 @@ def _compile(node: ast.AST, names: set[str], depth: int) -> Evaluator:
             return lambda env: only(env)
         return lambda env: float(func(*(a(env) for a in args)))
     raise FormulaError("formula.not_allowed", type(node).__name__)
+
+
+def _unary(name: str, arg_node: ast.AST, names: set[str], depth: int) -> Evaluator:
+    """ln, log10, sqrt, exp of one argument, refusing a value outside the function's domain."""
+    own: set[str] = set()
+    arg = _compile(arg_node, own, depth + 1)
+    names |= own
+    func, inside = _UNARY[name]
+    arg_names = frozenset(own)
+
+    def call(env: Mapping[str, float | None]) -> float:
+        x = arg(env)
+        if not inside(x):
+            raise NotComputable(name, x, arg_names)
+        try:
+            return _finite(func(x))
+        except (OverflowError, ValueError):  # exp(1000); ValueError cannot happen inside the domain
+            raise NotComputable(name, x, arg_names) from None
+
+    return call

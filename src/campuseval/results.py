@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any, Literal, Self
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = "campuseval.scores/1"
 # Flags that describe the table, not a problem in the data; they do not count towards flag_count.
 INFORMATIONAL_FLAGS = frozenset({"not_applicable", "not_scorable"})
+
+CampusStatus = Literal["scored", "insufficient_data", "not_evaluated"]
+MISSING_FLAGS = frozenset({"missing", "not_computable", "hq_missing", "previous_missing"})
 
 Flag = Literal[
     "missing",  # no value (blank, -, 无, or no column/row)
@@ -116,6 +119,10 @@ class PartScore(_Out):
     name: Text
     score: float
     max: float
+    coverage: float | None = Field(None, description="share of the part's points that could be scored (not "
+                                                     "missing); null when the part has no indicator for the unit")
+    scored: bool = Field(True, description="false when coverage fell below the table's min_coverage: the part "
+                                           "counts in neither the total nor the maximum")
 
 
 class RefOut(_Out):
@@ -129,8 +136,14 @@ class CampusScore(_Out):
     hq: RefOut | None
     district: RefOut | None
     total: float
+    total_unrounded: float | None = Field(None, description="the total before rounding at rounding.total "
+                                                            "(indicator points already rounded); what "
+                                                            "rank_on: unrounded ranks by")
     max_total: float
-    rank: int
+    rate: float | None = Field(None, description="total / max_total, unrounded; what ranks when ranking is rate")
+    rank: int | None = Field(description="competition rank (1, 1, 3); null when the unit is not ranked")
+    status: CampusStatus = Field("scored", description="scored; insufficient_data (a part below min_coverage); "
+                                                       "not_evaluated (no data row for the year)")
     bonus: float
     veto: str | None = Field(description="code of the veto indicator that zeroed or capped the total")
     deadline: int | None = Field(None, description="the year by which the unit is to meet its targets")
@@ -139,6 +152,19 @@ class CampusScore(_Out):
     indicators: list[IndicatorScore]
     flag_count: int = Field(description="indicators with a flag that needs attention (not counting "
                                         "not_applicable and not_scorable)")
+
+
+class MissingInput(_Out):
+    """Something the run needed and the data did not hold: a whole subject, a unit, a column, last year."""
+
+    what: Literal["subject", "unit", "field", "previous_year", "no_hq", "no_district"]
+    subject: Literal["campus", "hq", "locality"]
+    unit: str | None = Field(None, description="the unit without rows (for what = unit)")
+    field: str | None = Field(None, description="the field code absent for every unit (for what = field)")
+    year: int
+    indicators: list[str] = Field(description="the indicators that need it")
+    campuses: list[str] = Field(description="the campuses whose scores it affects")
+    message: Text
 
 
 class SourceOut(_Out):
@@ -188,9 +214,15 @@ class Method(_Out):
     provenance: Text
     entity: Text
     total_points: float
+    aggregation: str = Field("additive", description="additive or geometric: how part scores make the total")
+    rank_on: str = Field("rounded", description="ranks by the rounded total or by the total before rounding")
     reweight: str
     missing: str
     rounding: dict[str, int]
+    ranking: Literal["total", "rate"] = Field("total", description="what ranks: the rounded total, or the rate "
+                                                                    "rounded total / effective maximum")
+    min_coverage: float = Field(0.0, description="share of a part's points that must be scorable")
+    insufficient: Literal["unranked", "last"] = "unranked"
     parts: list[PartScore]
     indicators: list[MethodIndicator]
     dropped: list[dict[str, str]]
@@ -208,17 +240,29 @@ class Results(_Out):
     config_files: list[SourceOut]
     data_files: list[SourceOut]
     method: Method
+    complete: bool = Field(True, description="false when the run went on (--allow-incomplete) although inputs "
+                                             "it needed were absent; missing_inputs says which")
+    missing_inputs: list[MissingInput] = Field(default_factory=list)
+    missing_values: int = Field(0, description="campus-indicator values that were missing or not computable "
+                                               "(scattered blanks, scored by the table's missing policy)")
     campuses: list[CampusScore]
     warnings: list[Text] = Field(default_factory=list)
+    # The located warnings behind `warnings` (reading, plausibility), so the terminal can print them
+    # as diagnostics; not saved: scores.json keeps their text in `warnings`.
+    _diagnostics: list[Any] = PrivateAttr(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Any]:
+        return self._diagnostics
 
     def summary_frame(self) -> pd.DataFrame:
         """One row per campus in rank order: HQ, district, total and each part."""
         rows = []
-        for c in sorted(self.campuses, key=lambda c: (c.rank, c.id)):
-            row: dict[str, object] = {"campus": c.id, "name": c.name.zh, "rank": c.rank,
+        for c in self.ranked():
+            row: dict[str, object] = {"campus": c.id, "name": c.name.zh, "rank": c.rank, "status": c.status,
                                       "hq": c.hq.name.zh if c.hq else None,
                                       "district": c.district.name.zh if c.district else None,
-                                      "total": c.total, "max_total": c.max_total}
+                                      "total": c.total, "max_total": c.max_total, "rate": c.rate}
             for p in c.parts:
                 row[p.code] = p.score
             row["flags"] = c.flag_count
@@ -239,6 +283,11 @@ class Results(_Out):
                     "arithmetic": i.trace.arithmetic,
                 })
         return pd.DataFrame(rows)
+
+    def ranked(self) -> list[CampusScore]:
+        """Campuses in rank order; the unranked (insufficient data, not evaluated) last, by id."""
+        order = {"scored": 0, "insufficient_data": 1, "not_evaluated": 2}
+        return sorted(self.campuses, key=lambda c: (c.rank is None, c.rank or 0, order[c.status], -(c.rate or 0), c.id))
 
     def campus(self, campus_id: str) -> CampusScore:
         for c in self.campuses:

@@ -154,9 +154,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cfg.add_exists.hint": ("修改已有指标请用 targets、points 或 rules；要换掉它，先在 drop 中删除",
                             "change an existing one with targets, points or rules; to replace it, drop it first"),
     "cfg.formula_invalid": ("公式无效：{detail}（{reason_key}）", "invalid formula: {detail} ({reason_key})"),
-    "cfg.formula_invalid.hint": ("公式只能包含数字、原始数据项代码、+ - * /、括号和 min/max/abs",
+    "cfg.formula_invalid.hint": ("公式只能包含数字、原始数据项代码、+ - * /、括号和 min/max/abs/ln/log10/exp/sqrt",
                                  "a formula may hold numbers, raw field codes, + - * /, brackets "
-                                 "and min/max/abs"),
+                                 "and min/max/abs/ln/log10/exp/sqrt"),
     "cfg.formula.empty": ("公式为空", "the formula is empty"),
     "cfg.formula.too_long": ("公式太长（{detail} 个字符）", "the formula is too long ({detail} characters)"),
     "cfg.formula.too_deep": ("公式嵌套太深", "the formula nests too deeply"),
@@ -164,8 +164,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cfg.formula.bad_constant": ("公式中的 {detail} 不是数字", "{detail} in the formula is not a number"),
     "cfg.formula.bad_operator": ("公式中不能用运算符 {detail}",
                                  "the formula uses the operator {detail}, which is not allowed"),
-    "cfg.formula.bad_call": ("公式调用了 {detail}；只能调用 min、max、abs",
-                             "the formula calls {detail}; only min, max and abs may be called"),
+    "cfg.formula.bad_call": ("公式调用了 {detail}；只能调用 min、max、abs、ln、log10、exp、sqrt（ln 等只取一个参数）",
+                             "the formula calls {detail}; only min, max, abs, ln, log10, exp and sqrt may be "
+                             "called (ln and the like take one argument)"),
     "cfg.formula.not_allowed": ("公式中不能使用 {detail}", "the formula uses {detail}, which is not allowed"),
     "cfg.formula.not_allowed.Attribute": ("公式中不能用“.”访问属性", "the formula uses '.' to reach an attribute"),
     "cfg.formula.not_allowed.Subscript": ("公式中不能用方括号“[]”取值", "the formula uses brackets '[]' to index"),

@@ -2,7 +2,6 @@
 
 # key: (zh, en). Parameters use str.format names; both languages take the same ones.
 MESSAGES: dict[str, tuple[str, str]] = {
-    "engine.no_row": ("{unit} 没有 {year} 年的数据行，其指标均按缺失处理", "{unit} has no row for {year}; all its indicators count as missing"),
     "engine.previous_missing": ("缺少 {year} 年（上一年）的数值，无法判断变化", "no value for {year} (the previous year), so the change cannot be judged"),
     "engine.missing_required": ("{campus} {year} 年缺少“{indicator}”（{problem_zh}），指标表规定缺失时停止评分", "{campus_en} has no value for '{indicator_en}' in {year} ({problem}); the table says to stop on missing values"),
     "engine.missing_required.hint": ("补齐数据，或把 missing 改为 zero（记 0 分并标记）或 reweight（该指标分值分给同部分其他指标）", "fill in the value, or set missing to zero (scores 0, flagged) or reweight (its points go to the rest of its part)"),
@@ -16,9 +15,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flag.value_conflict": ("上报值与计算值不一致", "reported and computed values differ"),
     "flag.not_applicable": ("不适用", "not applicable"),
     "flag.not_scorable": ("需人工评价", "judged by people"),
-    "engine.no_previous_year": ("数据中没有 {year} 年（上一年）的数据：变化类指标 {codes} 将按缺失处理", "the data has no rows for {year} (the previous year): the change indicators {codes} will count as missing"),
-    "engine.no_hq": ("{unit} 没有总院：指标 {codes} 需要总院的数值，将按缺失处理；请用 --targets 指定列出其总院的目标值文件，或在数据中加“总院”列", "{unit} has no HQ: indicators {codes} need HQ values and will count as missing; pass --targets with a file that lists its HQ, or add a 总院 column to the data"),
-    "engine.no_district": ("{unit} 没有所属区县：指标 {codes} 需要属地的数值，将按缺失处理；请用 --targets 指定目标值文件，或在数据中加“区县”列", "{unit} has no district: indicators {codes} need locality values and will count as missing; pass --targets, or add a 区县 column to the data"),
     "engine.value_conflict": ("{unit} 的 {indicator} 上报值 {reported}（{cell}）与按原始数据计算的 {computed} 不一致，已采用上报值", "{unit}: the reported {indicator} {reported} ({cell}) differs from {computed} computed from the raw fields; the reported value was used"),
     "engine.value_conflict_percent": ("{unit} 的 {indicator} 上报值 {reported}（{cell}）约为计算值 {computed} 的百分之一：百分比应按百分点填写（45% 填 45），已采用上报值", "{unit}: the reported {indicator} {reported} ({cell}) is about a hundredth of {computed} computed from the raw fields: write percentages in points (45% as 45); the reported value was used"),
 }

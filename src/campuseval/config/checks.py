@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from campuseval import formula
+from campuseval.config import composite
 from campuseval.config.models import Indicator, Part, RawField, Table, TargetRange
 from campuseval.config.rules import RULE_CLASSES, RULE_TYPES, Rule
 from campuseval.config.yamlsource import Path_, YamlDoc
@@ -237,6 +238,7 @@ def check_table(table: Table, doc: YamlDoc) -> list[Diagnostic]:
         out.extend(check_homogeneity_subject(ind, at))
         out.extend(check_rule_fit(ind, ind.rule, ind.target, lambda *s, at=at: at("rule", *s),
                                   lambda at=at: at("target"), lambda at=at: at("points")))
+        out.extend(composite.check_geometric_rule(table, ind, lambda *s, at=at: at("rule", *s)))
     if not out:
         out.extend(check_part_sums(table.parts, indicators,
                                    lambda code: root("parts", part_codes.index(code), "points")))

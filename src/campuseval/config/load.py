@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from campuseval.config import checks
+from campuseval.config import checks, composite
 from campuseval.config.catalog import Catalog, resolve_refs
 from campuseval.config.diagnose import display_path, translate
 from campuseval.config.effective import Change, Dropped, EffectiveTable, SourceFile, build
@@ -373,6 +373,7 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
             target_at = lambda c=code: at(_first_section(tf, c, prefer="targets"), c)  # noqa: E731
             points_at = lambda c=code: at(_first_section(tf, c, prefer="points"), c)  # noqa: E731
         out.extend(checks.check_rule_fit(ind, ind.rule, ind.target, rule_at, target_at, points_at))
+        out.extend(composite.check_geometric_rule(base.table, ind, rule_at))
         for cid, v in campus_targets.get(code, {}).items():
             if code in tf.targets and ind.rule.uses_target:
                 out.extend(checks.check_target_fit(ind, ind.rule, v,
@@ -386,6 +387,9 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
                                  first_campuses=not base.campuses))
 
     indicators = list(specs.values())
+    out.extend(composite.check_geometric_cover(
+        base.table, base.parts, indicators, campuses,
+        lambda n: at("campuses", n) if tf.campuses is not None else at("extends")))
     for part in base.parts:
         if not any(i.part == part.code and i.rule.scored for i in indicators):
             out.append(diag(at("drop"), "cfg.part_empty", part=part.code))
@@ -404,8 +408,10 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
         # The caller drops the table on any error, and build() cannot share out the points of
         # an indicator added to a part that does not exist.
         return base, out
+    # How units are ranked is part of the scoring method a locality agrees with its hospitals.
+    ranking = {k: getattr(tf, k) for k in ("ranking", "min_coverage", "insufficient") if getattr(tf, k) is not None}
     eff = build(
-        base.table, indicators, raw_fields,
+        base.table.model_copy(update=ranking) if ranking else base.table, indicators, raw_fields,
         reweight=tf.reweight or base.reweight,
         missing=tf.missing or base.missing,
         campus_targets={k: v for k, v in campus_targets.items() if k in specs},

@@ -19,12 +19,17 @@ from pydantic_core import PydanticCustomError
 
 from campuseval.config.rules import Rule
 from campuseval.config.text import LocalText, Text
+from campuseval.years import YEAR_MAX, YEAR_MIN
 
 Scale = Literal["percent", "fraction", "count", "money", "days", "level", "ratio"]
 Direction = Literal["higher", "lower", "monitor"]
 Subject = Literal["campus", "hq", "both", "locality"]
 MissingPolicy = Literal["zero", "reweight", "error"]
 Reweight = Literal["scale_within_part", "shrink_total"]
+RankBy = Literal["total", "rate"]
+Insufficient = Literal["unranked", "last"]
+Aggregation = Literal["additive", "geometric"]
+RankOn = Literal["rounded", "unrounded"]
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 
@@ -60,6 +65,8 @@ class Part(_Model):
     code: Code
     name: Text
     points: Annotated[float, Field(gt=0)]
+    min_coverage: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        None, description="overrides the table's min_coverage for this part")
 
 
 class RawField(_Model):
@@ -92,8 +99,8 @@ class Homogeneity(_Model):
 class Rounding(_Model):
     """Decimal places at which scores are rounded half-up (四舍五入); nowhere else."""
 
-    indicator: Annotated[int, Field(ge=0, le=6)] = 2
-    total: Annotated[int, Field(ge=0, le=6)] = 2
+    indicator: Annotated[int, Field(ge=0, le=6, description="places for each indicator's points, 0-6")] = 2
+    total: Annotated[int, Field(ge=0, le=6, description="places for the total, 0-6")] = 2
 
 
 class TargetRange(_Model):
@@ -186,6 +193,13 @@ IndicatorItem = Annotated[
 ]
 
 
+class Plausibility(_Model):
+    """Thresholds of the checks that warn about values that look mistyped (--strict makes them errors)."""
+
+    year_change_factor: Annotated[float, Field(gt=1, le=1_000_000)] = Field(
+        10, description="warn when a value is more than this many times (or less than 1/this of) last year's")
+
+
 class Table(_Model):
     """An indicator table: parts, raw fields and indicators, and how scores are combined."""
 
@@ -198,13 +212,28 @@ class Table(_Model):
         description="what the evaluated units are called",
     )
     total_points: Annotated[float, Field(gt=0)] = 100
+    aggregation: Aggregation = Field("additive", description="how part scores make the total: additive (their "
+                                     "sum) or geometric (total_points x the weighted geometric mean of part "
+                                     "score / part points, weights part points / total_points)")
     rounding: Rounding = Field(default_factory=Rounding)
+    rank_on: RankOn = Field("rounded", description="rank on the total as rounded at rounding.total, or on the "
+                                                   "total before that rounding")
     missing: MissingPolicy = Field("zero", description="what a missing value does: zero, reweight or error")
     reweight: Reweight = "scale_within_part"
     homogeneity: Homogeneity = Field(
         default_factory=lambda: Homogeneity(min_ratio=0.9),
         description="default tolerance for indicators reported for both campus and HQ",
     )
+    ranking: RankBy = Field(
+        "rate", description="rank by the total, or by the rate total / the unit's effective maximum (the same "
+                            "order whenever every unit has the same maximum)")
+    min_coverage: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.5, description="share of a part's points that must be scorable (not missing); below it the part is not "
+                         "scored and the unit is flagged 数据不足 (insufficient data)")
+    insufficient: Insufficient = Field(
+        "unranked", description="how units with insufficient data are ranked: unranked (no rank) or last (after "
+                                "every unit with enough data)")
+    plausibility: Plausibility = Field(default_factory=Plausibility)
     parts: Annotated[list[Part], Field(min_length=1)]
     raw_fields: list[RawField] = Field(default_factory=list)
     indicators: Annotated[list[IndicatorItem], Field(min_length=1)]
@@ -224,7 +253,7 @@ class Campus(_Model):
     name: Text
     hq: Ref | None = None
     district: Ref | None = None
-    deadline: Annotated[int, Field(ge=2000, le=2100)] | None = Field(
+    deadline: Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None = Field(
         None, description="the year by which this unit is to meet its targets (a construction deadline)"
     )
 
@@ -263,10 +292,14 @@ class TargetsFile(_Model):
         description="the table or targets file this file changes, relative to this file"
     )
     locality: Ref
-    years: Annotated[list[Annotated[int, Field(ge=2000, le=2100)]], Field(min_length=1)] | None = None
+    years: Annotated[list[Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]], Field(min_length=1)] | None = None
     campuses: list[Campus] | None = Field(None, description="replaces the campuses of the file extended")
     reweight: Reweight | None = None
     missing: MissingPolicy | None = None
+    ranking: RankBy | None = Field(None, description="overrides the table's ranking (total or rate)")
+    min_coverage: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        None, description="overrides the table's min_coverage")
+    insufficient: Insufficient | None = Field(None, description="overrides how units with insufficient data rank")
     drop: list[CodeKey] = Field(default_factory=list, description="indicators this locality does not use")
     add: list[IndicatorItem] = Field(default_factory=list, description="indicators this locality adds, "
                                                                       "in full or by catalog number")

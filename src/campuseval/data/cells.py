@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from campuseval.rounding import clean
+from campuseval.years import YEAR_MAX, YEAR_MIN
 
 MISSING_WORDS = {"", "-", "--", "—", "——", "–", "/", "无", "暂无", "空", "缺", "n/a", "na", "null", "none", "#n/a"}
 YES_WORDS = {"是", "有", "yes", "y", "true", "√", "达标", "1"}
@@ -239,19 +240,19 @@ def parse_year(value: Any) -> int | None:
         day = value.date() if isinstance(value, dt.datetime) else value
         # 2024 typed into a cell formatted as a date shows as 1905-07-16: day 2024 of Excel's calendar.
         serial = (day - dt.date(1899, 12, 30)).days
-        if 1900 <= serial <= 2200:
+        if YEAR_MIN <= serial <= YEAR_MAX:
             return serial
-        if 1900 <= day.year <= 2200:
+        if YEAR_MIN <= day.year <= YEAR_MAX:
             return day.year
         raise CellProblem("data.bad_year", value=show_date(value))
     if isinstance(value, int | float):
-        if 1900 <= value <= 2200 and float(value).is_integer():  # range first: float(10**400) overflows
+        if YEAR_MIN <= value <= YEAR_MAX and float(value).is_integer():  # range first: float(10**400) overflows
             return int(value)
         raise CellProblem("data.bad_year", value=show(value))
     text = norm_text(str(value)).removesuffix("年度").removesuffix("年").strip()
     if not text:
         return None
-    if re.fullmatch(r"\d{4}(\.0+)?", text) and 1900 <= float(text) <= 2200:
+    if re.fullmatch(r"\d{4}(\.0+)?", text) and YEAR_MIN <= float(text) <= YEAR_MAX:
         return int(float(text))
     raise CellProblem("data.bad_year", value=show(value))
 

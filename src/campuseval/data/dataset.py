@@ -50,6 +50,23 @@ class DataFile:
     sha256: str
 
 
+@dataclass(frozen=True)
+class SheetRead:
+    """A sheet (or CSV file, sheet None) that held data: how many data rows were read from it."""
+
+    file: str
+    sheet: str | None
+    rows: int
+
+
+@dataclass(frozen=True)
+class UnknownHeader:
+    """A header that names no field of the table: a note column, or a field name mistyped."""
+
+    text: str
+    location: Location
+
+
 @dataclass
 class Dataset:
     """Values in long form (unit, year, field, value); value NaN means the cell said "missing"."""
@@ -59,6 +76,26 @@ class Dataset:
     refs: dict[tuple[str, int, str], CellRef] = field(default_factory=dict)
     files: list[DataFile] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    sheets: list[SheetRead] = field(default_factory=list)
+    unknown_headers: list[UnknownHeader] = field(default_factory=list)
+
+    def units_by_kind(self, year: int | None = None) -> dict[str, int]:
+        """How many units of each kind have rows (in `year`, or in any year)."""
+        present = {u for u, y in self.rows_present() if year is None or y == year}
+        counts: dict[str, int] = {"campus": 0, "hq": 0, "locality": 0}
+        for u in present:
+            info = self.units.get(u)
+            if info is not None:
+                counts[info.kind] = counts.get(info.kind, 0) + 1
+        return counts
+
+    def fields_of(self, units: set[str], year: int) -> set[str]:
+        """The fields any of `units` has a cell for in `year` (a blank cell counts: the column is there)."""
+        v = self.values
+        if not len(v) or not units:
+            return set()
+        sel = v[(v["year"] == year) & v["unit"].isin(list(units))]
+        return {str(f) for f in sel["field"].unique()}
 
     def years(self) -> list[int]:
         return sorted({int(y) for y in self.values["year"].unique()}) if len(self.values) else []

@@ -14,9 +14,20 @@ import pandas as pd
 
 from campuseval.config.effective import EffectiveTable
 from campuseval.data.cells import CellProblem, RawCell, column_letter, norm_text, parse_cell, parse_year, show
-from campuseval.data.dataset import CellRef, DataFile, Dataset, UnitInfo, UnitKind, empty_values
+from campuseval.data.dataset import (
+    CellRef,
+    DataFile,
+    Dataset,
+    SheetRead,
+    UnitInfo,
+    UnitKind,
+    UnknownHeader,
+    empty_values,
+)
 from campuseval.data.sources import Sheet, open_data_file
 from campuseval.errors import DataError, Diagnostic, Location, diag
+from campuseval.i18n import t
+from campuseval.years import check_year
 
 Layout = Literal["auto", "wide", "long"]
 MAX_PROBLEMS = 30
@@ -117,6 +128,16 @@ class Vocabulary:
         return None
 
 
+_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+
+
+def closest(name: str, candidates: list[str]) -> list[str]:
+    """The candidate most like `name`, 第1医院 matching 第一医院: digits compared as digits."""
+    folded = {c.translate(_DIGITS): c for c in candidates}
+    found = difflib.get_close_matches(name.translate(_DIGITS), list(folded), n=1, cutoff=0.5)
+    return [folded[f] for f in found]
+
+
 def key_for(header: str) -> str | None:
     for key in header_keys(header):
         for role, aliases in KEY_ALIASES.items():
@@ -141,6 +162,8 @@ class _Reader:
     warnings: list[Diagnostic] = field(default_factory=list)
     ignored_units: set[str] = field(default_factory=set)
     no_unit_header: Location | None = None  # a header row that names fields but has no unit column
+    sheets: list[SheetRead] = field(default_factory=list)
+    unknown_headers: list[UnknownHeader] = field(default_factory=list)
 
     def problem(self, d: Diagnostic) -> None:
         self.problems.append(d)
@@ -157,9 +180,9 @@ class _Reader:
             return False
         header_row, roles, fields, unknown = found
         header_loc = Location(file=shown, sheet=sheet.name, row=header_row + 1)
-        if unknown:
-            self.warnings.append(diag(header_loc, "data.unknown_columns", "data.unknown_columns.hint",
-                                      severity="warning", columns=", ".join(unknown)))
+        # Said once for the whole read (read_data), and checked against the fields the run needs (a typo).
+        self.unknown_headers += [UnknownHeader(text, Location(file=shown, sheet=sheet.name, row=header_row + 1,
+                                                              column=column_letter(c))) for text, c in unknown]
         long = "indicator" in roles and "value" in roles and not fields
         if self.layout == "wide" and long:
             self.problem(diag(header_loc, "data.layout_mismatch", "data.layout_mismatch.hint",
@@ -175,14 +198,18 @@ class _Reader:
             return True
         self._check_merged_data(sheet, shown, header_row, roles)
         self._check_cut_off(sheet, shown, header_row)
+        before = self.rows_read.get(shown, 0)
         for r in range(header_row + 1, len(sheet.rows)):
             row = sheet.rows[r]
             if all(c.value is None for c in row):
                 continue
             self._read_row(sheet, shown, r, row, roles, fields, long)
+        self.sheets.append(SheetRead(shown, sheet.name, self.rows_read.get(shown, 0) - before))
         return True
 
-    def _find_header(self, sheet: Sheet) -> tuple[int, dict[str, int], dict[int, FieldSpec], list[str]] | None:
+    def _find_header(
+        self, sheet: Sheet,
+    ) -> tuple[int, dict[str, int], dict[int, FieldSpec], list[tuple[str, int]]] | None:
         best = None
         for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
             roles: dict[str, int] = {}
@@ -219,7 +246,7 @@ class _Reader:
         fields = {c: s for c, s in fields.items() if by_code.get(s.code) == c}
         used = set(roles.values()) | set(fields)
         unknown = [
-            f"{show(cell.value)} ({column_letter(c)})" for c, cell in enumerate(sheet.rows[r])
+            (show(cell.value), c) for c, cell in enumerate(sheet.rows[r])
             if c not in used and cell.value is not None and str(cell.value).strip()
         ]
         return r, roles, fields, unknown
@@ -351,8 +378,10 @@ class _Reader:
             return None
         registry_has_campuses = any(u.kind == "campus" for u in self.vocab.units.values())
         if kind is None or (registry_has_campuses and kind == "campus" and "hq" not in roles):
-            names = sorted({u.name for u in self.vocab.units.values()})
-            close = difflib.get_close_matches(raw_name, names, n=1, cutoff=0.5)
+            # Suggest only units of the kind the sheet or type column says: a campus sheet suggests campuses.
+            names = sorted({u.name for u in self.vocab.units.values() if kind is None or u.kind == kind}) or \
+                sorted({u.name for u in self.vocab.units.values()})
+            close = closest(raw_name, names)
             if names:
                 self.problem(diag(loc(roles["unit"]), "data.unknown_unit",
                                   "cfg.did_you_mean" if close else "cfg.allowed_keys",
@@ -362,13 +391,22 @@ class _Reader:
                 self.problem(diag(loc(roles["unit"]), "data.unknown_kind", "data.unknown_kind.hint",
                                   unit=show(raw_name)))
             return None
-        if registry_has_campuses and kind == "campus":
-            # A campus described in full (type, HQ) but not covered by this targets file:
-            # another district's campus in a city-wide file. Its rows are skipped, said once.
+        covered_kind = registry_has_campuses if kind == "campus" else any(
+            u.kind == kind for u in self.vocab.units.values())
+        if covered_kind:
+            # A unit of a kind the targets file lists, but not one of its units: another district's
+            # campus (or HQ) in a city-wide file, or a name written differently. Skipped, said once,
+            # with the closest name of the same kind in case it is a misspelling.
             if raw_name not in self.ignored_units:
                 self.ignored_units.add(raw_name)
-                self.warnings.append(diag(loc(roles["unit"]), "data.unit_not_covered", severity="warning",
-                                          unit=raw_name))
+                same = sorted({u.name for u in self.vocab.units.values() if u.kind == kind})
+                close = closest(raw_name, same)
+                self.warnings.append(diag(loc(roles["unit"]), "data.unit_not_covered",
+                                          "cfg.did_you_mean" if close else None, severity="warning",
+                                          hint_params={"suggestion": close[0], "allowed": "、".join(same)}
+                                          if close else None,
+                                          unit=raw_name, kind=t(f"subject.{kind}", "zh"),
+                                          kind_en=t(f"subject.{kind}", "en")))
             return None
         unit_id = raw_name
         existing = self.units.get(unit_id)
@@ -405,11 +443,9 @@ class _Reader:
                     return KIND_WORDS[word]
                 self.problem(diag(loc(roles["type"]), "data.bad_kind", "data.bad_kind.hint", value=show(cell.value)))
                 return False
-        if sheet.name is not None:
-            hint = KIND_WORDS.get(norm_header(_PAREN.sub("", sheet.name)))
-            if hint is not None:
-                return hint
-        return None
+        # The sheet's name says the kind (院区, 总院); a CSV has none, so its file name may (hq.csv, 总院.csv).
+        name = sheet.name if sheet.name is not None else Path(self._shown).stem
+        return KIND_WORDS.get(norm_header(_PAREN.sub("", name)))
 
 
 def _fill_merged_header(sheet: Sheet) -> None:
@@ -432,11 +468,18 @@ def _fill_merged_header(sheet: Sheet) -> None:
 def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | None = None,
               layout: Layout = "auto") -> Dataset:
     """Read data files (CSV, xlsx) into a Dataset; DataError with every problem found (up to 30)."""
+    if year is not None:
+        check_year(year)
     reader = _Reader(Vocabulary.of(eff), default_year=year, layout=layout)
     files: list[DataFile] = []
+    given: dict[Path, str] = {}
     for p in paths:
         path = Path(p)
         shown = str(p)
+        same = _resolved(path)
+        if same in given:  # read twice, every row would be a duplicate of itself
+            raise DataError([diag(Location(file=shown), "data.file_twice", "data.file_twice.hint", other=given[same])])
+        given[same] = shown
         sheets, raw = open_data_file(path, shown)
         files.append(DataFile(shown, hashlib.sha256(raw).hexdigest()))
         reader._shown = shown
@@ -460,9 +503,35 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
             reader.problem(diag(Location(file=shown), "data.no_rows", "data.no_rows.hint"))
     if reader.problems:
         raise DataError(reader.problems)
+    if reader.unknown_headers:
+        reader.warnings.append(unknown_columns_warning(reader.unknown_headers))
     if reader.records:
         values = pd.DataFrame(reader.records, columns=["unit", "year", "field", "value"])
         values["year"] = values["year"].astype("int64")
     else:
         values = empty_values()
-    return Dataset(values=values, units=reader.units, refs=reader.refs, files=files, warnings=reader.warnings)
+    return Dataset(values=values, units=reader.units, refs=reader.refs, files=files, warnings=reader.warnings,
+                   sheets=reader.sheets, unknown_headers=reader.unknown_headers)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):  # a loop, a NUL byte, an unreadable path: the opening says so
+        return path
+
+
+def unknown_columns_warning(headers: list[UnknownHeader], most: int = 20) -> Diagnostic:
+    """One warning for every header that names nothing: at the header row when they share one sheet."""
+    places = {(h.location.file, h.location.sheet, h.location.row) for h in headers}
+    if len(places) == 1:
+        first = headers[0].location
+        where = Location(file=first.file, sheet=first.sheet, row=first.row)
+        listed = [f"{h.text} ({h.location.column})" for h in headers[:most]]
+    else:
+        where = Location()
+        listed = [f"{h.text} ({h.location.file} {h.location.sheet + '!' if h.location.sheet else ''}"
+                  f"{h.location.column})" for h in headers[:most]]
+    more = f" …(+{len(headers) - most})" if len(headers) > most else ""
+    return diag(where, "data.unknown_columns", "data.unknown_columns.hint", severity="warning",
+                columns=", ".join(listed) + more)

@@ -9,6 +9,7 @@ from typing import Any
 from campuseval.config.effective import EffectiveTable
 from campuseval.config.models import LocalText
 from campuseval.i18n import Lang, t
+from campuseval.years import YEAR_MAX, YEAR_MIN, check_year
 
 SHEETS = ("campus", "hq", "locality")
 SUBJECTS = {"campus": ("campus", "both"), "hq": ("hq", "both"), "locality": ("locality",)}
@@ -82,8 +83,9 @@ def write_template(eff: EffectiveTable, path: Path, *, years: list[int] | None =
     wb = Workbook()
     info = wb.active
     info.title = t("tpl.sheet.readme", lang)
-    years = sorted(set(years or eff.years or []))
-    if years and any(i.spec.rule.type == "change_vs_previous" for i in eff.indicators) and years[0] - 1 not in years:
+    years = sorted(set(check_year(y) for y in years or eff.years or []))
+    if years and any(i.spec.rule.type == "change_vs_previous" for i in eff.indicators) and years[0] - 1 not in years \
+            and years[0] > YEAR_MIN:
         # Change rules compare with last year: without its rows those indicators score nothing.
         years.insert(0, years[0] - 1)
     units = _units(eff, lang)
@@ -116,7 +118,7 @@ def write_template(eff: EffectiveTable, path: Path, *, years: list[int] | None =
             if dv is not None:
                 ws.add_data_validation(dv)
                 dv.add(f"{col}2:{col}{last}")
-        year_dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100",
+        year_dv = DataValidation(type="whole", operator="between", formula1=str(YEAR_MIN), formula2=str(YEAR_MAX),
                                  allow_blank=True, showErrorMessage=True,
                                  error=t("tpl.err.year", lang), errorTitle="campuseval")
         ws.add_data_validation(year_dv)

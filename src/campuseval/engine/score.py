@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from campuseval import __version__, formula
 from campuseval.config.effective import EffectiveTable, EffIndicator
 from campuseval.config.models import TargetRange
 from campuseval.data.dataset import Dataset, UnitInfo
+from campuseval.data.read import unknown_columns_warning
+from campuseval.engine import aggregate, plausibility, ranking
+from campuseval.engine.completeness import as_diagnostics, header_typos, missing_inputs
 from campuseval.engine.homogeneity import gap as homogeneity_gap
 from campuseval.engine.method import build_method, target_out, text
 from campuseval.engine.rules import score_rule
@@ -18,7 +21,9 @@ from campuseval.formatting import num
 from campuseval.i18n import t
 from campuseval.results import (
     INFORMATIONAL_FLAGS,
+    MISSING_FLAGS,
     CampusScore,
+    CampusStatus,
     Flag,
     Gap,
     IndicatorScore,
@@ -31,6 +36,7 @@ from campuseval.results import (
 )
 from campuseval.rounding import clean, round_half_up
 from campuseval.weights import allocate
+from campuseval.years import check_year
 
 Row = dict[str, float]
 CONFLICT_TOLERANCE = 0.005  # a reported rate may be rounded; half a percent of the value is noise, more is not
@@ -46,6 +52,7 @@ class Resolved:
     cells: dict[str, str] = field(default_factory=dict)
     problem: Flag | None = None  # missing or not_computable
     conflict: bool = False
+    domain: formula.NotComputable | None = None  # ln(0) and the like: which function, which argument
 
 
 @dataclass
@@ -70,6 +77,7 @@ class _Context:
         self.units = {i.code: text(i.spec.unit) for i in eff.indicators}
         self.problems: list[Diagnostic] = []
         self.conflicts: list[Text] = []
+        self.not_evaluated: set[str] = set()  # campuses whose own row for the year is absent
 
     def resolve(self, ind: EffIndicator, unit: str | None, year: int, prefix: str = "") -> Resolved:
         row = self.lookup.get((unit, year)) if unit is not None else None
@@ -85,14 +93,16 @@ class _Context:
         parsed = self.formulas.get(code)
         computed: float | None = None
         problem: Flag | None = None
+        domain: formula.NotComputable | None = None
         if parsed is not None:
             for name in sorted(parsed.names):
                 inputs[prefix + name] = _present(row.get(name))
                 self._cell(unit, year, name, prefix + name, cells)
             try:
                 computed = formula_value(parsed, row)
-            except formula.NotComputable:
+            except formula.NotComputable as exc:
                 problem = "not_computable"
+                domain = exc if exc.function else None
             except formula.MissingInput:
                 problem = "missing"
         if reported is not None:
@@ -100,7 +110,7 @@ class _Context:
             return Resolved(reported, "reported", inputs, cells, conflict=conflict)
         if computed is not None:
             return Resolved(computed, "computed", inputs, cells)
-        return Resolved(None, "missing", inputs, cells, problem=problem or "missing")
+        return Resolved(None, "missing", inputs, cells, problem=problem or "missing", domain=domain)
 
     def _cell(self, unit: str | None, year: int, fld: str, key: str, cells: dict[str, str]) -> None:
         ref = self.data.refs.get((unit or "", year, fld))
@@ -128,7 +138,7 @@ def pick_year(eff: EffectiveTable, data: Dataset, year: int | None) -> int:
                               "data.no_rows.hint")])
     if year is None:
         year = max(years)
-    elif year not in years:
+    elif check_year(year) not in years:
         raise DataError([diag(Location(file=", ".join(f.path for f in data.files)), "data.year_absent",
                               "data.year_absent.hint", year=year, years=", ".join(map(str, years)))])
     if eff.years is not None and year not in eff.years:
@@ -155,50 +165,75 @@ def campuses_of(eff: EffectiveTable, data: Dataset) -> list[tuple[UnitInfo, Text
 
 
 def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, generated_at: str = "",
-          tool_version: str = __version__) -> Results:
-    """Score every campus for `year` (default: the latest year in the data)."""
+          tool_version: str = __version__, allow_incomplete: bool = False, strict: bool = False) -> Results:
+    """Score every campus for `year` (default: the latest year in the data).
+
+    Refuses (DataError) when the data lacks what the table needs: a whole subject, a declared unit,
+    a column, last year for change rules; `allow_incomplete` goes on and marks the results incomplete.
+    `strict` refuses when anything at all was warned about (reading, plausibility, engine).
+    """
     year = pick_year(eff, data, year)
     ctx = _Context(eff, data, year)
     prev_year = year - 1 if any(y == year - 1 for _, y in ctx.lookup) else None
     campus_list = campuses_of(eff, data)
-    warnings: list[Text] = [Text(zh=w.render("zh"), en=w.render("en")) for w in data.warnings]
-    warnings += _setup_warnings(eff, campus_list, year, prev_year)
-    scores = [_score_campus(ctx, info, name, warnings) for info, name in campus_list]
+    infos = [info for info, _ in campus_list]
+    names = {info.id: name for info, name in campus_list}
+    for c in eff.campuses:  # HQs and districts by the names the targets file gives them
+        for ref in (c.hq, c.district):
+            if ref is not None:
+                names.setdefault(ref.id, Text(zh=ref.name.zh, en=ref.name.en or ref.name.zh))
+    gaps = missing_inputs(eff, data, year, infos, names, ctx.lookup)
+    typos = header_typos(eff, data, gaps)
+    # Reading warnings travel with a refusal too: a hidden sheet may be why a subject is missing.
+    reading = _reading_warnings(data, typos)
+    if typos:
+        raise DataError(reading + typos)
+    if gaps and (strict or not allow_incomplete):
+        files = [f.path for f in data.files]
+        refusal = as_diagnostics(gaps, ", ".join(files) if 0 < len(files) <= 3 else None)
+        if strict and allow_incomplete:  # a pipeline asking for strictness never gets incomplete results
+            refusal.append(diag(Location(), "strict.incomplete"))
+        raise DataError(reading + refusal)
+    ctx.not_evaluated = {c for g in gaps if g.subject == "campus" and g.year == year
+                         and g.what in ("unit", "subject") for c in g.campuses}
+    checks = plausibility.check(eff, data, year, infos, ctx.lookup)
+    located = reading + checks
+    warnings: list[Text] = [Text(zh=w.render("zh"), en=w.render("en")) for w in located]
+    scores = [_score_campus(ctx, info, name) for info, name in campus_list]
     if ctx.problems:
-        raise DataError(ctx.problems)
+        raise DataError(reading + ctx.problems)
     warnings += ctx.conflicts
-    _rank(scores)
-    return Results(
+    if strict and warnings:
+        as_errors = [replace(d, severity="error") for d in located]
+        as_errors += [diag(Location(), "warning.text", zh=w.zh, en=w.en) for w in ctx.conflicts]
+        raise DataError([*as_errors, diag(Location(), "strict.failed", "strict.failed.hint", n=len(warnings))])
+    ranking.rank(scores, eff.table.ranking, eff.table.insufficient, eff.table.rank_on)
+    results = Results(
         tool_version=tool_version, generated_at=generated_at, year=year, previous_year=prev_year,
         locality=RefOut(id=eff.locality.id, name=text(eff.locality.name)) if eff.locality else None,
         config_files=[SourceOut(path=s.path, sha256=s.sha256, role=s.role) for s in eff.sources],
         data_files=[SourceOut(path=f.path, sha256=f.sha256, role="data") for f in data.files],
-        method=build_method(eff), campuses=scores, warnings=warnings,
+        method=build_method(eff), complete=not gaps, missing_inputs=gaps,
+        missing_values=sum(1 for c in scores for i in c.indicators if set(i.flags) & MISSING_FLAGS),
+        campuses=scores, warnings=warnings,
     )
+    results.diagnostics.extend(located)
+    return results
+
+
+def _reading_warnings(data: Dataset, typos: list[Diagnostic]) -> list[Diagnostic]:
+    """The reading warnings, less the headers that a typo error names (never both "ignored" and "mistyped")."""
+    if not typos:
+        return list(data.warnings)
+    named = {(d.location.file, d.location.sheet, d.location.column) for d in typos}
+    rest = [h for h in data.unknown_headers
+            if (h.location.file, h.location.sheet, h.location.column) not in named]
+    out = [w for w in data.warnings if w.message.key != "data.unknown_columns"]
+    return out + ([unknown_columns_warning(rest)] if rest else [])
 
 
 def _both(key: str, **params: object) -> Text:
     return Text(zh=t(key, "zh", **params), en=t(key, "en", **params))
-
-
-def _setup_warnings(eff: EffectiveTable, campuses: list[tuple[UnitInfo, Text]], year: int,
-                    prev_year: int | None) -> list[Text]:
-    """Things that will cost points for a reason outside the data's values: say them before anyone reads totals."""
-    out: list[Text] = []
-    changes = [i.code for i in eff.indicators if i.spec.rule.type == "change_vs_previous"]
-    if changes and prev_year is None:
-        out.append(_both("engine.no_previous_year", year=year - 1, codes=", ".join(changes)))
-    for info, name in campuses:
-        scored = [i for i in eff.indicators if i.applies(info.id)]
-        need_hq = [i.code for i in scored if i.spec.subject in ("hq", "both")]
-        need_district = [i.code for i in scored if i.spec.subject == "locality"]
-        if need_hq and info.hq is None:
-            out.append(Text(zh=t("engine.no_hq", "zh", unit=name.zh, codes=", ".join(need_hq)),
-                            en=t("engine.no_hq", "en", unit=name.en, codes=", ".join(need_hq))))
-        if need_district and info.district is None:
-            out.append(Text(zh=t("engine.no_district", "zh", unit=name.zh, codes=", ".join(need_district)),
-                            en=t("engine.no_district", "en", unit=name.en, codes=", ".join(need_district))))
-    return out
 
 
 def _ref(eff: EffectiveTable, data: Dataset, unit_id: str | None, kind: str) -> RefOut | None:
@@ -213,11 +248,19 @@ def _ref(eff: EffectiveTable, data: Dataset, unit_id: str | None, kind: str) -> 
     return RefOut(id=unit_id, name=Text(zh=name, en=(info.name_en if info else None) or name))
 
 
-def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, warnings: list[Text]) -> CampusScore:
+def _coverage(members: list[_Draft]) -> float | None:
+    """Share of a part's points (as the table sets them, before re-weighting) whose value could be used."""
+    applicable = [d for d in members if "not_applicable" not in d.result.flags]
+    nominal = sum((clean(d.ind.points) for d in applicable), start=clean(0.0))
+    if nominal <= 0:
+        return None
+    usable = sum((clean(d.ind.points) for d in applicable if not set(d.result.flags) & MISSING_FLAGS),
+                 start=clean(0.0))
+    return float(usable / nominal)
+
+
+def _score_campus(ctx: _Context, campus: UnitInfo, name: Text) -> CampusScore:
     eff = ctx.eff
-    if (campus.id, ctx.year) not in ctx.lookup:
-        warnings.append(Text(zh=t("engine.no_row", "zh", unit=name.zh, year=ctx.year),
-                             en=t("engine.no_row", "en", unit=name.en, year=ctx.year)))
     drafts = [_score_indicator(ctx, campus, name, ind) for ind in eff.indicators]
     _reweight(ctx, drafts)
     parts: list[PartScore] = []
@@ -225,29 +268,62 @@ def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, warnings: list[Te
         members = [d for d in drafts if d.ind.spec.part == part.code and d.ind.scored]
         got = sum((clean(d.result.points or 0.0) for d in members), start=clean(0.0))
         cap = sum((clean(d.result.max_points) for d in members), start=clean(0.0))
+        coverage = _coverage(members)
+        floor = part.min_coverage if part.min_coverage is not None else eff.table.min_coverage
+        # Too little of the part could be scored: its few survivors must not stand for the whole part.
+        enough = coverage is None or coverage >= floor
         parts.append(PartScore(code=part.code, name=Text(zh=part.name.zh, en=part.name.en or part.name.zh),
-                               score=float(got), max=float(cap)))
+                               score=float(got) if enough else 0.0, max=float(cap), coverage=coverage,
+                               scored=enough))
     bonus = sum((clean(d.result.points or 0.0) for d in drafts if d.ind.spec.rule.type == "bonus"),
                 start=clean(0.0))
-    total = round_half_up(float(sum((clean(p.score) for p in parts), start=clean(0.0)) + bonus),
-                          eff.table.rounding.total)
+    scored = [p for p in parts if p.scored]  # a part set aside for too little data counts in neither
+    if eff.table.aggregation == "geometric":
+        _check_parts_have_points(ctx, parts, name)
+        # A bonus has no meaning in a geometric index (validate refuses one): nothing to add here.
+        unrounded = float(clean(float(aggregate.geometric(scored)))) if scored else 0.0
+    else:
+        unrounded = float(aggregate.additive(scored) + bonus)
+    total = round_half_up(unrounded, eff.table.rounding.total)
     # Every veto event applies: a zeroing veto wins over any cap, and several caps give the lowest.
     vetoes = [d for d in drafts if d.ind.spec.rule.type == "veto" and "veto" in d.result.flags]
     for d in vetoes:
         rule = d.ind.spec.rule
         assert rule.type == "veto"
         total = 0.0 if rule.effect == "zero" else min(total, float(rule.cap or 0.0))
+        unrounded = 0.0 if rule.effect == "zero" else min(unrounded, float(rule.cap or 0.0))
         d.result.trace.arithmetic += f"; total -> {num(total, 4)}"
     veto = ", ".join(d.ind.code for d in vetoes) or None
     results = [d.result for d in drafts]
+    if campus.id in ctx.not_evaluated:  # no row (or only blanks) where its own figures are needed
+        status: CampusStatus = "not_evaluated"
+        # Points from its HQ's or district's figures alone are no evaluation of the campus.
+        parts = [p.model_copy(update={"score": 0.0, "scored": False}) for p in parts]
+        total = unrounded = 0.0
+        scored = []
+    else:
+        status = "scored" if all(p.scored for p in parts) else "insufficient_data"
     return CampusScore(
         id=campus.id, name=name, hq=_ref(eff, ctx.data, campus.hq, "hq"),
         district=_ref(eff, ctx.data, campus.district, "locality"),
-        total=total, max_total=float(sum((clean(p.max) for p in parts), start=clean(0.0))), rank=0,
+        total=total, total_unrounded=unrounded,
+        max_total=float(sum((clean(p.max) for p in scored), start=clean(0.0))), rank=None, status=status,
         bonus=float(bonus), veto=veto, parts=parts, indicators=results,
         deadline=campus.deadline, before_deadline=campus.deadline is not None and ctx.year < campus.deadline,
         flag_count=sum(1 for r in results if set(r.flags) - INFORMATIONAL_FLAGS),
     )
+
+
+def _check_parts_have_points(ctx: _Context, parts: list[PartScore], campus: Text) -> None:
+    """Under geometric aggregation every part must have points left: a dimension with no value leaves the
+    index undefined (re-weighting it away would silently change what the index measures)."""
+    for p in parts:
+        # A part set aside for too little data is flagged 数据不足 instead; with min_coverage 0 a part
+        # with nothing scorable would otherwise enter the mean as a silent 0.
+        if p.scored and (p.max <= 0 or (p.coverage == 0 and ctx.eff.missing == "reweight")):
+            ctx.problems.append(diag(Location(file=", ".join(f.path for f in ctx.data.files)),
+                                     "engine.geometric_part_empty", "engine.geometric_part_empty.hint",
+                                     campus=campus.zh, campus_en=campus.en, part=p.code, year=ctx.year))
 
 
 def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: EffIndicator) -> _Draft:
@@ -295,18 +371,20 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
                 arithmetic = t("engine.previous_missing", "en", year=ctx.year - 1)
         if spec.rule.type == "veto" and own.value > 0:
             flags.append("veto")
+    if own.domain is not None and own.problem == "not_computable":
+        ctx.conflicts.append(_domain_warning(ctx, ind, campus_name, own, own.domain))
     if problem is not None and (ind.scored or spec.rule.type == "bonus"):
         policy = spec.missing or ctx.eff.missing
         flags.append(problem)
         if policy == "error" and ind.scored:
-            ctx.problems.append(_missing_problem(ctx, ind, campus_name, unit, problem, own.inputs))
+            ctx.problems.append(_missing_problem(ctx, ind, campus_name, unit, problem, own.inputs, own.domain))
         elif policy == "reweight" and ind.scored:
             excluded = True
             flags.append("reweighted")
-            arithmetic = arithmetic or problem
+            arithmetic = arithmetic or _problem_words(problem, own.domain)
         else:
             raw_points = 0.0
-            arithmetic = (arithmetic + "; " if arithmetic else "") + f"{problem} -> 0"
+            arithmetic = (arithmetic + "; " if arithmetic else "") + _problem_words(problem, own.domain) + " -> 0"
     elif problem is not None:
         flags.append(problem)
     result = _result(ctx, ind, own, hq_value, prev_value, target, gap, flags, arithmetic,
@@ -346,17 +424,45 @@ def _conflict_warning(ctx: _Context, ind: EffIndicator, campus: Text, own: Resol
     return Text(zh=t(key, "zh", unit=campus.zh, **params), en=t(key, "en", unit=campus.en, **params))
 
 
+def _problem_words(problem: str, domain: formula.NotComputable | None) -> str:
+    """The trace's words for a value that is missing or not computable: `ln(0) undefined` when a function says."""
+    if domain is None:
+        return problem
+    return f"{problem}: {domain.function}({num(domain.argument or 0.0, 6)}) undefined"
+
+
+def _domain_warning(ctx: _Context, ind: EffIndicator, campus: Text, own: Resolved,
+                    domain: formula.NotComputable) -> Text:
+    """ln of 0 and the like: say which function, which value and which cells, in both languages."""
+    names = sorted(domain.names)
+    cells = ", ".join(f"{n} = {num(own.inputs[n], 6) if own.inputs.get(n) is not None else '?'}"
+                      + (f" ({own.cells[n]})" if n in own.cells else "") for n in names) or "-"
+    params = {"indicator": f"{ind.code} {ind.spec.name.zh}", "function": domain.function,
+              "argument": num(domain.argument or 0.0, 6), "cells": cells,
+              "allowed": t(f"engine.domain.{domain.function}", "en")}
+    return Text(zh=t("engine.not_computable_domain", "zh", unit=campus.zh,
+                     **{**params, "allowed": t(f"engine.domain.{domain.function}", "zh")}),
+                en=t("engine.not_computable_domain", "en", unit=campus.en,
+                     **{**params, "indicator": f"{ind.code} {ind.spec.name.en or ind.spec.name.zh}"}))
+
+
 def _missing_problem(ctx: _Context, ind: EffIndicator, campus: Text, unit: str | None, problem: str,
-                     inputs: dict[str, float | None]) -> Diagnostic:
-    """Point at the empty cell: the indicator's own, else the first raw field its formula lacks."""
+                     inputs: dict[str, float | None], domain: formula.NotComputable | None = None) -> Diagnostic:
+    """Point at the empty cell: the indicator's own, else the first raw field its formula lacks; for a
+    function outside its domain (ln of 0), the cell its argument was read from."""
     refs = ctx.data.refs
     blank = [name for name, v in inputs.items() if v is None and "." not in name]
+    if domain is not None:
+        blank = sorted(domain.names) + blank
     ref = refs.get((unit or "", ctx.year, ind.code)) or next(
         (r for r in (refs.get((unit or "", ctx.year, n)) for n in blank) if r is not None), None)
     location = ref.location() if ref else Location(file=", ".join(f.path for f in ctx.data.files))
     raw_names = {r.code: r.name for r in ctx.eff.raw_fields}
     fields_zh = "、".join(raw_names[n].zh for n in blank if n in raw_names)
     fields_en = ", ".join((raw_names[n].en or raw_names[n].zh) for n in blank if n in raw_names)
+    if domain is not None:
+        call = f"{domain.function}({num(domain.argument or 0.0, 6)})"
+        fields_zh, fields_en = f"{call}，{fields_zh}", f"{call}, {fields_en}"
     return diag(location, "engine.missing_required", "engine.missing_required.hint",
                 indicator=f"{ind.code} {ind.spec.name.zh}",
                 indicator_en=f"{ind.code} {ind.spec.name.en or ind.spec.name.zh}",
@@ -374,6 +480,8 @@ def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:
         if not any(d.excluded for d in members):
             continue
         kept = [d for d in members if not d.excluded]
+        if not kept and eff.reweight == "scale_within_part":
+            continue  # nothing left to carry the part: it keeps its maximum and scores 0, never 100%
         if eff.reweight == "scale_within_part" and kept:
             shares = allocate([d.ind.spec.points for d in kept], part.points, ctx.places)
             maxima.update({d.ind.code: s for d, s in zip(kept, shares, strict=True)})
@@ -399,10 +507,3 @@ def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:
         if float(clean(earned)) != rounded:
             res.trace.arithmetic += f"; {num(earned, 6)} -> {rounded:.{ctx.places}f}"
         res.points = rounded
-
-
-def _rank(scores: list[CampusScore]) -> None:
-    """Competition ranking (1, 2, 2, 4) by total, highest first; ties keep the table's order."""
-    ordered = sorted(scores, key=lambda c: -c.total)
-    for c in scores:
-        c.rank = 1 + sum(1 for o in ordered if o.total > c.total)

@@ -11,6 +11,7 @@ from typing import Any
 from campuseval import formatting
 from campuseval.i18n import Lang, t
 from campuseval.results import Results
+from campuseval.runinfo import incomplete_lines
 from campuseval.safetext import xlsx_safe
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and WPS
@@ -54,7 +55,7 @@ def target_cell(target: Any, comparison: str | None, scale: str) -> Any:
 
 SUMMARY_COLUMNS = [Column("rank", "int", 6), Column("campus_id", "text", 14), Column("campus", "text", 28),
                    Column("hq", "text", 26), Column("district", "text", 12), Column("total", "total", 9),
-                   Column("max_total", "total", 8)]
+                   Column("max_total", "total", 8), Column("rate", "rate", 9), Column("status", "text", 10)]
 DETAIL_COLUMNS = [Column("campus_id", "text", 14), Column("campus", "text", 26), Column("part", "text", 6),
                   Column("indicator", "text", 8), Column("indicator_name", "text", 34), Column("scale", "text", 8),
                   Column("value", "value", 11), Column("hq_value", "value", 11), Column("previous_value", "value", 11),
@@ -74,11 +75,12 @@ def summary(results: Results, lang: Lang) -> tuple[list[Column], list[str], list
     cols.append(Column("flags", "int", 8))
     headers.append(t("col.flags", lang))
     rows = []
-    for c in sorted(results.campuses, key=lambda c: (c.rank, c.id)):
-        scores = {p.code: p.score for p in c.parts}
+    for c in results.ranked():
+        scores = {p.code: (p.score if p.scored else None) for p in c.parts}
         rows.append([
-            c.rank, c.id, getattr(c.name, lang), getattr(c.hq.name, lang) if c.hq else "",
-            getattr(c.district.name, lang) if c.district else "", c.total, c.max_total,
+            c.rank if c.rank is not None else t(f"status.{c.status}", lang), c.id, getattr(c.name, lang),
+            getattr(c.hq.name, lang) if c.hq else "", getattr(c.district.name, lang) if c.district else "",
+            c.total, c.max_total, c.rate, t(f"status.{c.status}", lang),
             *(scores.get(code) for code in part_codes), c.flag_count,
         ])
     return cols, headers, rows
@@ -131,9 +133,15 @@ def write_xlsx(path: Path, results: Results, lang: Lang) -> None:
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDE4EE")
 
-    def fill(ws: Any, cols: list[Column], headers: list[str], rows: list[list[Any]], scales: list[str] | None) -> None:
+    def fill(ws: Any, cols: list[Column], headers: list[str], rows: list[list[Any]], scales: list[str] | None,
+             banner: list[str] | None = None) -> None:
+        for line in banner or []:  # above the table, where nobody opening the sheet can miss it
+            ws.append([xlsx_safe(line)])
+            ws.cell(row=ws.max_row, column=1).font = Font(bold=True, color="C00000")
+            ws.cell(row=ws.max_row, column=1).data_type = "s"
+        head = ws.max_row + 1 if banner else 1
         ws.append([xlsx_safe(str(h)) for h in headers])
-        for cell in ws[1]:
+        for cell in ws[head]:
             cell.font = header_font
             cell.fill = header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -161,19 +169,21 @@ def write_xlsx(path: Path, results: Results, lang: Lang) -> None:
                     cell.number_format = "0.00"
                 elif col.kind == "ratio":
                     cell.number_format = "0.000"
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
+                elif col.kind == "rate":
+                    cell.number_format = "0.00%"
+        ws.freeze_panes = f"A{head + 1}"
+        ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{head + len(rows)}"
         for idx, col in enumerate(cols, start=1):
             # Chinese characters are about twice as wide as Latin ones in Excel's units.
             longest = max([_display_width(str(headers[idx - 1]))]
                           + [_display_width(str(r[idx - 1])) for r in rows[:200] if r[idx - 1] is not None])
             ws.column_dimensions[get_column_letter(idx)].width = min(max(col.width, longest + 2), 60)
-        ws.row_dimensions[1].height = 30
+        ws.row_dimensions[head].height = 30
 
     cols, headers, rows = summary(results, lang)
     ws = wb.active
     ws.title = t("xlsx.summary", lang)
-    fill(ws, cols, headers, rows, None)
+    fill(ws, cols, headers, rows, None, banner=incomplete_lines(results, lang))
     dcols, dheaders, drows, scales = detail(results, lang)
     fill(wb.create_sheet(t("xlsx.detail", lang)), dcols, dheaders, drows, scales)
     wb.properties.creator = "campuseval"

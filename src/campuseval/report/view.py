@@ -285,7 +285,7 @@ def _rate(score: float | None, maximum: float) -> str:
 
 def ranked(results: Results) -> list[tuple[int, CampusScore]]:
     """Campuses by rank, ties in the table's order, each with its position in results.campuses."""
-    return sorted(enumerate(results.campuses), key=lambda ic: (ic[1].rank, ic[0]))
+    return sorted(enumerate(results.campuses), key=lambda ic: (ic[1].rank is None, ic[1].rank or 0, ic[0]))
 
 
 def _findings(results: Results, w: _Words) -> list[str]:
@@ -465,6 +465,7 @@ def build(results: Results, lang: Lang) -> ReportView:
     roles = {"table": "report.role.table", "targets": "report.role.targets", "data": "report.role.data"}
     sources = [SourceRow(role=w.t(roles[s.role]) if s.role in roles else s.role, path=s.path, sha=s.sha256[:12])
                for s in [*results.config_files, *results.data_files]]
+    between = "" if lang == "zh" else " "  # two sentences in a row: no space in Chinese
     return ReportView(
         lang=lang, html_lang="zh-CN" if lang == "zh" else "en", title=w.name(m.table_name), subtitle=subtitle,
         entity=entity, col_entity=w.col_entity(), col_value=w.col_value(), has_hq=w.has_hq,
@@ -475,13 +476,16 @@ def build(results: Results, lang: Lang) -> ReportView:
         ranking=ranking,
         campuses=[_campus(c, len(order), anchors[idx], w) for idx, c in order],
         provenance=w.name(m.provenance),
-        structure=w.t("report.method.structure.text", total=num(m.total_points)),
+        structure=(w.t("report.method.aggregation.geometric", total=num(m.total_points)) + between
+                   if m.aggregation == "geometric" else "")
+        + w.t("report.method.structure.text", total=num(m.total_points)),
         method_parts=[PartRow(code=p.code, name=w.name(p.name), score="", max=num(p.max), rate="") for p in m.parts],
         method_rows=[_method_row(mi, w) for mi in m.indicators],
         dropped=[w.t("report.method.dropped.item", code=d.get("code", ""),
                      name=d.get("name_zh" if lang == "zh" else "name_en", d.get("name_zh", "")),
                      part=d.get("part", ""), file=d.get("file", "")) for d in m.dropped],
-        rounding=w.t("report.method.rounding.text", ind=w.ind_places, total=w.total_places),
+        rounding=w.t("report.method.rounding.text", ind=w.ind_places, total=w.total_places) + between
+        + w.t(f"report.method.rank_on.{m.rank_on}"),
         missing=missing,
         homogeneity=w.t("report.method.homogeneity.text") if w.has_hq else "",
         marks=w.t("report.method.marks" if w.has_hq else "report.method.marks.nohq"),
