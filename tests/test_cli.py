@@ -59,7 +59,7 @@ def test_summary_csv_is_utf8_with_bom_and_xlsx_has_formats(tmp_path: Path) -> No
     raw = (out / "summary.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "排名".encode() in raw
     wb = openpyxl.load_workbook(out / "scores.xlsx")
-    assert wb.sheetnames == ["汇总", "指标明细"]
+    assert wb.sheetnames == ["说明", "汇总", "指标明细", "主要失分"]
     detail = wb["指标明细"]
     assert detail.freeze_panes == "A2"
     headers = [c.value for c in detail[1]]
@@ -67,7 +67,11 @@ def test_summary_csv_is_utf8_with_bom_and_xlsx_has_formats(tmp_path: Path) -> No
     scale_col = headers.index("量纲") + 1
     percent_cells = [row[value_col - 1] for row in detail.iter_rows(min_row=2)
                      if row[scale_col - 1].value == "百分比（0-100）" and row[value_col - 1].value is not None]
-    assert percent_cells and all(c.number_format == "0.00%" for c in percent_cells)
+    # Enough places for rare rates: 0.0096% is not shown as 0.01% (four places below 0.1%).
+    assert percent_cells and all(c.number_format == ("0.00%" if c.value >= 0.01 or c.value == 0 else
+                                                     "0.000%" if c.value >= 0.001 else "0.0000%")
+                                 for c in percent_cells)
+    assert any(c.number_format == "0.0000%" for c in percent_cells)  # the low-risk mortality rates
     assert all(0 <= c.value <= 1 for c in percent_cells)  # 45% is stored as 0.45 with a percent format
 
 
@@ -108,9 +112,9 @@ def test_template_round_trip(tmp_path: Path) -> None:
     # B3/B4 compare with last year, so the template asks for 2023 as well as 2024.
     assert [(r[0].value, r[1].value) for r in campus.iter_rows(min_row=2)] == [
         (n, y) for n in names for y in (2023, 2024)]
-    # Validation: percent 0-100 would apply to percent fields; counts must be >= 0.
-    rules = {str(dv.sqref): (dv.type, dv.operator, dv.formula1) for dv in campus.data_validations.dataValidation}
-    assert ("decimal", "greaterThanOrEqual", "0") in rules.values()
+    # Validation: counts must be >= 0, and "-" or 无 (the instructions' words for "no figure") pass too.
+    rules = {str(dv.sqref): (dv.type, dv.formula1) for dv in campus.data_validations.dataValidation}
+    assert rules["C2:C200"] == ("custom", 'OR(AND(ISNUMBER(C2),C2>=0),OR(TRIM(C2)="-",TRIM(C2)="无"))')
     # Fill every field of every sheet with 10 (100 for denominators would be nicer, but any
     # consistent figures will do): every formula is then 10/10*100 = 100%.
     for ws in (wb["院区"], wb["总院"], wb["属地"]):
@@ -187,7 +191,7 @@ def test_indicators_lists_effective_points() -> None:
 @pytest.mark.parametrize("command", ["validate", "score", "template", "report", "schema", "indicators"])
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     code, output = run(command, "--help")
-    assert code == 0 and "Usage" in output
+    assert code == 0 and "用法：" in output  # zh by default: click's own words in Chinese too
     assert f"campuseval {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -152,22 +151,32 @@ def test_terminal_that_cannot_print_chinese(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- names in outputs
 
 
-def test_control_characters_in_data_names_reach_xlsx_and_terminal_escaped(tmp_path: Path) -> None:
-    """Units defined by the data itself (类型 column, no targets file) may carry control characters."""
+def test_control_characters_in_data_defined_names_refused(tmp_path: Path) -> None:
+    """Units defined by the data itself (类型 column, no targets file) would carry their names into every output."""
     name = "东湖\x1b[31m院区\x01\u202e"
     rows = [["单位", "类型", "总院", "区县", "年份", "出院患者总人次数"],
             [name, "院区", "某医院", "某区", 2024, 100], ["某医院", "总院", "", "", 2024, 200]]
     path = tmp_path / "data.csv"
     path.write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n", encoding="utf-8")
     before = digest(path)
-    result = run("score", str(path), "--out", str(tmp_path / "o"), "--format", "xlsx,csv", "--allow-incomplete")
-    assert result.exit_code == 0, result.output
-    assert "\x1b" not in result.output and "\u202e" not in result.output
-    assert "\\x1b[31m" in result.output and "\\u202e" in result.output
-    wb = openpyxl.load_workbook(tmp_path / "o" / "scores.xlsx")
-    texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert any("东湖\\x1b[31m院区\\x01" in v for v in texts), texts[:20]
-    assert digest(path) == before
+    both(["score", str(path), "--out", str(tmp_path / "o"), "--allow-incomplete"], 2,
+         f"{path}，第 2 行，A 列: 单位名称含有控制字符或文字方向控制符：东湖\\x1b[31m院区\\x01\\u202e",
+         f"{path}, row 2, column A: the unit name holds a control or text-direction character: 东湖\\x1b[31m院区")
+    assert digest(path) == before and not (tmp_path / "o").exists()
+
+
+def test_xlsx_cells_and_terminal_lines_escape_control_characters() -> None:
+    """The sinks themselves, for names that arrive some other way (a hand-edited scores.json, say)."""
+    from campuseval.safetext import visible, xlsx_safe
+
+    assert xlsx_safe("东湖\x1b[31m\x01院区\tA") == "东湖\\x1b[31m\\x01院区\tA"  # tab is fine in xlsx
+    assert visible("a\x1b[2J\u202eb\x07") == "a\\x1b[2J\\u202eb\\x07"
+    assert xlsx_safe(3.5) == 3.5
+
+
+def test_file_names_with_control_characters_refused(tmp_path: Path) -> None:
+    both(["score", str(tmp_path / "a\x1b[2J.csv"), "--targets", str(TARGETS), "--out", str(tmp_path / "o")], 2,
+         "a\\x1b[2J.csv: 文件名中含有控制字符", "a\\x1b[2J.csv: the file name holds a control or text-direction")
 
 
 def test_control_characters_in_config_names_refused(tmp_path: Path) -> None:

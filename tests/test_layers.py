@@ -41,7 +41,7 @@ def test_trusted_construction_equals_model_construct() -> None:
 
     gap = dict(ratio=0.9, diff=1.5, min_ratio=0.9, max_diff=None, flagged=False, note="campus_worse")
     trace = dict(inputs={"ops": 10.0}, cells={"ops": "a.csv:B2"}, formula="ops", value_source="reported",
-                 arithmetic="1 -> 1")
+                 arithmetic="1 -> 1", words=None)
     for cls, values in ((Gap, gap), (Trace, trace)):
         fast, slow = cls.trusted(**values), cls.model_construct(**values)
         assert fast == slow

@@ -364,10 +364,11 @@ def _read_csv(path: Path) -> list[list[str]]:
 def _comparable(results: Results) -> dict[str, Any]:
     """The results without what necessarily depends on where a value sits: cell addresses and file hashes."""
     dump = results.model_dump()
-    dump.pop("data_files")
-    for c in dump["campuses"]:
-        for i in c["indicators"]:
-            i["trace"].pop("cells")
+    for year in (dump, dump["previous"]) if dump.get("previous") else (dump,):  # last year, scored alike
+        year.pop("data_files")
+        for c in year["campuses"]:
+            for i in c["indicators"]:
+                i["trace"].pop("cells")
     return dump
 
 

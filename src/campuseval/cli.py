@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from campuseval import __version__
+from campuseval.cli_zh import ZhGroup, ZhHelp
 from campuseval.clisafety import check_args, from_exception, safe_streams, source_date_epoch, visible
 from campuseval.config import check_config
 from campuseval.config.load import BUILTIN, LoadResult, resolve_user_path
@@ -42,7 +43,7 @@ class LangChoice(StrEnum):
     en = "en"
 
 
-class _Command(typer.core.TyperCommand):
+class _Command(ZhHelp, typer.core.TyperCommand):
     """Every command runs here: user errors print without a traceback and exit 2."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -85,6 +86,7 @@ def _lang(value: Any) -> Lang:
 
 
 app = typer.Typer(
+    cls=ZhGroup,  # click's usage errors and --help boilerplate in Chinese when the language is zh
     name="campuseval",
     help="campuseval：按 YAML 指标表为省级医院在绍院区评分。Score hospital campuses against a YAML indicator table.",
     no_args_is_help=True,
@@ -383,6 +385,11 @@ def _print_catalog(lang: Lang) -> None:
 # ---------------------------------------------------------------- score
 
 
+PerUnitOpt = Annotated[bool, typer.Option(
+    "--per-unit", help="另为每个院区写出一份 HTML 和一份 xlsx（units/，一院区一单）/ also one HTML and one xlsx "
+                       "per campus under units/")]
+
+
 class LayoutChoice(StrEnum):
     auto = "auto"
     wide = "wide"
@@ -407,33 +414,52 @@ def _timestamp(given: str | None) -> str:
 
 
 def print_summary(results: Any, lang: Lang) -> None:
+    from campuseval.engine.history import changes
     from campuseval.export.tables import Column, headers_for
+    from campuseval.report.rows import change_text
     from campuseval.runinfo import incomplete_lines, ranking_lines
 
     places = results.method.rounding
     banner = incomplete_lines(results, lang)
     title = t("cli.summary_title", lang, year=results.year)
+    by_rate = results.method.ranking == "rate"
     grid = RichTable(title=visible(title + (f" - {banner[0]}" if banner else "")), header_style="bold")
     grid.add_column(t("col.rank", lang), justify="right")
     grid.add_column(headers_for([Column("campus")], results, lang)[0])
     grid.add_column(t("col.total", lang), justify="right")
     grid.add_column(t("col.max_total", lang), justify="right")
-    if results.method.ranking == "rate":
+    if by_rate:
         grid.add_column(t("col.rate", lang), justify="right")
     for p in results.method.parts:
         grid.add_column(f"{p.code} ({num(p.max)})", justify="right")
+    moves = changes(results)
+    if moves:  # last year beside this year, scored with the same table (engine/history.py)
+        for key in ("previous_total", "previous_rank", "change"):
+            grid.add_column(t(f"col.{key}", lang, year=results.previous_year), justify="right")
     grid.add_column(t("col.flags", lang), justify="right")
     for c in results.ranked():
         scores = {p.code: (p.score if p.scored else None) for p in c.parts}
         rank = str(c.rank) if c.rank is not None else t(f"status.{c.status}", lang)
-        rate = [f"{c.rate * 100:.2f}%" if c.rate is not None else "-"] if results.method.ranking == "rate" else []
+        rate = [f"{c.rate * 100:.2f}%" if c.rate is not None else "-"] if by_rate else []
+        ch = moves.get(c.id)
+        before = [] if not moves else ["", "", ""] if ch is None else [
+            fixed(ch.previous_total, places["total"]),
+            str(ch.previous_rank) if ch.previous_rank is not None else "-",
+            change_text(ch.like_for_like if ch.not_comparable else ch.change, places["total"], minus="-")
+            + ("*" if ch.not_comparable else "")]
+        not_evaluated = c.status == "not_evaluated"
         # Shown at the table's own rounding places: a second rounding here would be a different score.
-        grid.add_row(escape(rank), escape(visible(getattr(c.name, lang))), fixed(c.total, places["total"]),
-                     fixed(c.max_total, places["total"]), *rate,
+        grid.add_row(escape(rank), escape(visible(getattr(c.name, lang))),
+                     "-" if not_evaluated else fixed(c.total, places["total"]),
+                     "-" if not_evaluated else fixed(c.max_total, places["total"]), *rate,
                      *(fixed(v, places["indicator"]) if v is not None else "-"
                        for v in (scores.get(p.code, 0.0) for p in results.method.parts)),
-                     str(c.flag_count))
+                     *before, str(c.flag_count))
     out.print(grid)
+    if any(ch.not_comparable for ch in moves.values()):
+        codes = sorted({code for ch in moves.values() for code in ch.not_comparable})
+        err.print(t("report.ranking.change_like", lang, codes=t("report.sep", lang).join(codes),
+                    year=results.previous_year), markup=False)
     for line in ranking_lines(results, lang):
         err.print(visible(line), markup=False)
     for i, line in enumerate(banner):
@@ -450,7 +476,8 @@ def score_cmd(
         "--year", help="评价年度（默认：数据中最近的年度）/ year to score (default: the latest in the data)")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="结果文件夹 / output folder")] = Path("campuseval-results"),
     formats: Annotated[str, typer.Option(
-        "--format", help="json,csv,xlsx,md,html 中的若干项，逗号分隔 / comma-separated")] = "json,csv,xlsx,md,html",
+        "--format", help="json,csv,xlsx,md,html,docx 中的若干项，逗号分隔 / comma-separated",
+    )] = "json,csv,xlsx,md,html",
     layout: Annotated[LayoutChoice, typer.Option("--layout", help="数据格式：auto、wide 或 long")] = LayoutChoice.auto,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的结果文件 / overwrite earlier results")] = False,
     generated_at: Annotated[str | None, typer.Option(
@@ -461,6 +488,7 @@ def score_cmd(
     strict: Annotated[bool, typer.Option(
         "--strict", help="任何警告都视为错误，不写出结果（用于流水线和 CI）/ treat every warning as an error and write "
                          "nothing (for pipelines and CI)")] = False,
+    per_unit: PerUnitOpt = False,
     lang: LangOpt = None,
 ) -> None:
     from campuseval.data.read import read_data
@@ -484,8 +512,16 @@ def score_cmd(
     for line in read_lines(dataset, results, lg):  # file and sheet names are the user's: shown escaped
         err.print(visible(line), markup=False)
     print_summary(results, lg)
-    written = write_outputs(results, out_dir, fmts, lg, force=force)
-    err.print(t("out.written", lg, files=", ".join(str(p) for p in written)), markup=False)
+    written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit)
+    _print_written(written, lg)
+
+
+def _print_written(written: list[Path], lang: Lang) -> None:
+    units = [p for p in written if p.parent.name == "units"]
+    main = [p for p in written if p not in units]
+    err.print(t("out.written", lang, files=", ".join(str(p) for p in main)), markup=False)
+    if units:
+        err.print(t("out.written_units", lang, n=len(units), folder=str(units[0].parent)), markup=False)
 
 
 @command("template", "生成数据填报模板（xlsx）/ write an input workbook to fill in")
@@ -517,6 +553,7 @@ def report_cmd(
     formats: Annotated[str, typer.Option(
         "--format", help="md,html（也可 json,csv,xlsx，用另一种语言重写）/ also json,csv,xlsx")] = "md,html",
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的报告 / overwrite earlier reports")] = False,
+    per_unit: PerUnitOpt = False,
     lang: LangOpt = None,
 ) -> None:
     from campuseval.export import results_json
@@ -525,8 +562,9 @@ def report_cmd(
     lg = _lang(lang)
     results = results_json.load(scores, str(scores))
     fmts = parse_formats(formats)
-    written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force, inputs=(scores,))
-    err.print(t("out.written", lg, files=", ".join(str(p) for p in written)), markup=False)
+    written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force, per_unit=per_unit,
+                            inputs=(scores,))
+    _print_written(written, lg)
 
 
 def main() -> None:

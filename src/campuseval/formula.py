@@ -214,3 +214,29 @@ def _unary(name: str, arg_node: ast.AST, names: set[str], depth: int) -> Evaluat
             raise NotComputable(name, x, arg_names) from None
 
     return call
+
+
+def fraction(text: str | None) -> tuple[str, str] | None:
+    """The numerator and denominator fields of a rate formula (`a / b`, `a / b * 100`, `100 * a / b`);
+    None for anything else, where no single count is "the events" a reader should see."""
+    if not text:
+        return None
+    try:
+        node = ast.parse(normalise(text), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeError):
+        return None
+    # Strip a scaling by a constant on either side: × 100 for percents, × 1000 per thousand.
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        if isinstance(node.right, ast.Constant):
+            node = node.left
+        elif isinstance(node.left, ast.Constant):
+            node = node.right
+        else:
+            return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        top, bottom = node.left, node.right
+        if isinstance(top, ast.BinOp) and isinstance(top.op, ast.Mult) and isinstance(top.left, ast.Constant):
+            top = top.right  # 100 * a / b parses as (100 * a) / b
+        if isinstance(top, ast.Name) and isinstance(bottom, ast.Name):
+            return top.id, bottom.id
+    return None

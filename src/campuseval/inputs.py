@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -14,6 +15,13 @@ MAX_DATA_BYTES = 100_000_000  # a data file (CSV or xlsx); a yearly panel of 2,0
 MAX_CONFIG_BYTES = 2_000_000  # an indicator table or targets file; the shipped table is ~30 KB
 MAX_RESULTS_BYTES = 200_000_000  # a scores.json read back by `report`
 MAX_NAME_BYTES = 4096  # a path given on the command line or in `extends`
+_CONTROL = re.compile("[\x01-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(text: str) -> str:
+    from campuseval.safetext import visible
+
+    return visible(text)
 
 
 def os_error_key(exc: OSError) -> str:
@@ -52,6 +60,8 @@ def check_name(cls: type[CampusevalError], shown: str, name: str | os.PathLike[s
     text = os.fspath(name)
     if "\x00" in text:
         raise fail(cls, Location(file=shown.replace("\x00", "\\0")), "file.nul_in_name", "file.nul_in_name.hint")
+    if _CONTROL.search(text):  # a name that would repaint a terminal or break a Word document
+        raise fail(cls, Location(file=_escaped(text)), "file.control_in_name", "file.control_in_name.hint")
     try:
         encoded = os.fsencode(text)
     except UnicodeEncodeError:  # a name that is not valid in the file system's encoding

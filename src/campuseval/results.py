@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = "campuseval.scores/1"
 # Flags that describe the table, not a problem in the data; they do not count towards flag_count.
-INFORMATIONAL_FLAGS = frozenset({"not_applicable", "not_scorable"})
+INFORMATIONAL_FLAGS = frozenset({"not_applicable", "not_scorable", "small_sample"})
 
 CampusStatus = Literal["scored", "insufficient_data", "not_evaluated"]
 MISSING_FLAGS = frozenset({"missing", "not_computable", "hq_missing", "previous_missing"})
@@ -25,6 +25,7 @@ Flag = Literal[
     "value_conflict",  # a reported value differs from the one computed from raw fields
     "not_applicable",  # the indicator does not apply to this campus (applies_to); its points went to the others
     "not_scorable",  # a qualitative goal data cannot score; reported for people to judge
+    "small_sample",  # a rate built on few events (numerator below method.small_sample at the campus or HQ)
 ]
 
 
@@ -87,7 +88,8 @@ class Trace(_Out):
     cells: dict[str, str] = Field(default_factory=dict, description="where each input was read (file:sheet!A1)")
     formula: str | None = None
     value_source: Literal["reported", "computed", "missing"] = "missing"
-    arithmetic: str = ""
+    arithmetic: str = Field("", description="the arithmetic in a machine form (English shorthand)")
+    words: Text | None = Field(None, description="the same arithmetic in words, in both languages")
 
 
 class IndicatorScore(_Out):
@@ -223,6 +225,7 @@ class Method(_Out):
                                                                     "rounded total / effective maximum")
     min_coverage: float = Field(0.0, description="share of a part's points that must be scorable")
     insufficient: Literal["unranked", "last"] = "unranked"
+    small_sample: int = Field(5, description="numerators below this carry the small_sample flag; 0: off")
     parts: list[PartScore]
     indicators: list[MethodIndicator]
     dropped: list[dict[str, str]]
@@ -254,6 +257,8 @@ class Results(_Out):
     @property
     def diagnostics(self) -> list[Any]:
         return self._diagnostics
+    previous: Results | None = Field(None, description="the year before, scored with the same table, when the "
+                                                       "data holds it (see engine/history.py)")
 
     def summary_frame(self) -> pd.DataFrame:
         """One row per campus in rank order: HQ, district, total and each part."""

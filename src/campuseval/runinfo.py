@@ -34,6 +34,16 @@ def incomplete_lines(results: Results, lang: Lang) -> list[str]:
     return [t("complete.banner", lang)] + [f"- {getattr(g.message, lang)}" for g in results.missing_inputs]
 
 
+def ranking_sentence(results: Results, lang: Lang) -> str:
+    """What ranked, how ties fall and who is not ranked, in one sentence for reports and workbooks."""
+    entity = getattr(results.method.entity, lang)
+    words = t(f"ranking.{results.method.ranking}", lang)
+    if results.method.rank_on == "unrounded":
+        words += t("ranking.unrounded", lang)
+    return (words + t("run.list_sep", lang) + t(f"ranking.{results.method.insufficient}", lang, entity=entity)
+            + t("run.period", lang))
+
+
 def ranking_lines(results: Results, lang: Lang) -> list[str]:
     """Under the ranking table: what ranked, how ties fall, who is not ranked, what 标记数 counts."""
     entity = getattr(results.method.entity, lang)

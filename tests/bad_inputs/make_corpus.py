@@ -726,8 +726,8 @@ def cases() -> list[Case]:  # one long list reads better than many small functio
     add(Case("year_not_a_number", "--year 二〇二四", {F: small_csv()}, [F, "--year", "二〇二四"], 2,
              ["--year: --year 的值“二〇二四”不是四位年份"], ["--year: --year '二〇二四' is not a four-digit year"]))
     add(Case("layout_unknown", "--layout diagonal", {F: small_csv()}, [F, "--layout", "diagonal"], 2,
-             ["Invalid value for '--layout'"], ["Invalid value for '--layout'"]))
-    add(Case("no_data_files", "score with no data files", {}, [], 2, ["Missing argument"], ["Missing argument"]))
+             ["--layout 的值“diagonal”无效"], ["Invalid value for '--layout'"]))
+    add(Case("no_data_files", "score with no data files", {}, [], 2, ["缺少参数 data"], ["Missing argument"]))
     # ---------------------------------------------------------- limits and hostile input (issue 11)
     add(Case("xlsx_million_cells", "a 70 KB workbook whose sheet holds 2,001,000 cells",
              {X: patch_part(small_xlsx(), SHEET1, many_cells(2_000_000))}, [X], 2,

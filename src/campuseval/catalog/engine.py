@@ -15,6 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flag.value_conflict": ("上报值与计算值不一致", "reported and computed values differ"),
     "flag.not_applicable": ("不适用", "not applicable"),
     "flag.not_scorable": ("需人工评价", "judged by people"),
+    "flag.small_sample": ("小样本", "small sample"),
     "engine.value_conflict": ("{unit} 的 {indicator} 上报值 {reported}（{cell}）与按原始数据计算的 {computed} 不一致，已采用上报值", "{unit}: the reported {indicator} {reported} ({cell}) differs from {computed} computed from the raw fields; the reported value was used"),
     "engine.value_conflict_percent": ("{unit} 的 {indicator} 上报值 {reported}（{cell}）约为计算值 {computed} 的百分之一：百分比应按百分点填写（45% 填 45），已采用上报值", "{unit}: the reported {indicator} {reported} ({cell}) is about a hundredth of {computed} computed from the raw fields: write percentages in points (45% as 45); the reported value was used"),
 }

@@ -56,4 +56,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "scores.json holds {value} at {path}, out of range (finite, at most {limit} either way)"),
     "cfg.formula.constant": ("公式中没有任何原始数据项，是一个常数", "the formula uses no raw field: it is a constant"),
     "data.double_bom": ("文件开头有两个 UTF-8 标记（BOM），像是被转换了两次", "the file starts with two UTF-8 byte-order marks, as if converted twice"),
+    "data.name_unsafe": ("单位名称含有控制字符或文字方向控制符：{name}", "the unit name holds a control or text-direction character: {name}"),
+    "data.name_unsafe.hint": ("重新输入名称（从别处粘贴时可能带入了不可见字符）", "type the name again (pasting can bring invisible characters along)"),
+    "file.control_in_name": ("文件名中含有控制字符或文字方向控制符", "the file name holds a control or text-direction character"),
+    "file.control_in_name.hint": ("把文件改成只含常见汉字、字母和数字的名称", "rename the file to plain Chinese characters, letters and digits"),
 }

@@ -220,6 +220,9 @@ class Table(_Model):
                                                    "total before that rounding")
     missing: MissingPolicy = Field("zero", description="what a missing value does: zero, reweight or error")
     reweight: Reweight = "scale_within_part"
+    small_sample: Annotated[int, Field(ge=0)] = Field(
+        5, description="a rate built on fewer events than this in its numerator, at the campus or its HQ, "
+                       "carries a small-sample note (小样本); 0 turns the note off")
     homogeneity: Homogeneity = Field(
         default_factory=lambda: Homogeneity(min_ratio=0.9),
         description="default tolerance for indicators reported for both campus and HQ",

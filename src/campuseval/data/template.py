@@ -114,7 +114,7 @@ def write_template(eff: EffectiveTable, path: Path, *, years: list[int] | None =
         last = max(ws.max_row, 200)
         for c, f in enumerate(fields, start=3):
             col = get_column_letter(c)
-            dv = _validation(f, lang, DataValidation)
+            dv = _validation(f, lang, DataValidation, f"{col}2")
             if dv is not None:
                 ws.add_data_validation(dv)
                 dv.add(f"{col}2:{col}{last}")
@@ -134,21 +134,23 @@ def write_template(eff: EffectiveTable, path: Path, *, years: list[int] | None =
     wb.save(path)
 
 
-def _validation(f: TemplateField, lang: Lang, cls: Any) -> Any:
+def _validation(f: TemplateField, lang: Lang, cls: Any, cell: str = "C2") -> Any:
+    """Excel validation for one column, whose first data cell is `cell`. Numbers in range pass, and so do
+    the words for "missing" that the instructions ask for (- and 无): a decimal rule would refuse them."""
     common = {"allow_blank": True, "showErrorMessage": True, "errorTitle": "campuseval"}
     if f.yes_no:
         return cls(type="list", formula1='"是,否"' if lang == "zh" else '"yes,no"',
                    error=t("tpl.err.yes_no", lang), **common)
-    if f.scale == "percent":
-        return cls(type="decimal", operator="between", formula1="0", formula2="100",
-                   error=t("tpl.err.percent", lang), **common)
-    if f.scale == "fraction":
-        return cls(type="decimal", operator="between", formula1="0", formula2="1",
-                   error=t("tpl.err.fraction", lang), **common)
-    if f.scale in ("count", "days", "level"):
-        return cls(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                   error=t("tpl.err.negative", lang), **common)
-    return None
+    bounds = {"percent": ("0", "100", "tpl.err.percent"), "fraction": ("0", "1", "tpl.err.fraction")}
+    if f.scale in bounds:
+        lo, hi, err = bounds[f.scale]
+        test = f"AND(ISNUMBER({cell}),{cell}>={lo},{cell}<={hi})"
+    elif f.scale in ("count", "days", "level", "money"):
+        test, err = f"AND(ISNUMBER({cell}),{cell}>=0)", "tpl.err.negative"
+    else:
+        return None
+    missing = f'OR(TRIM({cell})="-",TRIM({cell})="无")'
+    return cls(type="custom", formula1=f"OR({test},{missing})", error=t(err, lang), **common)
 
 
 def _units(eff: EffectiveTable, lang: Lang) -> dict[str, list[str]]:

@@ -52,6 +52,7 @@ def build_method(eff: EffectiveTable) -> Method:
         reweight=eff.reweight, missing=eff.missing,
         rounding={"indicator": table.rounding.indicator, "total": table.rounding.total},
         ranking=table.ranking, min_coverage=table.min_coverage, insufficient=table.insufficient,
+        small_sample=table.small_sample,
         parts=parts, indicators=indicators,
         dropped=[{"code": d.code, "name_zh": d.name.zh, "name_en": d.name.en or d.name.zh, "part": d.part,
                   "file": d.file} for d in eff.dropped],

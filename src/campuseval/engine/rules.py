@@ -19,6 +19,13 @@ class Outcome:
     points: float | None
     arithmetic: str
     missing: str | None = None  # "hq_missing" or "previous_missing" when an input besides the value is absent
+    # The same arithmetic for people: a catalog key under words.* and its parameters, put into
+    # sentences by engine/explain.py (numbers there are formatted in the indicator's scale).
+    words: tuple[str, dict[str, object]] | None = None
+
+
+def _w(key: str, **params: object) -> tuple[str, dict[str, object]]:
+    return ("words." + key, params)
 
 
 def _n(x: float) -> str:
@@ -58,7 +65,8 @@ def score_rule(rule: Rule, direction: str, value: float, points: float, target: 
         assert isinstance(target, TargetRange)
         return _within(rule, value, points, target)
     if isinstance(rule, r.Qualitative):
-        return Outcome(None, f"not scored from data: {rule.goal.zh}")
+        return Outcome(None, f"not scored from data: {rule.goal.zh}",
+                       words=_w("qualitative", goal={"zh": rule.goal.zh, "en": rule.goal.en or rule.goal.zh}))
     assert not isinstance(target, TargetRange)
     if isinstance(rule, r.MeetsTarget):
         assert target is not None
@@ -66,15 +74,19 @@ def score_rule(rule: Rule, direction: str, value: float, points: float, target: 
     if isinstance(rule, r.TargetProRata):
         assert target is not None and target > 0
         if _ge(value, target):
-            return Outcome(points, f"{_n(value)} >= {_n(target)} -> {_n(points)}")
+            return Outcome(points, f"{_n(value)} >= {_n(target)} -> {_n(points)}",
+                           words=_w("target.met", v=value, tgt=target, p=points))
         earned = _f(_d(points) * _d(max(value, 0.0)) / _d(target))
-        return Outcome(earned, f"{_n(points)} × {_n(value)} ÷ {_n(target)} = {_n(earned)}")
+        return Outcome(earned, f"{_n(points)} × {_n(value)} ÷ {_n(target)} = {_n(earned)}",
+                       words=_w("target.below", v=value, tgt=target, p=points, e=earned))
     if isinstance(rule, r.CapProRata):
         assert target is not None
         if _ge(target, value):
-            return Outcome(points, f"{_n(value)} <= {_n(target)} -> {_n(points)}")
+            return Outcome(points, f"{_n(value)} <= {_n(target)} -> {_n(points)}",
+                           words=_w("cap.met", v=value, tgt=target, p=points))
         earned = _f(_d(points) * _d(target) / _d(value))
-        return Outcome(earned, f"{_n(points)} × {_n(target)} ÷ {_n(value)} = {_n(earned)}")
+        return Outcome(earned, f"{_n(points)} × {_n(target)} ÷ {_n(value)} = {_n(earned)}",
+                       words=_w("cap.above", v=value, tgt=target, p=points, e=earned))
     if isinstance(rule, r.DeductPerUnit):
         assert target is not None
         return _deduct(rule, direction, value, points, target)
@@ -88,29 +100,36 @@ def score_rule(rule: Rule, direction: str, value: float, points: float, target: 
             if lo_ok and hi_ok:
                 lo = "-inf" if band.min is None else _n(band.min)
                 hi = "+inf" if band.max is None else _n(band.max)
-                return Outcome(band.points, f"{_n(value)} in [{lo}, {hi}) -> {_n(band.points)}")
-        return Outcome(0.0, f"{_n(value)} in no band -> 0")
+                key = "band." + ("both" if band.min is not None and band.max is not None
+                                 else "min" if band.min is not None else "max" if band.max is not None else "any")
+                return Outcome(band.points, f"{_n(value)} in [{lo}, {hi}) -> {_n(band.points)}",
+                               words=_w(key, v=value, lo=band.min, hi=band.max, e=band.points))
+        return Outcome(0.0, f"{_n(value)} in no band -> 0", words=_w("band.none", v=value))
     if isinstance(rule, r.YesNo):
         yes = value != 0
         earned = points if yes == rule.expect else 0.0
-        return Outcome(earned, f"{'yes' if yes else 'no'} -> {_n(earned)}")
+        return Outcome(earned, f"{'yes' if yes else 'no'} -> {_n(earned)}",
+                       words=_w(f"yes_no.{'yes' if yes else 'no'}.{'got' if earned else 'zero'}", p=points))
     if isinstance(rule, r.RelativeToHq):
         if hq_value is None:
-            return Outcome(None, "HQ value missing", missing="hq_missing")
+            return Outcome(None, "HQ value missing", missing="hq_missing", words=_w("hq_missing"))
         return _relative(rule, direction, value, points, hq_value)
     if isinstance(rule, r.ChangeVsPrevious):
         if previous is None:
-            return Outcome(None, "previous year's value missing", missing="previous_missing")
+            return Outcome(None, "previous year's value missing", missing="previous_missing",
+                           words=_w("previous_missing"))
         return _change(rule, direction, value, points, previous)
     if isinstance(rule, r.Monitor):
-        return Outcome(None, "monitor only")
+        return Outcome(None, "monitor only", words=_w("monitor"))
     if isinstance(rule, r.Bonus):
         earned = _f(min(_d(points), _d(rule.per_unit) * max(Decimal(0), _d(value) - _d(rule.base))))
         return Outcome(earned, f"min({_n(points)}, {_n(rule.per_unit)} × max(0, {_n(value)} - {_n(rule.base)}))"
-                               f" = {_n(earned)}")
+                               f" = {_n(earned)}",
+                       words=_w("bonus", v=value, base=rule.base, per=rule.per_unit, p=points, e=earned))
     if isinstance(rule, r.Veto):
         triggered = value > 0
-        return Outcome(None, "veto triggered" if triggered else "no veto event")
+        return Outcome(None, "veto triggered" if triggered else "no veto event",
+                       words=_w("veto.yes" if triggered else "veto.no"))
     raise AssertionError(rule)
 
 
@@ -122,15 +141,19 @@ def _meets(rule: r.MeetsTarget, value: float, points: float, target: float) -> O
     met = {"gt": value > target and not same, "ge": value >= target or same,
            "lt": value < target and not same, "le": value <= target or same}[rule.op]
     test = f"{_n(value)} {_OPS[rule.op]} {_n(target)}"
+    op = f"words.op.{rule.op}"
     if met:
-        return Outcome(points, f"{test}: met -> {_n(points)}")
+        return Outcome(points, f"{test}: met -> {_n(points)}", words=_w("meets.met", v=value, op=op, tgt=target,
+                                                                        p=points))
     if not rule.partial:
-        return Outcome(0.0, f"{test}: not met -> 0")
+        return Outcome(0.0, f"{test}: not met -> 0", words=_w("meets.zero", v=value, op=op, tgt=target))
     if rule.op in ("gt", "ge"):
         earned = _f(_d(points) * _d(max(value, 0.0)) / _d(target))
-        return Outcome(earned, f"{test}: not met; {_n(points)} × {_n(value)} ÷ {_n(target)} = {_n(earned)}")
+        return Outcome(earned, f"{test}: not met; {_n(points)} × {_n(value)} ÷ {_n(target)} = {_n(earned)}",
+                       words=_w("meets.partial_up", v=value, op=op, tgt=target, p=points, e=earned))
     earned = _f(_d(points) * _d(target) / _d(value)) if value > 0 else points
-    return Outcome(earned, f"{test}: not met; {_n(points)} × {_n(target)} ÷ {_n(value)} = {_n(earned)}")
+    return Outcome(earned, f"{test}: not met; {_n(points)} × {_n(target)} ÷ {_n(value)} = {_n(earned)}",
+                   words=_w("meets.partial_down", v=value, op=op, tgt=target, p=points, e=earned))
 
 
 def _within(rule: r.WithinRange, value: float, points: float, target: TargetRange) -> Outcome:
@@ -138,23 +161,28 @@ def _within(rule: r.WithinRange, value: float, points: float, target: TargetRang
     shown = f"[{'-inf' if lo is None else _n(lo)}, {'+inf' if hi is None else _n(hi)}]"
     below = lo is not None and not _ge(value, lo)
     above = hi is not None and not _ge(hi, value)
+    rng = {"lo": lo, "hi": hi}
     if not below and not above:
-        return Outcome(points, f"{_n(value)} in {shown} -> {_n(points)}")
+        return Outcome(points, f"{_n(value)} in {shown} -> {_n(points)}", words=_w("range.in", v=value, p=points,
+                                                                                    **rng))
     if rule.outside == "zero":
-        return Outcome(0.0, f"{_n(value)} outside {shown} -> 0")
+        return Outcome(0.0, f"{_n(value)} outside {shown} -> 0", words=_w("range.out", v=value, **rng))
     if below:
         assert lo is not None
         earned = _f(_d(points) * _d(max(value, 0.0)) / _d(lo)) if lo > 0 else 0.0
-        return Outcome(earned, f"{_n(value)} below {shown}; {_n(points)} × {_n(value)} ÷ {_n(lo)} = {_n(earned)}")
+        return Outcome(earned, f"{_n(value)} below {shown}; {_n(points)} × {_n(value)} ÷ {_n(lo)} = {_n(earned)}",
+                       words=_w("range.below", v=value, p=points, e=earned, **rng))
     assert hi is not None
     earned = _f(_d(points) * _d(hi) / _d(value)) if value > 0 else 0.0
-    return Outcome(earned, f"{_n(value)} above {shown}; {_n(points)} × {_n(hi)} ÷ {_n(value)} = {_n(earned)}")
+    return Outcome(earned, f"{_n(value)} above {shown}; {_n(points)} × {_n(hi)} ÷ {_n(value)} = {_n(earned)}",
+                   words=_w("range.above", v=value, p=points, e=earned, **rng))
 
 
 def _deduct(rule: r.DeductPerUnit, direction: str, value: float, points: float, target: float) -> Outcome:
     short = _d(target) - _d(value) if direction == "higher" else _d(value) - _d(target)
     if short <= 0:
-        return Outcome(points, f"{_n(value)} meets {_n(target)} -> {_n(points)}")
+        return Outcome(points, f"{_n(value)} meets {_n(target)} -> {_n(points)}",
+                       words=_w(f"deduct.met_{direction}", v=value, tgt=target, p=points))
     steps = short / _d(rule.step)
     if rule.steps == "started":
         steps = steps.to_integral_value(rounding=ROUND_CEILING)
@@ -162,25 +190,29 @@ def _deduct(rule: r.DeductPerUnit, direction: str, value: float, points: float, 
         steps = steps.to_integral_value(rounding=ROUND_FLOOR)
     earned = _f(max(_d(rule.floor), _d(points) - steps * _d(rule.deduct)))
     return Outcome(earned, f"max({_n(rule.floor)}, {_n(points)} - {_n(_f(steps))} × {_n(rule.deduct)}) = "
-                           f"{_n(earned)} (short by {_n(_f(short))})")
+                           f"{_n(earned)} (short by {_n(_f(short))})",
+                   words=_w("deduct.short", v=value, tgt=target, short=_f(short), step=rule.step, k=_f(steps),
+                            d=rule.deduct, floor=rule.floor, p=points, e=earned))
 
 
 def _linear(rule: r.LinearBand, direction: str, value: float, points: float, target: float) -> Outcome:
     limit = rule.limit
+    common = {"v": value, "tgt": target, "limit": limit, "p": points}
     if direction == "higher":
         if _ge(value, target):
-            return Outcome(points, f"{_n(value)} >= {_n(target)} -> {_n(points)}")
+            return Outcome(points, f"{_n(value)} >= {_n(target)} -> {_n(points)}", words=_w("linear.met_up", **common))
         if _ge(limit, value):
-            return Outcome(0.0, f"{_n(value)} <= {_n(limit)} -> 0")
+            return Outcome(0.0, f"{_n(value)} <= {_n(limit)} -> 0", words=_w("linear.zero_up", **common))
         earned = _f(_d(points) * (_d(value) - _d(limit)) / (_d(target) - _d(limit)))
         return Outcome(earned, f"{_n(points)} × ({_n(value)} - {_n(limit)}) ÷ ({_n(target)} - {_n(limit)})"
-                               f" = {_n(earned)}")
+                               f" = {_n(earned)}", words=_w("linear.between_up", e=earned, **common))
     if _ge(target, value):
-        return Outcome(points, f"{_n(value)} <= {_n(target)} -> {_n(points)}")
+        return Outcome(points, f"{_n(value)} <= {_n(target)} -> {_n(points)}", words=_w("linear.met_down", **common))
     if _ge(value, limit):
-        return Outcome(0.0, f"{_n(value)} >= {_n(limit)} -> 0")
+        return Outcome(0.0, f"{_n(value)} >= {_n(limit)} -> 0", words=_w("linear.zero_down", **common))
     earned = _f(_d(points) * (_d(limit) - _d(value)) / (_d(limit) - _d(target)))
-    return Outcome(earned, f"{_n(points)} × ({_n(limit)} - {_n(value)}) ÷ ({_n(limit)} - {_n(target)}) = {_n(earned)}")
+    return Outcome(earned, f"{_n(points)} × ({_n(limit)} - {_n(value)}) ÷ ({_n(limit)} - {_n(target)}) = {_n(earned)}",
+                   words=_w("linear.between_down", e=earned, **common))
 
 
 def relative_ratio(direction: str, value: float, hq_value: float) -> float:
@@ -199,15 +231,27 @@ def _relative(rule: r.RelativeToHq, direction: str, value: float, points: float,
     ratio = relative_ratio(direction, value, hq_value)
     shown = "inf" if math.isinf(ratio) else _n(ratio)
     expr = f"{_n(value)} ÷ {_n(hq_value)}" if direction != "lower" else f"{_n(hq_value)} ÷ {_n(value)}"
-    if math.isinf(ratio) or _ge(ratio, rule.full_ratio):
-        return Outcome(points, f"ratio {expr} = {shown} >= {_n(rule.full_ratio)} -> {_n(points)}")
+    # In words the ratio is written as the division it is: campus ÷ HQ, or HQ ÷ campus when lower is better.
+    up = direction != "lower"
+    common: dict[str, object] = {"a_who": "@own" if up else "@hq", "a": value if up else hq_value,
+                                 "b_who": "@hq" if up else "@own", "b": hq_value if up else value,
+                                 "ratio": ratio, "full": rule.full_ratio, "zero": rule.zero_ratio, "p": points}
+    if math.isinf(ratio):
+        return Outcome(points, f"ratio {expr} = {shown} >= {_n(rule.full_ratio)} -> {_n(points)}",
+                       words=_w("relative.unbounded", **common))
+    if _ge(ratio, rule.full_ratio):
+        return Outcome(points, f"ratio {expr} = {shown} >= {_n(rule.full_ratio)} -> {_n(points)}",
+                       words=_w("relative.met", **common))
     if _ge(rule.zero_ratio, ratio):
-        return Outcome(0.0, f"ratio {expr} = {shown} <= {_n(rule.zero_ratio)} -> 0")
+        return Outcome(0.0, f"ratio {expr} = {shown} <= {_n(rule.zero_ratio)} -> 0",
+                       words=_w("relative.zero", **common))
     earned = _f(_d(points) * (_d(ratio) - _d(rule.zero_ratio)) / (_d(rule.full_ratio) - _d(rule.zero_ratio)))
     if rule.zero_ratio == 0:
-        return Outcome(earned, f"ratio {expr} = {shown}; {_n(points)} × {shown} ÷ {_n(rule.full_ratio)} = {_n(earned)}")
+        return Outcome(earned, f"ratio {expr} = {shown}; {_n(points)} × {shown} ÷ {_n(rule.full_ratio)} = {_n(earned)}",
+                       words=_w("relative.partial", e=earned, **common))
     return Outcome(earned, f"ratio {expr} = {shown}; {_n(points)} × ({shown} - {_n(rule.zero_ratio)}) ÷ "
-                           f"({_n(rule.full_ratio)} - {_n(rule.zero_ratio)}) = {_n(earned)}")
+                           f"({_n(rule.full_ratio)} - {_n(rule.zero_ratio)}) = {_n(earned)}",
+                   words=_w("relative.partial_zero", e=earned, **common))
 
 
 def _change(rule: r.ChangeVsPrevious, direction: str, value: float, points: float, previous: float) -> Outcome:
@@ -221,4 +265,9 @@ def _change(rule: r.ChangeVsPrevious, direction: str, value: float, points: floa
         ok = gain > 0 or (rule.allow_equal and gain == 0)
         cond = f"{word} {_n(gain)} {'>' if gain > 0 else ('=' if gain == 0 else '<')} 0"
     earned = points if ok else 0.0
-    return Outcome(earned, f"{_n(previous)} -> {_n(value)}: {cond} -> {_n(earned)}")
+    moved = _d(value) - _d(previous)
+    went = "words.moved.up" if moved > 0 else "words.moved.down" if moved < 0 else "words.moved.same"
+    wanted = "words.want.up" if direction == "higher" else "words.want.down"
+    key = ("change." + ("ok" if ok else "fail") + ("_by" if need > 0 else "_eq" if rule.allow_equal else ""))
+    return Outcome(earned, f"{_n(previous)} -> {_n(value)}: {cond} -> {_n(earned)}",
+                   words=_w(key, prev=previous, v=value, went=went, wanted=wanted, need=need, p=points))

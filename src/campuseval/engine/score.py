@@ -9,9 +9,10 @@ from typing import Literal
 from campuseval import __version__, formula
 from campuseval.config.effective import EffectiveTable, EffIndicator
 from campuseval.config.models import TargetRange
+from campuseval.config.rules import Qualitative
 from campuseval.data.dataset import Dataset, UnitInfo
 from campuseval.data.read import unknown_columns_warning
-from campuseval.engine import aggregate, plausibility, ranking
+from campuseval.engine import aggregate, explain, plausibility, ranking
 from campuseval.engine.completeness import as_diagnostics, header_typos, missing_inputs
 from campuseval.engine.homogeneity import gap as homogeneity_gap
 from campuseval.engine.method import build_method, target_out, text
@@ -63,6 +64,7 @@ class _Draft:
     raw_points: float | None  # earned at the default effective points
     excluded: bool  # missing under the reweight policy
     result: IndicatorScore
+    steps: list[explain.Step] = field(default_factory=list)  # the arithmetic in words, rendered at the end
 
 
 class _Context:
@@ -72,10 +74,13 @@ class _Context:
         self.year = year
         self.lookup = data.lookup()
         self.formulas = {i.code: formula.parse(i.spec.formula) for i in eff.indicators if i.spec.formula}
+        self.fractions = {i.code: f for i in eff.indicators if (f := formula.fraction(i.spec.formula)) is not None}
         self.places = eff.table.rounding.indicator
         self.names = {i.code: Text(zh=i.spec.name.zh, en=i.spec.name.en or i.spec.name.zh) for i in eff.indicators}
         self.units = {i.code: text(i.spec.unit) for i in eff.indicators}
+        self.entity = Text(zh=eff.table.entity.zh, en=eff.table.entity.en or eff.table.entity.zh)
         self.problems: list[Diagnostic] = []
+        self.words = True
         self.conflicts: list[Text] = []
         self.not_evaluated: set[str] = set()  # campuses whose own row for the year is absent
 
@@ -165,15 +170,38 @@ def campuses_of(eff: EffectiveTable, data: Dataset) -> list[tuple[UnitInfo, Text
 
 
 def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, generated_at: str = "",
-          tool_version: str = __version__, allow_incomplete: bool = False, strict: bool = False) -> Results:
+          tool_version: str = __version__, allow_incomplete: bool = False, strict: bool = False,
+          previous: bool = True) -> Results:
     """Score every campus for `year` (default: the latest year in the data).
 
     Refuses (DataError) when the data lacks what the table needs: a whole subject, a declared unit,
     a column, last year for change rules; `allow_incomplete` goes on and marks the results incomplete.
     `strict` refuses when anything at all was warned about (reading, plausibility, engine).
+
+    With `previous` (the default), when the data holds the year before, that year is scored too with
+    the same table and attached as `results.previous` (engine/history.py), so reports can set last
+    year's totals, ranks and points beside this year's.
     """
     year = pick_year(eff, data, year)
+    results = score_year(eff, data, year, generated_at=generated_at, tool_version=tool_version,
+                         allow_incomplete=allow_incomplete, strict=strict)
+    if previous:
+        from campuseval.engine.history import attach_previous
+
+        attach_previous(eff, data, results)
+    return results
+
+
+def score_year(eff: EffectiveTable, data: Dataset, year: int, *, generated_at: str = "",
+               tool_version: str = __version__, words: bool = True, allow_incomplete: bool = False,
+               strict: bool = False) -> Results:
+    """Score every campus for one `year` the data holds, with no check of the years the table covers.
+
+    `words=False` leaves out the arithmetic in words (trace.words is null): a third of the engine's
+    time, and not needed for an earlier year that reports show only as totals, ranks and points.
+    """
     ctx = _Context(eff, data, year)
+    ctx.words = words
     prev_year = year - 1 if any(y == year - 1 for _, y in ctx.lookup) else None
     campus_list = campuses_of(eff, data)
     infos = [info for info, _ in campus_list]
@@ -293,7 +321,13 @@ def _score_campus(ctx: _Context, campus: UnitInfo, name: Text) -> CampusScore:
         total = 0.0 if rule.effect == "zero" else min(total, float(rule.cap or 0.0))
         unrounded = 0.0 if rule.effect == "zero" else min(unrounded, float(rule.cap or 0.0))
         d.result.trace.arithmetic += f"; total -> {num(total, 4)}"
+        d.steps.append(("words.veto.zero", {}) if rule.effect == "zero"
+                       else ("words.veto.cap", {"cap": float(rule.cap or 0.0), "total": total}))
     veto = ", ".join(d.ind.code for d in vetoes) or None
+    if ctx.words:
+        for d in drafts:
+            d.result.trace.words = explain.render(d.steps, d.ind.spec.scale, d.ind.spec.subject, ctx.entity,
+                                                  ctx.places)
     results = [d.result for d in drafts]
     if campus.id in ctx.not_evaluated:  # no row (or only blanks) where its own figures are needed
         status: CampusStatus = "not_evaluated"
@@ -332,7 +366,8 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
         # Not this campus's indicator (a TCM centre has no surgery targets): its points go to
         # the rest of its part whatever the missing-value policy says.
         return _Draft(ind, None, True, _result(ctx, ind, Resolved(None, "missing"), None, None, None, None,
-                                               ["not_applicable"], "not applicable"))
+                                               ["not_applicable"], "not applicable"),
+                      [("words.not_applicable", {})])
     unit = {"campus": campus.id, "both": campus.id, "hq": campus.hq, "locality": campus.district}[spec.subject]
     own = ctx.resolve(ind, unit, ctx.year)
     hq = ctx.resolve(ind, campus.hq, ctx.year, "hq.") if spec.subject == "both" else None
@@ -344,6 +379,8 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
     if own.conflict:
         flags.append("value_conflict")
         ctx.conflicts.append(_conflict_warning(ctx, ind, campus_name, own))
+    if _small_sample(ctx, ind, own, hq):
+        flags.append("small_sample")
     hq_value = hq.value if hq else None
     prev_value = prev.value if prev else None
     gap: Gap | None = None
@@ -355,15 +392,23 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
     raw_points: float | None = None
     excluded = False
     arithmetic = ""
+    steps: list[explain.Step] = []
     problem: Flag | None = own.problem
     if spec.rule.type == "qualitative":
         flags.append("not_scorable")
         problem = None
+        if own.value is None:
+            arithmetic = "qualitative: not scored from data"
+            assert isinstance(spec.rule, Qualitative)
+            goal = spec.rule.goal
+            steps.append(("words.qualitative", {"goal": {"zh": goal.zh, "en": goal.en or goal.zh}}))
     if own.value is not None:
         # Scored at the indicator's own points, then scaled to its effective maximum in _reweight, so
         # absolute amounts (band points, deductions) scale with a drop just as pro-rata ones do.
         outcome = score_rule(spec.rule, spec.direction, own.value, spec.points, target, hq_value, prev_value)
         arithmetic = outcome.arithmetic
+        if outcome.words is not None:
+            steps.append(outcome.words)
         raw_points = outcome.points
         if outcome.missing is not None:
             problem = outcome.missing  # type: ignore[assignment]
@@ -373,6 +418,8 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
             flags.append("veto")
     if own.domain is not None and own.problem == "not_computable":
         ctx.conflicts.append(_domain_warning(ctx, ind, campus_name, own, own.domain))
+    if problem is not None and own.value is None:
+        steps.append((f"words.problem.{problem}", {}))
     if problem is not None and (ind.scored or spec.rule.type == "bonus"):
         policy = spec.missing or ctx.eff.missing
         flags.append(problem)
@@ -382,14 +429,29 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
             excluded = True
             flags.append("reweighted")
             arithmetic = arithmetic or _problem_words(problem, own.domain)
+            steps.append(("words.policy.reweight", {}))
         else:
             raw_points = 0.0
             arithmetic = (arithmetic + "; " if arithmetic else "") + _problem_words(problem, own.domain) + " -> 0"
+            steps.append(("words.policy.zero", {}))
     elif problem is not None:
         flags.append(problem)
+        if spec.rule.type not in ("monitor", "qualitative"):
+            steps.append(("words.policy.unscored", {}))
     result = _result(ctx, ind, own, hq_value, prev_value, target, gap, flags, arithmetic,
                      inputs=inputs, cells=cells)
-    return _Draft(ind, raw_points, excluded, result)
+    return _Draft(ind, raw_points, excluded, result, steps)
+
+
+def _small_sample(ctx: _Context, ind: EffIndicator, own: Resolved, hq: Resolved | None) -> bool:
+    """A rate whose numerator counts fewer events than the table's threshold, here or at the HQ: 2 deaths
+    in 4,884 cases moves the rate by half with one death more, so a reader must see the counts."""
+    threshold = ctx.eff.table.small_sample
+    parts = ctx.fractions.get(ind.code)
+    if threshold <= 0 or parts is None or own.value is None:  # no rate, nothing to read with care
+        return False
+    events = [r.inputs.get(prefix + parts[0]) for r, prefix in ((own, ""), (hq, "hq.")) if r is not None]
+    return any(e is not None and e < threshold for e in events)
 
 
 def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | None, prev_value: float | None,
@@ -408,7 +470,7 @@ def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | N
         points=None, max_points=ind.points, scored=ind.scored, gap=gap, flags=list(dict.fromkeys(flags)),
         trace=Trace.trusted(inputs=inputs if inputs is not None else own.inputs,
                                     cells=cells if cells is not None else own.cells, formula=spec.formula,
-                                    value_source=own.source, arithmetic=arithmetic),
+                                    value_source=own.source, arithmetic=arithmetic, words=None),
     )
 
 
@@ -501,9 +563,18 @@ def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:
         earned = d.raw_points if d.raw_points is not None else 0.0
         own = d.ind.spec.points
         if d.ind.scored and own > 0 and not math.isclose(new_max, own):
+            before = earned
             earned = float(clean(earned) * clean(new_max) / clean(own))
             res.trace.arithmetic += f"; × {num(new_max, 4)} ÷ {num(own, 4)} (reweighted) = {num(earned, 4)}"
+            if before == own:  # full points: say the adjusted maximum, the arithmetic is trivial
+                d.steps.append(("words.reweighted_full", {"new": new_max}))
+            elif before != 0:
+                d.steps.append(("words.reweighted", {"new": new_max, "own": own, "earned": before,
+                                                     "scaled": earned}))
         rounded = round_half_up(earned, ctx.places)
         if float(clean(earned)) != rounded:
             res.trace.arithmetic += f"; {num(earned, 6)} -> {rounded:.{ctx.places}f}"
+        step = explain.rounded_step(earned, rounded, ctx.places)
+        if step is not None and d.raw_points is not None:
+            d.steps.append(step)
         res.points = rounded

@@ -47,11 +47,20 @@ def atomic_path(target: Path) -> Iterator[Path]:
         tmp_path = Path(tmp)
         try:
             yield tmp_path
+            # mkstemp makes the file readable by its owner only; a template or a result is shared
+            # like any file the user saves, so it gets the permissions the umask gives a new file.
+            os.chmod(tmp_path, 0o666 & ~_umask())
             os.replace(tmp_path, target)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 tmp_path.unlink()
             raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
 
 
 def write_text(target: Path, text: str, encoding: str = "utf-8") -> None:

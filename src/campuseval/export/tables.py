@@ -10,8 +10,8 @@ from typing import Any
 
 from campuseval import formatting
 from campuseval.i18n import Lang, t
-from campuseval.results import Results
-from campuseval.runinfo import incomplete_lines
+from campuseval.results import INFORMATIONAL_FLAGS, Results
+from campuseval.runinfo import incomplete_lines, ranking_sentence
 from campuseval.safetext import xlsx_safe
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and WPS
@@ -56,56 +56,130 @@ def target_cell(target: Any, comparison: str | None, scale: str) -> Any:
 SUMMARY_COLUMNS = [Column("rank", "int", 6), Column("campus_id", "text", 14), Column("campus", "text", 28),
                    Column("hq", "text", 26), Column("district", "text", 12), Column("total", "total", 9),
                    Column("max_total", "total", 8), Column("rate", "rate", 9), Column("status", "text", 10)]
+# One unit per column: values in their owner's column (campus, HQ, locality), counts beside rates,
+# targets as a number with the comparison in its own column, the arithmetic in words and in machine form.
 DETAIL_COLUMNS = [Column("campus_id", "text", 14), Column("campus", "text", 26), Column("part", "text", 6),
                   Column("indicator", "text", 8), Column("indicator_name", "text", 34), Column("scale", "text", 8),
-                  Column("value", "value", 11), Column("hq_value", "value", 11), Column("previous_value", "value", 11),
-                  Column("target", "value", 10), Column("rule", "text", 16), Column("points", "score", 8),
-                  Column("max_points", "score", 8), Column("gap_ratio", "ratio", 11), Column("gap_diff", "num", 11),
-                  Column("gap_flag", "text", 10), Column("flags_text", "text", 24), Column("arithmetic", "text", 60)]
+                  Column("unit", "text", 8), Column("value", "value", 11), Column("hq_value", "value", 11),
+                  Column("locality_value", "value", 11), Column("numerator", "count", 11),
+                  Column("denominator", "count", 11), Column("hq_numerator", "count", 11),
+                  Column("hq_denominator", "count", 11), Column("previous_value", "value", 11),
+                  Column("target_op", "text", 8), Column("target", "value", 10), Column("target_max", "value", 10),
+                  Column("rule", "text", 16), Column("points", "score", 8), Column("max_points", "score", 8),
+                  Column("lost", "score", 8), Column("previous_points", "score", 8), Column("gap_ratio", "ratio", 11),
+                  Column("gap_diff", "diff", 13), Column("gap_flag", "text", 10), Column("flags_text", "text", 24),
+                  Column("words", "text", 60), Column("arithmetic", "text", 40)]
+LOSS_COLUMNS = [Column("campus_id", "text", 14), Column("campus", "text", 26), Column("indicator", "text", 8),
+                Column("indicator_name", "text", 30), Column("lost", "score", 8), Column("reason", "text", 12),
+                Column("words", "text", 70)]
+_OWNER_COLUMN = {"campus": 0, "both": 0, "hq": 1, "locality": 2}
+_TARGET_OPS = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
+
+
+def _name(text: Any, lang: Lang) -> str:
+    return "" if text is None else (getattr(text, lang) or text.zh)
 
 
 def summary(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[list[Any]]]:
-    """Columns, headers and rows of the campus summary, in rank order."""
+    """Columns, headers and rows of the campus summary, in rank order, with last year's beside when scored."""
+    from campuseval.engine.history import changes
+
     cols = list(SUMMARY_COLUMNS)
     part_codes = [p.code for p in results.method.parts]
     headers = headers_for(cols, results, lang)
     for p in results.method.parts:
         cols.append(Column(f"part_{p.code}", "score", 12))
         headers.append(f"{p.code} {p.name.zh if lang == 'zh' else p.name.en}")
+    moves = changes(results)
+    if moves:
+        for key, kind in (("previous_total", "total"), ("previous_rank", "int"), ("change", "total"),
+                          ("change_like", "total"), ("not_comparable", "text")):
+            cols.append(Column(key, kind, 12))
+            headers.append(t(f"col.{key}", lang, year=results.previous_year))
     cols.append(Column("flags", "int", 8))
     headers.append(t("col.flags", lang))
     rows = []
     for c in results.ranked():
         scores = {p.code: (p.score if p.scored else None) for p in c.parts}
-        rows.append([
-            c.rank if c.rank is not None else t(f"status.{c.status}", lang), c.id, getattr(c.name, lang),
-            getattr(c.hq.name, lang) if c.hq else "", getattr(c.district.name, lang) if c.district else "",
-            c.total, c.max_total, c.rate, t(f"status.{c.status}", lang),
-            *(scores.get(code) for code in part_codes), c.flag_count,
-        ])
+        row = [c.rank if c.rank is not None else t(f"status.{c.status}", lang), c.id, _name(c.name, lang),
+               _name(c.hq.name, lang) if c.hq else "", _name(c.district.name, lang) if c.district else "",
+               c.total, c.max_total, c.rate, t(f"status.{c.status}", lang),
+               *(scores.get(code) for code in part_codes)]
+        if moves:
+            ch = moves.get(c.id)
+            row += ([ch.previous_total, ch.previous_rank, ch.change, ch.like_for_like, ", ".join(ch.not_comparable)]
+                    if ch else [None] * 5)
+        rows.append([*row, c.flag_count])
     return cols, headers, rows
 
 
 def detail(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[list[Any]], list[str]]:
     """Columns, headers, rows and each row's scale, one row per campus and indicator."""
+    from campuseval.formula import fraction
+
     cols = DETAIL_COLUMNS
     headers = headers_for(cols, results, lang)
+    before = {(c.id, i.code): i for c in results.previous.campuses for i in c.indicators} if results.previous else {}
     rows: list[list[Any]] = []
     scales: list[str] = []
     for c in results.campuses:
         for i in c.indicators:
             gap = i.gap
+            owners: list[float | None] = [None, None, None]
+            owners[_OWNER_COLUMN.get(i.subject, 0)] = i.value
+            if i.subject == "both":
+                owners[1] = i.hq_value
+            parts = fraction(i.trace.formula)
+            counts: list[float | None] = [None] * 4
+            if parts is not None:
+                counts = [i.trace.inputs.get(parts[0]), i.trace.inputs.get(parts[1]),
+                          i.trace.inputs.get("hq." + parts[0]), i.trace.inputs.get("hq." + parts[1])]
+            op, low, high = _target_parts(i.target, i.comparison, i.rule, i.previous_value)
+            op = t("xlsx.op.prev", lang) if op == "prev" else op
+            old = before.get((c.id, i.code))
+            lost = (i.max_points - i.points) if i.scored and i.points is not None else None
             rows.append([
-                c.id, getattr(c.name, lang), i.part, i.code, getattr(i.name, lang), t(f"scale.{i.scale}", lang),
-                i.value, i.hq_value, i.previous_value, target_cell(i.target, i.comparison, i.scale),
-                t(f"rulename.{i.rule}", lang),
-                i.points, i.max_points,
+                c.id, _name(c.name, lang), i.part, i.code, _name(i.name, lang), t(f"scale.{i.scale}", lang),
+                _name(i.unit, lang), *owners, *counts,
+                old.value if old is not None else None, op, low, high,
+                t(f"rulename.{i.rule}", lang), i.points, i.max_points, lost,
+                old.points if old is not None and old.scored else None,
                 gap.ratio if gap else None, gap.diff if gap else None,
                 (t("yes", lang) if gap.flagged else t("no", lang)) if gap else "",
-                "; ".join(t(f"flag.{f}", lang) for f in i.flags), i.trace.arithmetic,
+                "; ".join(t(f"flag.{f}", lang) for f in i.flags),
+                _name(i.trace.words, lang), i.trace.arithmetic,
             ])
             scales.append(i.scale)
     return cols, headers, rows, scales
+
+
+def _target_parts(target: Any, comparison: str | None, rule: str, previous: float | None
+                  ) -> tuple[str, float | None, float | None]:
+    """A target as (comparison, number, upper end): ('≥', 20, None), ('~', 150, 200), ('上年', 4.57, None)."""
+    if rule == "change_vs_previous":
+        return "prev", previous, None
+    if target is None:
+        return "", None, None
+    if isinstance(target, int | float):
+        return _TARGET_OPS.get(comparison or "", ""), float(target), None
+    lo, hi = getattr(target, "min", None), getattr(target, "max", None)
+    if lo is not None and hi is not None:
+        return "~", lo, hi
+    return ("≥", lo, None) if lo is not None else ("≤", hi, None)
+
+
+def losses(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[list[Any]]]:
+    """Every campus's lost points, largest first within each campus (see campuseval.losses)."""
+    from campuseval.losses import lost_points
+    from campuseval.report.rows import loss_name, loss_reason, loss_words
+
+    headers = headers_for(LOSS_COLUMNS, results, lang)
+    rows: list[list[Any]] = []
+    for c in results.ranked():
+        for x in lost_points(c, results.method.rounding.get("total", 2)):
+            rows.append([c.id, _name(c.name, lang), x.code, loss_name(x, c, lang), x.lost, loss_reason(x, lang),
+                         loss_words(x, c, lang)])
+    return LOSS_COLUMNS, headers, rows
 
 
 def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
@@ -122,72 +196,168 @@ def write_csv(path: Path, headers: list[str], rows: list[list[Any]]) -> None:
     path.write_bytes(csv_text(headers, rows).encode("utf-8-sig"))
 
 
-def write_xlsx(path: Path, results: Results, lang: Lang) -> None:
-    """A workbook with a summary sheet and an indicator sheet: frozen headers, number formats, widths."""
+def write_xlsx(path: Path, results: Results, lang: Lang, *, cells: bool = False) -> None:
+    """A workbook fit to hand on: a 说明 sheet (what, from which files, when, by which run), the summary,
+    the indicators and the lost points; one unit per column, flagged rows highlighted, print-ready.
+    `cells` adds a sheet of the data cells each value was read from (the per-campus feedback sheets)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     rounding = results.method.rounding
-    header_font = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDE4EE")
-
-    def fill(ws: Any, cols: list[Column], headers: list[str], rows: list[list[Any]], scales: list[str] | None,
-             banner: list[str] | None = None) -> None:
-        for line in banner or []:  # above the table, where nobody opening the sheet can miss it
-            ws.append([xlsx_safe(line)])
-            ws.cell(row=ws.max_row, column=1).font = Font(bold=True, color="C00000")
-            ws.cell(row=ws.max_row, column=1).data_type = "s"
-        head = ws.max_row + 1 if banner else 1
-        ws.append([xlsx_safe(str(h)) for h in headers])
-        for cell in ws[head]:
-            cell.font = header_font
-            cell.fill = header_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            cell.data_type = "s"
-        for n, row in enumerate(rows):
-            ws.append([xlsx_safe(v) for v in row])  # a control character in a name would end the run
-            for col, cell in zip(cols, ws[ws.max_row], strict=True):
-                value = cell.value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # never a live formula, whatever the text starts with
-                    continue
-                if value is None:
-                    continue
-                scale = scales[n] if scales else ""
-                if col.kind == "value" and scale == "percent":
-                    cell.value = value / 100
-                    cell.number_format = "0.00%"
-                elif col.kind == "value" and scale == "fraction":
-                    cell.number_format = "0.00%"
-                elif col.kind == "score":
-                    cell.number_format = places_format(rounding["indicator"])
-                elif col.kind == "total":
-                    cell.number_format = places_format(rounding["total"])
-                elif col.kind in ("num", "value"):
-                    cell.number_format = "0.00"
-                elif col.kind == "ratio":
-                    cell.number_format = "0.000"
-                elif col.kind == "rate":
-                    cell.number_format = "0.00%"
-        ws.freeze_panes = f"A{head + 1}"
-        ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{head + len(rows)}"
-        for idx, col in enumerate(cols, start=1):
-            # Chinese characters are about twice as wide as Latin ones in Excel's units.
-            longest = max([_display_width(str(headers[idx - 1]))]
-                          + [_display_width(str(r[idx - 1])) for r in rows[:200] if r[idx - 1] is not None])
-            ws.column_dimensions[get_column_letter(idx)].width = min(max(col.width, longest + 2), 60)
-        ws.row_dimensions[head].height = 30
-
-    cols, headers, rows = summary(results, lang)
     ws = wb.active
-    ws.title = t("xlsx.summary", lang)
-    fill(ws, cols, headers, rows, None, banner=incomplete_lines(results, lang))
+    ws.title = t("xlsx.about", lang)
+    _about(ws, results, lang)
+    cols, headers, rows = summary(results, lang)
+    _fill(wb.create_sheet(t("xlsx.summary", lang)), cols, headers, rows, None, rounding, lang,
+          banner=incomplete_lines(results, lang))
     dcols, dheaders, drows, scales = detail(results, lang)
-    fill(wb.create_sheet(t("xlsx.detail", lang)), dcols, dheaders, drows, scales)
+    flagged = [bool(set(i.flags) - INFORMATIONAL_FLAGS) for c in results.campuses for i in c.indicators]
+    _fill(wb.create_sheet(t("xlsx.detail", lang)), dcols, dheaders, drows, scales, rounding, lang, flagged)
+    lcols, lheaders, lrows = losses(results, lang)
+    _fill(wb.create_sheet(t("xlsx.losses", lang)), lcols, lheaders, lrows, None, rounding, lang)
+    if cells:
+        ccols = [Column("campus", "text", 26), Column("indicator", "text", 8), Column("field", "text", 24),
+                 Column("cell_value", "count", 14), Column("cell", "text", 50)]
+        crows = [[_name(c.name, lang), i.code, k, i.trace.inputs.get(k), v]
+                 for c in results.campuses for i in c.indicators for k, v in i.trace.cells.items()]
+        _fill(wb.create_sheet(t("xlsx.cells", lang)), ccols, [t(f"col.{c.key}", lang) for c in ccols], crows, None,
+              rounding, lang)
     wb.properties.creator = "campuseval"
     wb.save(path)
+
+
+def _about(ws: Any, results: Results, lang: Lang) -> None:
+    """The 说明 sheet: two columns, item and value, enough to know what the workbook is without the report."""
+    from openpyxl.styles import Alignment, Font
+
+    from campuseval.runid import run_id
+
+    m = results.method
+    rows: list[tuple[str, Any]] = [
+        (t("xlsx.about.year", lang), results.year),
+        (t("xlsx.about.previous_year", lang), results.previous_year if results.previous is not None else ""),
+        (t("xlsx.about.locality", lang), _name(results.locality.name, lang) if results.locality else ""),
+        (t("xlsx.about.table", lang), f"{_name(m.table_name, lang)} ({m.table_id})"),
+        (t("xlsx.about.version", lang), str(m.table_version)),
+    ]
+    for s in results.config_files:
+        rows.append((t(f"xlsx.about.role.{s.role}", lang) if s.role in ("table", "targets") else s.role,
+                     f"{s.path}  sha256 {s.sha256}"))
+    for s in results.data_files:
+        rows.append((t("xlsx.about.role.data", lang), f"{s.path}  sha256 {s.sha256}"))
+    rows += [
+        (t("xlsx.about.generated", lang), results.generated_at),
+        (t("xlsx.about.tool", lang), f"campuseval {results.tool_version}"),
+        (t("xlsx.about.run_id", lang), run_id(results)),
+        (t("xlsx.about.ranking", lang), ranking_sentence(results, lang)),
+        (t("xlsx.about.rounding", lang), t("xlsx.about.rounding.text", lang, ind=m.rounding.get("indicator", 2),
+                                           total=m.rounding.get("total", 2))),
+        (t("xlsx.about.small_sample", lang), m.small_sample),
+        (t("xlsx.about.flags", lang), t("xlsx.about.flags.text", lang)),
+        (t("xlsx.about.units", lang), t("xlsx.about.units.text", lang)),
+    ]
+    ws.append([t("xlsx.about.item", lang), t("xlsx.about.value", lang)])
+    for item, value in rows:
+        ws.append([xlsx_safe(item), xlsx_safe(value)])  # file and sheet names are the user's
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 100
+    _print_setup(ws)
+
+
+def _print_setup(ws: Any, head: int = 1) -> None:
+    """A4 landscape, one page wide, header row repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{head}:{head}"
+
+
+def percent_format(x: float) -> str:
+    """Enough places that a rare rate is not shown as 0.00%: 0.0096% needs four."""
+    ax = abs(x)
+    return "0.00%" if ax >= 0.01 or ax == 0 else ("0.000%" if ax >= 0.001 else "0.0000%")
+
+
+def count_format(x: float) -> str:
+    """Counts as integers (247, not 247.00); amounts with their decimals (9.7)."""
+    return "#,##0" if float(x).is_integer() else "#,##0.0###"
+
+
+def _fill(ws: Any, cols: list[Column], headers: list[str], rows: list[list[Any]], scales: list[str] | None,
+          rounding: dict[str, int], lang: Lang, flagged: list[bool] | None = None,
+          banner: list[str] | None = None) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDE4EE")
+    alert_fill = PatternFill("solid", fgColor="FBE3E3")
+    pp = '0.00" ' + t("xlsx.pp", lang) + '"'
+    for line in banner or []:  # above the table, where nobody opening the sheet can miss it
+        ws.append([xlsx_safe(line)])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, color="C00000")
+        ws.cell(row=ws.max_row, column=1).data_type = "s"
+    head = ws.max_row + 1 if banner else 1
+    ws.append([xlsx_safe(str(h)) for h in headers])
+    for cell in ws[head]:
+        cell.font = header_font
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.data_type = "s"
+    for n, row in enumerate(rows):
+        ws.append([xlsx_safe(v) for v in row])  # a control character in a name would end the run
+        scale = scales[n] if scales else ""
+        for col, cell in zip(cols, ws[ws.max_row], strict=True):
+            if flagged is not None and flagged[n]:
+                cell.fill = alert_fill
+            value = cell.value
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a live formula, whatever the text starts with
+                continue
+            if value is None or isinstance(value, bool):
+                continue
+            if col.kind == "value" and scale == "percent":
+                cell.value = value / 100
+                cell.number_format = percent_format(value / 100)
+            elif col.kind == "value" and scale == "fraction":
+                cell.number_format = percent_format(value)
+            elif col.kind == "count":
+                cell.number_format = count_format(value)
+            elif col.kind == "diff" and scale == "percent":
+                cell.number_format = pp  # a difference of two percents: percentage points, said in the cell
+            elif col.kind in ("count", "value", "diff") and scale in ("count", "level", "money", ""):
+                cell.number_format = count_format(value)
+            elif col.kind == "score":
+                cell.number_format = places_format(rounding["indicator"])
+            elif col.kind == "total":
+                cell.number_format = places_format(rounding["total"])
+            elif col.kind == "ratio":
+                cell.number_format = "0.000"
+            elif col.kind == "rate":
+                cell.number_format = "0.00%"
+            elif col.kind in ("value", "diff", "count"):
+                cell.number_format = "0.00##"
+    ws.freeze_panes = f"A{head + 1}"
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{head + len(rows)}"
+    for idx, col in enumerate(cols, start=1):
+        # Chinese characters are about twice as wide as Latin ones in Excel's units.
+        longest = max([_display_width(str(headers[idx - 1]))]
+                      + [_display_width(str(r[idx - 1])) for r in rows[:200] if r[idx - 1] is not None])
+        ws.column_dimensions[get_column_letter(idx)].width = min(max(col.width, longest + 2), 60)
+        if col.key in ("words", "arithmetic"):
+            for (cell,) in ws.iter_rows(min_row=head + 1, min_col=idx, max_col=idx):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[head].height = 30
+    _print_setup(ws, head)
 
 
 def places_format(places: int) -> str:

@@ -16,14 +16,16 @@ from campuseval.export.atomic import interrupts_unwind
 from campuseval.i18n import Lang
 from campuseval.results import Results
 
-FORMATS = ("json", "csv", "xlsx", "md", "html")
+FORMATS = ("json", "csv", "xlsx", "md", "html", "docx")
 FILES = {
     "json": ["scores.json"],
     "csv": ["summary.csv", "scores.csv"],
     "xlsx": ["scores.xlsx"],
     "md": ["report.md"],
     "html": ["report.html"],
+    "docx": ["report.docx"],
 }
+UNITS_DIR = "units"  # the per-campus feedback sheets (一院区一单): units/<campus id>.html and .xlsx
 
 
 def parse_formats(text: str) -> list[str]:
@@ -39,7 +41,7 @@ def parse_formats(text: str) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
-def _writers(results: Results, lang: Lang) -> dict[str, Callable[[Path], None]]:
+def _writers(results: Results, lang: Lang, per_unit: bool = False) -> dict[str, Callable[[Path], None]]:
     def text(s: str) -> Callable[[Path], None]:
         def write(p: Path) -> None:
             p.write_bytes(s.encode("utf-8"))
@@ -54,45 +56,102 @@ def _writers(results: Results, lang: Lang) -> dict[str, Callable[[Path], None]]:
 
         return write
 
+    def docx(p: Path) -> None:
+        from campuseval.report.docx import render_docx
+
+        p.write_bytes(render_docx(results, lang))
+
     _, sh, srows = tables.summary(results, lang)
     _, dh, drows, _ = tables.detail(results, lang)
-    return {
+    writers: dict[str, Callable[[Path], None]] = {
         "scores.json": text(results_json.dumps(results)),
         "summary.csv": lambda p: tables.write_csv(p, sh, srows),
         "scores.csv": lambda p: tables.write_csv(p, dh, drows),
         "scores.xlsx": lambda p: tables.write_xlsx(p, results, lang),
         "report.md": report("md"),
         "report.html": report("html"),
+        "report.docx": docx,
     }
+    if per_unit:
+        for name, (cid, fmt) in unit_files(results).items():
+            writers[name] = _unit_writer(results, cid, fmt, lang)
+    return writers
 
 
-def planned_files(formats: list[str]) -> list[str]:
-    return [name for f in formats for name in FILES[f]]
+def unit_files(results: Results) -> dict[str, tuple[str, str]]:
+    """units/<campus id>.html and .xlsx for every campus: file name -> (campus id, format)."""
+    out: dict[str, tuple[str, str]] = {}
+    used: set[str] = set()
+    for c in results.campuses:
+        stem = safe_stem(c.id, used)
+        for fmt in ("html", "xlsx"):
+            out[f"{UNITS_DIR}/{stem}.{fmt}"] = (c.id, fmt)
+    return out
 
 
-def check_target(out_dir: Path, formats: list[str], force: bool) -> None:
+def safe_stem(unit_id: str, used: set[str]) -> str:
+    """A file name from a campus id: letters, digits, - _ . kept, the rest _, unique within the run."""
+    stem = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in unit_id).strip(".") or "unit"
+    base, n = stem[:64], 2
+    stem = base
+    while stem.lower() in used:
+        stem, n = f"{base}-{n}", n + 1
+    used.add(stem.lower())
+    return stem
+
+
+def unit_results(results: Results, campus_id: str) -> Results:
+    """`results` holding only `campus_id` (and its last year): what its feedback workbook shows."""
+    prev = results.previous
+    if prev is not None:
+        prev = prev.model_copy(update={"campuses": [c for c in prev.campuses if c.id == campus_id]})
+    return results.model_copy(update={"campuses": [results.campus(campus_id)], "previous": prev, "warnings": []})
+
+
+def _unit_writer(results: Results, campus_id: str, fmt: str, lang: Lang) -> Callable[[Path], None]:
+    def write(p: Path) -> None:
+        if fmt == "html":
+            from campuseval.report import render
+
+            p.write_bytes(render(results, "html", lang, unit=campus_id).encode("utf-8"))
+        else:
+            tables.write_xlsx(p, unit_results(results, campus_id), lang, cells=True)
+
+    return write
+
+
+def planned_files(formats: list[str], results: Results | None = None, per_unit: bool = False) -> list[str]:
+    names = [name for f in formats for name in FILES[f]]
+    if per_unit and results is not None:
+        names += list(unit_files(results))
+    return names
+
+
+def check_target(out_dir: Path, formats: list[str], force: bool, results: Results | None = None,
+                 per_unit: bool = False) -> None:
     """Refuse to overwrite earlier results unless forced; say which files are in the way."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError([diag(Location(file=str(out_dir)), "out.not_dir", "out.not_dir.hint")])
     if force or not out_dir.exists():
         return
-    clash = [n for n in planned_files(formats) if (out_dir / n).exists()]
+    clash = [n for n in planned_files(formats, results, per_unit) if (out_dir / n).exists()]
     if clash:
         raise UsageError([diag(Location(file=str(out_dir)), "out.exists", "out.exists.hint",
                                files=", ".join(clash))])
 
 
 def write_outputs(results: Results, out_dir: Path, formats: list[str], lang: Lang, *,
-                  force: bool = False, inputs: tuple[Path, ...] = ()) -> list[Path]:
+                  force: bool = False, per_unit: bool = False, inputs: tuple[Path, ...] = ()) -> list[Path]:
     """Write the chosen formats into `out_dir`; on any failure or interrupt nothing is left half-written.
 
+    `per_unit` adds one HTML and one xlsx per campus under units/, each holding that campus alone.
     `inputs` are files read to make `results` beyond those it records (the scores.json `report` reads):
     like the data and config files, none of them is ever written over, --force or not.
     """
-    check_target(out_dir, formats, force)
-    names = planned_files(formats)
+    check_target(out_dir, formats, force, results, per_unit)
+    names = planned_files(formats, results, per_unit)
     _refuse_inputs(results, out_dir, names, inputs)
-    writers = _writers(results, lang)
+    writers = _writers(results, lang, per_unit)
     with interrupts_unwind():
         return _write_all(writers, out_dir, names)
 
@@ -120,6 +179,7 @@ def _write_all(writers: dict[str, Callable[[Path], None]], out_dir: Path, names:
     ok = False
     try:
         for name in names:
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
             writers[name](staging / name)
         _move_into_place(staging, out_dir, names)
         ok = True
@@ -159,9 +219,11 @@ def clean_stale_staging(out_dir: Path) -> list[Path]:
             continue
         previous = entry / ".previous"
         if previous.is_dir():
-            for old in previous.iterdir():
+            for old in sorted(p for p in previous.rglob("*") if not p.is_dir()):  # units/<id>.html too
+                back = out_dir / old.relative_to(previous)
                 with contextlib.suppress(OSError):
-                    os.replace(old, out_dir / old.name)
+                    back.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(old, back)
         with contextlib.suppress(OSError):
             shutil.rmtree(entry)
             removed.append(entry)
@@ -183,9 +245,15 @@ def _move_into_place(staging: Path, out_dir: Path, names: list[str]) -> None:
     previous = staging / ".previous"  # old results wait here until every new file is in place
     previous.mkdir()
     moved: list[str] = []
+    made: list[Path] = []  # folders (units/) made for the new files, removed again if the set fails
     try:
         for name in names:
             target = out_dir / name
+            for folder in (previous / name).parent, target.parent:
+                if not folder.exists():
+                    folder.mkdir(parents=True)
+                    if folder == target.parent:
+                        made.append(folder)
             if target.is_dir() and not target.is_symlink():
                 # --force replaces result files, never a folder the user made under that name.
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
@@ -200,6 +268,9 @@ def _move_into_place(staging: Path, out_dir: Path, names: list[str]) -> None:
                     os.replace(previous / name, out_dir / name)
                 elif not (staging / name).exists():
                     (out_dir / name).unlink()  # a new file where there was none before
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
 
 

@@ -56,7 +56,7 @@ def part_scores(results: Results, campuses: list[CampusScore], lang: Lang) -> Ma
     span = WIDTH - left - right
     bar_h, gap = 11.0, 2.0
     for c in campuses:
-        lines = wrap(f"{c.rank}. {_name(c.name, lang)}", 13, name_w - 8, max_lines=3)
+        lines = wrap(f"{c.rank if c.rank is not None else '-'}. {_name(c.name, lang)}", 13, name_w - 8, max_lines=3)
         for k, line in enumerate(lines):
             body.append(label(0, y + 12 + 16 * k, line, size=13, weight="bold"))
         by = y

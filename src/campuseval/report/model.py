@@ -23,6 +23,15 @@ class IndicatorRow:
     part: str
     goal: bool = False  # the target cell holds a qualitative goal in words
     muted: bool = False  # not applicable to this unit
+    # Values under their owner (the campus, its HQ, the locality), each with its counts (2 / 4,884).
+    campus_value: str = ""
+    locality_value: str = ""
+    campus_counts: str = ""
+    hq_counts: str = ""
+    locality_counts: str = ""
+    previous_value: str = ""
+    previous_points: str = ""
+    words: str = ""  # the arithmetic in words
 
 
 @dataclass
@@ -46,12 +55,32 @@ class NoteRow:
 
 
 @dataclass
+class LossRow:
+    code: str
+    name: str
+    lost: str
+    reason: str
+    words: str
+
+
+@dataclass
+class CellRow:
+    """A value and the data cell it was read from, for the per-campus feedback sheet."""
+
+    code: str
+    field: str
+    value: str
+    cell: str
+
+
+@dataclass
 class PartRow:
     code: str
     name: str
     score: str
     max: str
     rate: str
+    previous: str = ""
 
 
 @dataclass
@@ -70,6 +99,13 @@ class CampusView:
     notes: list[NoteRow]
     score: CampusScore
     charts: dict[str, str] = field(default_factory=dict)
+    # Lines shown at the very top of the section (completeness, status); empty unless something says so.
+    banner: list[str] = field(default_factory=list)
+    losses: list[LossRow] = field(default_factory=list)
+    loss_total: str = ""
+    previous: str = ""  # last year's total, rank and the change, in one sentence
+    other_notes: list[NoteRow] = field(default_factory=list)
+    cells: list[CellRow] = field(default_factory=list)
 
 
 @dataclass
@@ -81,6 +117,9 @@ class RankRow:
     gaps: str
     flags: str
     anchor: str
+    previous_total: str = ""
+    previous_rank: str = ""
+    change: str = ""
 
 
 @dataclass
@@ -112,6 +151,7 @@ class SourceRow:
     role: str
     path: str
     sha: str
+    name: str = ""
 
 
 @dataclass
@@ -143,3 +183,13 @@ class ReportView:
     warnings: list[str]
     footer: str
     charts: dict[str, str] = field(default_factory=dict)
+    # Lines shown at the very top of the report (completeness, status); empty unless something says so.
+    banner: list[str] = field(default_factory=list)
+    table_name: str = ""
+    has_locality: bool = False
+    has_previous: bool = False
+    previous_year: str = ""
+    ranking_legend: list[str] = field(default_factory=list)
+    small_sample: str = ""
+    run_id: str = ""
+    unit_mode: bool = False  # a per-campus feedback sheet: one campus, no ranking of the others

@@ -31,25 +31,30 @@ def _env(fmt: str) -> jinja2.Environment:
     return env
 
 
-def _with_charts(view: ReportView, results: Results, lang: Lang) -> None:
+def _with_charts(view: ReportView, results: Results, lang: Lang, unit: str | None = None) -> None:
     """Add the SVG charts (HTML only: Markdown viewers drop inline SVG)."""
     order = [c for _, c in ranked(results)]
-    view.charts["parts"] = charts.part_scores(results, order, lang)
+    # Not-evaluated campuses have no scores to draw: empty bars would read as zeros.
+    view.charts["parts"] = charts.part_scores(results, [c for c in order if c.status != "not_evaluated"], lang)
     codes = [p.code for p in results.method.parts]
-    for pos, (cv, c) in enumerate(zip(view.campuses, order, strict=True), start=1):
+    shown = [(pos, c) for pos, c in enumerate(order, start=1) if unit is None or c.id == unit]
+    for cv, (pos, c) in zip(view.campuses, shown, strict=True):
         hq = charts.versus_hq(c, pos, lang)
         if hq is not None:
             cv.charts["hq"] = hq
         cv.charts["achievement"] = charts.achievement(c, pos, codes, lang)
 
 
-def render(results: Results, fmt: str, lang: Lang) -> str:
-    """The report of `results` in `fmt` ("md" or "html") and `lang`; the same input gives the same bytes."""
+def render(results: Results, fmt: str, lang: Lang, *, unit: str | None = None) -> str:
+    """The report of `results` in `fmt` ("md" or "html") and `lang`; the same input gives the same bytes.
+
+    With `unit` (a campus id): that campus's feedback sheet (一院区一单) instead of the whole report.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {FORMATS}")
-    view = build(results, lang)
+    view = build(results, lang, unit)
     if fmt == "html":
-        _with_charts(view, results, lang)
+        _with_charts(view, results, lang, unit)
 
     def label(key: str, **params: Any) -> str:
         return t(key, lang, **params)

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections.abc import Collection
 from typing import Any, get_args
 
 from campuseval import formatting
+from campuseval.engine.history import CampusChange, changes
 from campuseval.formatting import fixed, num
 from campuseval.i18n import Lang, t
+from campuseval.losses import lost_points
 from campuseval.messages import MESSAGES
+from campuseval.report import rows
 from campuseval.report.model import (
     CampusView,
+    CellRow,
     ChangeGroup,
     GapRow,
     IndicatorRow,
+    LossRow,
     MethodRow,
     NoteRow,
     PartRow,
@@ -34,12 +40,17 @@ from campuseval.results import (
     Results,
     Text,
 )
+from campuseval.runid import run_id
+from campuseval.runinfo import incomplete_lines, ranking_sentence
 
 # Flags in one fixed order, whatever order the engine listed them in.
 FLAG_ORDER: tuple[str, ...] = get_args(Flag)
-# Flags explained under "missing data and notes"; homogeneity gaps have their own table. Not applicable
-# and qualitative (not_scorable) are no problem with the data: the indicator table says them in words.
-NOTE_FLAGS = ("missing", "not_computable", "hq_missing", "previous_missing", "reweighted", "value_conflict", "veto")
+# Flags explained under "missing data" (only values that are missing), and under "other notes" (the rest);
+# homogeneity gaps have their own table. Not applicable and qualitative (not_scorable) are no problem with
+# the data: the indicator table says them in words.
+MISSING_FLAGS = ("missing", "not_computable", "hq_missing", "previous_missing", "reweighted")
+OTHER_FLAGS = ("value_conflict", "veto", "small_sample")
+NOTE_FLAGS = MISSING_FLAGS + OTHER_FLAGS
 # Flags that take an indicator out of the scoring for this campus: its points cell shows a dash.
 LEFT_OUT = ("reweighted", "not_applicable")
 # Gap notes worth a sentence: a zero makes the ratio 0 or undefined, which a reader would not guess.
@@ -67,6 +78,10 @@ class _Words:
         self.has_hq = any(mi.subject == "both" for mi in results.method.indicators) or any(
             i.subject == "both" for c in results.campuses for i in c.indicators)
         self.table_points = {mi.code: mi.effective_points for mi in results.method.indicators}
+        self.small_sample = results.method.small_sample
+        # Rates beside totals when ranking by rate and the maxima differ: otherwise the order shows itself.
+        self.rates_shown = results.method.ranking == "rate" and len(
+            {c.max_total for c in results.campuses if c.status != "not_evaluated"}) > 1
         self.comparison: dict[str, str] = {}
         for c in results.campuses:
             for i in c.indicators:
@@ -183,7 +198,7 @@ def pretty_time(stamp: str) -> str:
     return f"{text} {offset[:3]}:{offset[3:]}" if offset else text
 
 
-def _indicator_row(ind: IndicatorScore, w: _Words) -> IndicatorRow:
+def _indicator_row(ind: IndicatorScore, w: _Words, before: IndicatorScore | None = None) -> IndicatorRow:
     not_applicable = "not_applicable" in ind.flags
     goal = ""
     if not_applicable:
@@ -200,13 +215,19 @@ def _indicator_row(ind: IndicatorScore, w: _Words) -> IndicatorRow:
         points = w.t("report.unscored")
     else:
         points = f"{w.points(ind.points)} / {num(ind.max_points)}"
+    shown = show_answer(ind, w)
+    own = rows.owned(ind, shown, show_value(ind.hq_value, ind.scale) if ind.subject == "both" else "")
     return IndicatorRow(
-        code=ind.code, name=w.name(ind.name), unit=w.unit(ind), value=show_answer(ind, w),
-        hq_value=show_value(ind.hq_value, ind.scale) if ind.subject == "both" else "",
+        code=ind.code, name=w.name(ind.name), unit=w.unit(ind), value=shown,
+        hq_value=own.hq, campus_value=own.campus, locality_value=own.locality,
+        campus_counts=own.campus_counts, hq_counts=own.hq_counts, locality_counts=own.locality_counts,
         target=target, points=points, status=w.flag_words(ind.flags),
         flagged="homogeneity_gap" in ind.flags or "veto" in ind.flags,
         attention=bool(set(ind.flags) - INFORMATIONAL_FLAGS), part=ind.part,
         goal=bool(goal), muted=not_applicable,
+        previous_value="" if before is None or not_applicable else show_answer(before, w),
+        previous_points="" if before is None else rows.points_text(before, w.ind_places),
+        words=w.name(ind.trace.words),
     )
 
 
@@ -220,26 +241,32 @@ def _gap_row(ind: IndicatorScore, w: _Words) -> GapRow:
     )
 
 
-def _notes(ind: IndicatorScore, w: _Words) -> NoteRow | None:
+def _notes(ind: IndicatorScore, w: _Words, kinds: tuple[str, ...] = MISSING_FLAGS,
+           gap_notes: bool = False) -> NoteRow | None:
     texts: list[str] = []
-    shown = [f for f in w.flags(ind.flags) if f in NOTE_FLAGS]
+    shown = [f for f in w.flags(ind.flags) if f in kinds]
     for f in shown:
         if f == "missing":
             kind = "unscored" if not ind.scored else ("reweight" if "reweighted" in ind.flags else "zero")
             texts.append(w.t(f"report.note.missing.{kind}"))
         elif f == "reweighted" and "missing" in ind.flags:
             continue  # already said with "missing"
+        elif f == "small_sample":
+            texts.append(w.t("report.note.small_sample", counts=_counts_said(ind, w), k=w.small_sample))
         else:
             texts.append(w.t(f"report.note.{f}"))
-    if ind.gap is not None and ind.gap.note in GAP_NOTES:
+    if gap_notes and ind.gap is not None and ind.gap.note in GAP_NOTES:
         texts.append(w.t(f"report.gapnote.{ind.gap.note}"))
         if ind.gap.ratio is None:
             texts.append(w.t("report.gapnote.no_ratio"))
     if not texts:
         return None
-    status = "▲ " + w.join([w.t(f"flag.{f}") for f in shown]) if shown else w.t("report.status.none")
+    alert = [f for f in shown if f not in INFORMATIONAL_FLAGS]
+    plain = [f for f in shown if f in INFORMATIONAL_FLAGS]
+    words = (["▲ " + w.join([w.t(f"flag.{f}") for f in alert])] if alert else []) + [w.t(f"flag.{f}") for f in plain]
+    status = w.join(words) if words else w.t("report.status.none")
     return NoteRow(code=ind.code, name=w.name(ind.name), status=status,
-                   text=" ".join(texts) if w.lang == "en" else "".join(texts), flagged=bool(shown))
+                   text=" ".join(texts) if w.lang == "en" else "".join(texts), flagged=bool(alert))
 
 
 def _explained(c: CampusScore, w: _Words) -> list[str]:
@@ -251,30 +278,109 @@ def _explained(c: CampusScore, w: _Words) -> list[str]:
     if handed_on:
         out.append(w.t(f"report.campus.not_applicable.{w.r.method.reweight}", codes=w.codes(handed_on),
                        entity=w.entity))
+    # Not applicable and without points to hand on: named once here, not a row each in the table.
+    plain = [i for i in c.indicators if "not_applicable" in i.flags and i not in handed_on]
+    if plain:
+        out.append(w.t("report.campus.not_applicable.plain", codes=w.codes(plain), entity=w.entity))
     goals = [i for i in c.indicators if "not_scorable" in i.flags]
     if goals:
         out.append(w.t("report.campus.not_scorable", codes=w.codes(goals)))
     return out
 
 
-def _campus(c: CampusScore, n: int, anchor: str, w: _Words) -> CampusView:
-    parts = [PartRow(code=p.code, name=w.name(p.name), score=w.points(p.score), max=num(p.max),
-                     rate=_rate(p.score, p.max)) for p in c.parts]
+def _counts_said(ind: IndicatorScore, w: _Words) -> str:
+    """Where the events are counted: 院区 2 / 4,884；总院 1 / 10,363."""
+    said = []
+    for who, prefix in (("campus", ""), ("hq", "hq.")):
+        if who == "hq" and ind.subject != "both":
+            continue
+        text = rows.counts(ind, prefix)
+        if text:
+            owner = who if ind.subject in ("campus", "both") or who == "hq" else ind.subject
+            said.append(w.t("report.counts.owner", who=w.t(f"report.counts.{owner}") if w.is_campus or owner != "campus"
+                            else w.entity, counts=text))
+    return w.t("list.sep").join(said)
+
+
+def _losses(c: CampusScore, w: _Words) -> tuple[list[LossRow], str]:
+    """The lost points, largest first, and the sentence that adds them up to maximum - total."""
+    losses = lost_points(c, w.total_places)
+    out = [LossRow(code=x.code, name=rows.loss_name(x, c, w.lang), lost=w.points(x.lost),
+                   reason=rows.loss_reason(x, w.lang), words=rows.loss_words(x, c, w.lang)) for x in losses]
+    total = w.t("report.loss.total", lost=w.total(sum(x.lost for x in losses)), max=num(c.max_total),
+                total=w.total(c.total))
+    return out, total
+
+
+def _campus(c: CampusScore, n: int, anchor: str, w: _Words, before: CampusScore | None = None,
+            change: CampusChange | None = None) -> CampusView:
+    prev_parts = {p.code: p.score for p in before.parts} if before is not None else {}
+    parts = [PartRow(code=p.code, name=w.name(p.name), score=w.points(p.score) if p.scored else "-", max=num(p.max),
+                     rate=_rate(p.score, p.max) if p.scored else "-",
+                     previous=w.points(prev_parts[p.code]) if p.code in prev_parts else "") for p in c.parts]
+    prev_inds = {i.code: i for i in before.indicators} if before is not None else {}
+    # A campus not evaluated lost nothing: it was not scored (its page says why).
+    losses, loss_total = _losses(c, w) if c.status != "not_evaluated" else ([], _unranked_summary(c, w))
+    previous = ""
+    if change is not None and w.r.previous is not None:
+        previous = rows.previous_sentence(change, w.r.previous.year, w.total_places, w.lang)
     return CampusView(
         anchor=anchor, name=w.name(c.name), hq=w.ref(c.hq), district=w.ref(c.district),
-        summary=w.t("report.campus.summary", total=w.total(c.total), max=num(c.max_total), rank=c.rank, n=n,
-                    entity=w.entity),
+        summary=(w.t("report.campus.summary", total=w.total(c.total), max=num(c.max_total), rank=c.rank, n=n,
+                     entity=w.entity) if c.rank is not None else _unranked_summary(c, w)),
+        banner=_campus_banner(c, w),
         deadline=("" if c.deadline is None else
                   w.t("report.campus.deadline.before" if c.before_deadline else "report.campus.deadline",
                       year=c.deadline)),
         has_hq=w.has_hq and c.hq is not None,
         parts=parts,
         gaps=[_gap_row(i, w) for i in c.indicators if i.gap is not None and i.gap.flagged],
-        indicators=[_indicator_row(i, w) for i in c.indicators],
+        # Indicators that do not apply to this unit are one sentence under the table (explained), not a
+        # row each: a TCM centre would otherwise list 15 empty rows.
+        indicators=[_indicator_row(i, w, prev_inds.get(i.code)) for i in c.indicators
+                    if "not_applicable" not in i.flags],
         explained=_explained(c, w),
         notes=[row for i in c.indicators if (row := _notes(i, w)) is not None],
-        score=c,
+        other_notes=[row for i in c.indicators if (row := _notes(i, w, OTHER_FLAGS, gap_notes=True)) is not None],
+        score=c, losses=losses, loss_total=loss_total, previous=previous,
+        cells=[CellRow(code=i.code, field=k, value=rows.count_text(i.trace.inputs.get(k)), cell=v)
+               for i in c.indicators for k, v in i.trace.cells.items()],
     )
+
+
+def _status_reason(c: CampusScore, w: _Words) -> str:
+    """Why a campus has no rank: no row for the year, or a part below the table's minimum coverage."""
+    if c.status == "not_evaluated":
+        return w.t("status.not_evaluated.reason", year=w.r.year)
+    low = [p.code for p in c.parts if not p.scored]
+    return w.t("status.insufficient_data.reason", parts=w.join(low), min=f"{w.r.method.min_coverage * 100:g}")
+
+
+def _unranked_summary(c: CampusScore, w: _Words) -> str:
+    status = w.t(f"status.{c.status}")
+    if c.status == "not_evaluated":
+        return f"{status}（{_status_reason(c, w)}）" if w.lang == "zh" else f"{status} ({_status_reason(c, w)})"
+    return w.t("report.campus.summary_unranked", total=w.total(c.total), max=num(c.max_total), status=status,
+               reason=_status_reason(c, w))
+
+
+def _campus_banner(c: CampusScore, w: _Words) -> list[str]:
+    """On the campus's own page: what it lacks, so a page printed alone cannot pass for a final result."""
+    items = [getattr(g.message, w.lang) for g in w.r.missing_inputs if c.id in g.campuses]
+    out = [w.t("complete.banner_unit", entity=w.entity, items=w.join(items))] if items else []
+    if c.status == "insufficient_data":  # not evaluated is what the missing row above already says
+        out.append(f"{w.t(f'status.{c.status}')}{w.t('cli.colon')}{_status_reason(c, w)}")
+    return out
+
+
+def _total_cell(c: CampusScore, w: _Words) -> str:
+    """The total beside its maximum (and the rate when maxima differ): never two totals of unequal reach."""
+    if c.status == "not_evaluated":
+        return "-"
+    cell = f"{w.total(c.total)} / {num(c.max_total)}"
+    if w.rates_shown and c.rate is not None:
+        cell += f" ({fixed(c.rate * 100, 2)}%)"
+    return cell
 
 
 def _rate(score: float | None, maximum: float) -> str:
@@ -290,13 +396,24 @@ def ranked(results: Results) -> list[tuple[int, CampusScore]]:
 
 def _findings(results: Results, w: _Words) -> list[str]:
     entity = w.name(results.method.entity)
-    order = [c for _, c in ranked(results)]
+    # Campuses with no row for the year were not evaluated: they are no one's highest or lowest.
+    order = [c for _, c in ranked(results) if c.status != "not_evaluated"]
+    placed = [c for c in order if c.rank is not None]
+
+    def score_of(c: CampusScore) -> str:
+        return w.total(c.total) if not w.rates_shown else f"{w.total(c.total)} / {num(c.max_total)}"
+
     out = [w.t("report.find.count", n=len(order), entity=entity, max=num(results.method.total_points))]
-    if len(order) >= 2:
-        out.append(w.t("report.find.top", top=w.name(order[0].name), top_score=w.total(order[0].total),
-                       low=w.name(order[-1].name), low_score=w.total(order[-1].total)))
-    elif order:
-        out.append(w.t("report.find.single", top=w.name(order[0].name), top_score=w.total(order[0].total)))
+    if len(placed) >= 2:
+        out.append(w.t("report.find.top", top=w.name(placed[0].name), top_score=score_of(placed[0]),
+                       low=w.name(placed[-1].name), low_score=score_of(placed[-1])))
+    elif placed:
+        out.append(w.t("report.find.single", top=w.name(placed[0].name), top_score=score_of(placed[0])))
+    unplaced = [c for _, c in ranked(results) if c.rank is None]
+    if unplaced:
+        items = [f"{w.name(c.name)}（{w.t(f'status.{c.status}')}）" if w.lang == "zh"
+                 else f"{w.name(c.name)} ({w.t(f'status.{c.status}')})" for c in unplaced]
+        out.append(w.t("report.find.unranked", list=w.join(items), entity=entity))
     if order and results.method.parts:
         rates = []
         for p in results.method.parts:
@@ -312,10 +429,32 @@ def _findings(results: Results, w: _Words) -> list[str]:
         with_gaps = [(c, k) for c, k in gaps if k]
         if with_gaps:
             items = [w.t("report.find.gap_item", name=w.name(c.name), k=k) for c, k in with_gaps]
-            out.append(w.t("report.find.gaps", k=sum(k for _, k in with_gaps), list=w.join(items)))
+            out.append(w.t("report.find.gaps", k=sum(k for _, k in with_gaps), list=w.join(items), entity=entity))
         else:
             out.append(w.t("report.find.gaps_none", entity=entity))
-    missing = sum(1 for c in order for i in c.indicators if {"missing", "not_computable"} & set(i.flags))
+    for c in order:
+        top = [x for x in lost_points(c, w.total_places) if x.lost > 0][:3]
+        if top:
+            items = [w.t("report.find.loss_item", code=x.code, lost=w.points(x.lost),
+                         reason=rows.loss_reason(x, w.lang)) for x in top]
+            out.append(w.t("report.find.losses", name=w.name(c.name), lost=w.total(c.max_total - c.total),
+                           list=w.join(items)))
+    moves = changes(results)
+    if moves and results.previous is not None:
+        items = []
+        for c in order:
+            ch = moves.get(c.id)
+            if ch is None:
+                continue
+            like = ch.like_for_like if ch.not_comparable else ch.change
+            items.append(w.t("report.find.prev_item", name=w.name(c.name),
+                             rank=ch.previous_rank if ch.previous_rank is not None else "-",
+                             now=c.rank if c.rank is not None else "-",
+                             change=rows.change_text(like, w.total_places)))
+        odd = sorted({code for ch in moves.values() for code in ch.not_comparable})
+        key = "report.find.previous_like" if odd else "report.find.previous"
+        out.append(w.t(key, year=results.previous.year, list=w.join(items), codes=w.join(odd)))
+    missing = sum(1 for c in results.campuses for i in c.indicators if {"missing", "not_computable"} & set(i.flags))
     out.append(w.t("report.find.missing", k=missing, entity=entity) if missing
                else w.t("report.find.missing_none"))
     goals = sum(1 for c in order for i in c.indicators if "not_scorable" in i.flags)
@@ -421,18 +560,38 @@ def _method_row(mi: MethodIndicator, w: _Words) -> MethodRow:
     )
 
 
-def build(results: Results, lang: Lang) -> ReportView:
-    """Every string of the report, localised and formatted; charts are added by the HTML renderer."""
+def _unit_method(results: Results, unit: str) -> Results:
+    """The results with the method section speaking of `unit` alone: its own targets and changes, and
+    no warning that names another campus (a feedback sheet goes to one campus only)."""
+    m = results.method
+    inds = [mi.model_copy(update={
+        "campus_targets": {k: v for k, v in mi.campus_targets.items() if k == unit},
+        "changes": [ch for ch in mi.changes if ch.campus in (None, unit)],
+        "applies_to": None if mi.applies_to is None else [cid for cid in mi.applies_to if cid == unit],
+    }) for mi in m.indicators]
+    others = [name for c in results.campuses if c.id != unit
+              for name in (c.name.zh, c.name.en, c.id) if name]
+    warnings = [x for x in results.warnings if not any(o in x.zh or o in x.en for o in others)]
+    return results.model_copy(update={"method": m.model_copy(update={"indicators": inds}), "warnings": warnings})
+
+
+def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
+    """Every string of the report, localised and formatted; charts are added by the HTML renderer.
+
+    With `unit` (a campus id), the view is that campus's feedback sheet: its section, the method as it
+    applies to it, and no ranking of the others (its rank among all stays in its summary line).
+    """
+    if unit is not None:
+        results.campus(unit)  # KeyError for an unknown id, before any work
+        results = _unit_method(results, unit)
     w = _Words(results, lang)
+    if unit is not None:
+        w.campus_names = {k: v for k, v in w.campus_names.items() if k == unit}
     m = results.method
     entity = w.name(m.entity)
     locality = w.ref(results.locality)
     order = ranked(results)
     anchors = {idx: f"campus-{pos + 1}" for pos, (idx, _) in enumerate(order)}
-    subtitle = (w.t("report.subtitle", locality=locality, year=results.year, entity=entity) if locality
-                else w.t("report.subtitle.nolocality", year=results.year, entity=entity))
-    if lang == "en":
-        subtitle = subtitle[:1].upper() + subtitle[1:]  # "campus evaluation report" starts a line
     meta: list[tuple[str, str]] = []
     if locality:
         meta.append((w.t("report.meta.locality"), locality))
@@ -445,16 +604,33 @@ def build(results: Results, lang: Lang) -> ReportView:
                                        version=m.table_version)),
         (w.t("report.meta.generated"), pretty_time(results.generated_at)),
         (w.t("report.meta.tool"), f"campuseval {results.tool_version}"),
+        (w.t("report.meta.run_id"), run_id(results)),
     ]
+    moves = changes(results)
+    before = {c.id: c for c in results.previous.campuses} if results.previous is not None else {}
     ranking = []
     for idx, c in order:
-        scores = {p.code: p.score for p in c.parts}
+        own = {p.code: p for p in c.parts}
+        ch = moves.get(c.id)
         ranking.append(RankRow(
-            rank=str(c.rank), name=w.name(c.name), total=w.total(c.total),
-            parts=[w.points(scores.get(p.code)) for p in m.parts],
+            rank=str(c.rank) if c.rank is not None else w.t(f"status.{c.status}"), name=w.name(c.name),
+            total=_total_cell(c, w),
+            parts=[w.points(own[p.code].score) if p.code in own and own[p.code].scored else "-"
+                   for p in m.parts],
             gaps=str(sum(1 for i in c.indicators if i.gap is not None and i.gap.flagged)),
             flags=str(c.flag_count), anchor=anchors[idx],
+            previous_total=w.total(ch.previous_total) if ch else "",
+            previous_rank=(str(ch.previous_rank) if ch.previous_rank is not None else "-") if ch else "",
+            change=(rows.change_text(ch.like_for_like if ch.not_comparable else ch.change, w.total_places)
+                    + ("*" if ch.not_comparable else "")) if ch else "",
         ))
+    legend = [ranking_sentence(results, lang),
+              w.t("report.ranking.flags" if w.has_hq else "report.ranking.flags.nohq")]
+    if moves:
+        legend.append(w.t("report.ranking.change", year=results.previous_year))
+        odd = sorted({code for ch in moves.values() for code in ch.not_comparable})
+        if odd:
+            legend.append(w.t("report.ranking.change_like", codes=w.join(odd), year=results.previous_year))
     missing = [w.t(f"report.method.missing.{m.missing}")]
     if m.missing == "reweight" or any("reweighted" in i.flags for c in results.campuses for i in c.indicators):
         missing.append(w.t(f"report.method.reweight.{m.reweight}", entity=entity))
@@ -463,18 +639,27 @@ def build(results: Results, lang: Lang) -> ReportView:
     if any(mi.rule == "qualitative" for mi in m.indicators):
         missing.append(w.t("report.method.qualitative"))
     roles = {"table": "report.role.table", "targets": "report.role.targets", "data": "report.role.data"}
-    sources = [SourceRow(role=w.t(roles[s.role]) if s.role in roles else s.role, path=s.path, sha=s.sha256[:12])
+    sources = [SourceRow(role=w.t(roles[s.role]) if s.role in roles else s.role, path=_shown_path(s.path),
+                         sha=s.sha256[:12], name=_file_name(s.path))
                for s in [*results.config_files, *results.data_files]]
     between = "" if lang == "zh" else " "  # two sentences in a row: no space in Chinese
+    title = (w.t("report.title", locality=locality, year=results.year, entity=entity) if locality
+             else w.t("report.title.nolocality", year=results.year, entity=entity))
+    if lang == "en":
+        title = title[:1].upper() + title[1:]
+    subtitle = w.t("report.meta.table_value", name=w.name(m.table_name), version=m.table_version)
     return ReportView(
-        lang=lang, html_lang="zh-CN" if lang == "zh" else "en", title=w.name(m.table_name), subtitle=subtitle,
+        lang=lang, html_lang="zh-CN" if lang == "zh" else "en", title=title, subtitle=subtitle,
         entity=entity, col_entity=w.col_entity(), col_value=w.col_value(), has_hq=w.has_hq,
-        meta=meta, findings=_findings(results, w),
+        meta=meta, findings=_findings(results, w) if unit is None else [],
+        banner=incomplete_lines(results, lang),
         part_heads=[w.t("report.col.part_head", code=p.code, max=num(p.max)) for p in m.parts],
         part_legend=w.t("report.ranking.parts", list=w.t("list.sep").join(f"{p.code} {w.name(p.name)}"
                                                                            for p in m.parts)),
         ranking=ranking,
-        campuses=[_campus(c, len(order), anchors[idx], w) for idx, c in order],
+        campuses=[_campus(c, sum(1 for _, o in order if o.rank is not None), anchors[idx], w, before.get(c.id),
+                          moves.get(c.id)) for idx, c in order
+                  if unit is None or c.id == unit],
         provenance=w.name(m.provenance),
         structure=(w.t("report.method.aggregation.geometric", total=num(m.total_points)) + between
                    if m.aggregation == "geometric" else "")
@@ -492,4 +677,24 @@ def build(results: Results, lang: Lang) -> ReportView:
         sources=sources,
         warnings=[w.name(x) for x in results.warnings],
         footer=w.t("report.footer", version=results.tool_version, at=pretty_time(results.generated_at)),
+        table_name=w.name(m.table_name),
+        has_locality=any(i.subject == "locality" for c in results.campuses for i in c.indicators),
+        has_previous=bool(moves), previous_year=str(results.previous_year or ""),
+        ranking_legend=legend,
+        small_sample=(w.t("report.method.small_sample" if w.has_hq else "report.method.small_sample.nohq",
+                          k=m.small_sample) if m.small_sample > 0 else
+                      w.t("report.method.small_sample.off")),
+        run_id=run_id(results), unit_mode=unit is not None,
     )
+
+
+def _file_name(path: str) -> str:
+    """The file's own name, which is what a reader recognises (demo_2023-2024.xlsx)."""
+    return path.removeprefix("builtin:").replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _shown_path(path: str) -> str:
+    """The path as recorded, tidied (a/./b, a/x/../b), with / as the separator on every platform."""
+    if path.startswith("builtin:"):
+        return path
+    return posixpath.normpath(path.replace("\\", "/"))
