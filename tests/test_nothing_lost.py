@@ -313,3 +313,23 @@ def test_uninterrupted_run_completes(inputs: Path) -> None:
                             env={**os.environ, "CAMPUSEVAL_LANG": "en"}, timeout=120)
     assert result.returncode == 0, result.stderr.decode()
     assert sorted(listing(inputs / "out")) == sorted(RESULT_FILES)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("pause_at", ["xlsx", "replace"])
+def test_killed_run_is_cleaned_up_by_the_next_run(pause_at: str, inputs: Path) -> None:
+    """kill -9 cannot be caught: its staging folder stays, and the next run into the folder removes it,
+    first putting back the earlier results the killed run had set aside (at "replace", one of them is)."""
+    before = with_results(inputs / "out")
+    proc, _ = _start(inputs, pause_at, "--force")
+    proc.kill()  # SIGKILL
+    proc.communicate(timeout=60)
+    staged = [p.name for p in (inputs / "out").iterdir() if p.name.startswith(".campuseval-")]
+    assert staged, "a killed run leaves its staging folder"
+    result = cli("score", *good_data(), "--targets", "targets.yaml", "--out", "out", "--format", "md")
+    assert result.exit_code == 0, result.output
+    after = listing(inputs / "out")
+    assert not [n for n in after if n.startswith(".campuseval-")], sorted(after)
+    for name, data in before.items():  # every earlier result is back, whole
+        assert after[name] == data, name
+    assert "report.md" in after

@@ -83,11 +83,11 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
         ({"deduct": 1, "step": 0}, "greater_than", ("step",)),
         ({"deduct": 1, "floor": -1}, "greater_than_equal", ("floor",)),
         ({"deduct": 1, "steps": "partial"}, "literal_error", ("steps",)),
-        ({"deduct": "十"}, "float_parsing", ("deduct",)),
+        ({"deduct": "十"}, "float_type", ("deduct",)),
     ],
     "linear_band": [
         ({}, "missing", ("limit",)),
-        ({"limit": "六十"}, "float_parsing", ("limit",)),
+        ({"limit": "六十"}, "float_type", ("limit",)),
         ({"limit": float("inf")}, "finite_number", ("limit",)),
         ({"limit": float("nan")}, "finite_number", ("limit",)),
     ],
@@ -104,7 +104,7 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
         ({"bands": [{"min": 0}]}, "missing", ("bands", 0, "points")),
         ({"bands": [{"from": 0, "points": 1}]}, "extra_forbidden", ("bands", 0, "from")),
     ],
-    "yes_no": [({"expect": "maybe"}, "bool_parsing", ("expect",)), ({"target": 1}, "extra_forbidden", ("target",))],
+    "yes_no": [({"expect": "maybe"}, "bool_type", ("expect",)), ({"target": 1}, "extra_forbidden", ("target",))],
     "relative_to_hq": [
         ({"full_ratio": 0}, "greater_than", ("full_ratio",)),
         ({"full_ratio": 11}, "less_than_equal", ("full_ratio",)),
@@ -115,7 +115,7 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
     ],
     "change_vs_previous": [
         ({"min_change": -1}, "greater_than_equal", ("min_change",)),
-        ({"relative": "maybe"}, "bool_parsing", ("relative",)),
+        ({"relative": "maybe"}, "bool_type", ("relative",)),
         ({"direction": "lower"}, "extra_forbidden", ("direction",)),
         # An unchanged value cannot have changed by 0.05: the combination can never pay.
         ({"min_change": 0.05, "allow_equal": True}, "ce_equal_with_min_change", ()),
@@ -124,7 +124,7 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
     "bonus": [
         ({}, "missing", ("per_unit",)),
         ({"per_unit": 0}, "greater_than", ("per_unit",)),
-        ({"per_unit": 1, "base": "零"}, "float_parsing", ("base",)),
+        ({"per_unit": 1, "base": "零"}, "float_type", ("base",)),
     ],
     "veto": [
         ({"effect": "cap"}, "ce_veto_cap", ()),
@@ -136,7 +136,7 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
         ({}, "missing", ("op",)),  # no default: whether the target itself passes must be said
         ({"op": "gte"}, "literal_error", ("op",)),
         ({"op": ">"}, "literal_error", ("op",)),
-        ({"op": "gt", "partial": "maybe"}, "bool_parsing", ("partial",)),
+        ({"op": "gt", "partial": "maybe"}, "bool_type", ("partial",)),
         ({"op": "gt", "target": 35}, "extra_forbidden", ("target",)),  # the target is the indicator's
         # pro-rata credit at the target is already full points: partial only with an inclusive comparison
         ({"op": "gt", "partial": True}, "ce_partial_strict", ()),

@@ -57,7 +57,7 @@ IntOrStr = Annotated[str, BeforeValidator(_int_to_str), StringConstraints(min_le
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class Part(_Model):

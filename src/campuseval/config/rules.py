@@ -19,7 +19,7 @@ from campuseval.config.text import Text
 
 
 class _Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     # Which directions a rule makes sense for, whether it reads the indicator's target,
     # and whether its points count towards the parts; checked against its indicator.
@@ -75,7 +75,7 @@ class LinearBand(_Rule):
 class Band(BaseModel):
     """One grade: values from `min` (inclusive) up to `max` (exclusive) earn `points`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
     min: float | None = Field(None, description="lowest value of the band, inclusive; omit for no lower bound")
     max: float | None = Field(None, description="upper bound of the band, exclusive; omit for no upper bound")
     points: Annotated[float, Field(ge=0)]

@@ -29,10 +29,13 @@ from campuseval.data.experts import find_header as find_expert_header
 from campuseval.data.sources import Sheet, open_data_file
 from campuseval.errors import DataError, Diagnostic, Location, diag
 from campuseval.i18n import t
+from campuseval.safetext import visible
 from campuseval.years import check_year
 
 Layout = Literal["auto", "wide", "long"]
 MAX_PROBLEMS = 30
+MAX_NAME_CHARS = 200  # a unit's name in a data file; the longest real campus name has about 20
+UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 HEADER_SCAN_ROWS = 15
 
 KEY_ALIASES: dict[str, set[str]] = {
@@ -367,6 +370,10 @@ class _Reader:
                       loc: object) -> UnitInfo | None:
         assert callable(loc)
         raw_name = norm_text(str(self._cell(row, roles["unit"]).value))
+        if len(raw_name) > MAX_NAME_CHARS:  # a name goes into every message, chart label and hint
+            self.problem(diag(loc(roles["unit"]), "data.name_too_long", "data.name_too_long.hint",
+                              hint_params={"limit": MAX_NAME_CHARS}, chars=len(raw_name), limit=MAX_NAME_CHARS))
+            return None
         key = norm_header(raw_name)
         known = self.vocab.units.get(key)
         if known is not None:
@@ -407,6 +414,13 @@ class _Reader:
                                           unit=raw_name, kind=t(f"subject.{kind}", "zh"),
                                           kind_en=t(f"subject.{kind}", "en")))
             return None
+        # A unit the data itself defines goes into every output by its name: no control or bidi characters.
+        for role in ("unit", "hq", "district") if kind == "campus" else ("unit",):
+            text = norm_text(str(self._cell(row, roles.get(role)).value or ""))
+            if UNSAFE_NAME.search(text):
+                self.problem(diag(loc(roles[role]), "data.name_unsafe", "data.name_unsafe.hint",
+                                  name=visible(show(text))))
+                return None
         unit_id = raw_name
         existing = self.units.get(unit_id)
         hq = district = None
@@ -526,7 +540,7 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
 def _resolved(path: Path) -> Path:
     try:
         return path.resolve()
-    except (OSError, RuntimeError):  # a loop or an unreadable path: the opening reports it
+    except (OSError, RuntimeError, ValueError):  # a loop, a NUL byte, an unreadable path: the opening says so
         return path
 
 
