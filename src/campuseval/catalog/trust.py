@@ -69,8 +69,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run.units_years": ("{year} 年有数据的单位：院区 {campus} 个，总院 {hq} 个，属地 {locality} 个；数据中的年度：{years}（评价 {year} 年，上年 {previous}）",
                         "units with rows for {year}: {campus} campuses, {hq} HQs, {locality} localities; years in the data: {years} (scoring {year}, previous {previous})"),
     "run.counts": ("缺失或无法计算的数值 {missing} 项次；警告 {warnings} 条", "{missing} missing or non-computable values (campus × indicator); {warnings} warnings"),
-    "run.flags_note": ("标记数：该单位被标记需要关注的指标个数（缺失、同质化差距、一票否决、上报值不一致等，不含“不适用”“需人工评价”）",
-                       "Flags: how many of the unit's indicators carry a flag that needs attention (missing, homogeneity gap, veto, value conflict and the like; not counting not applicable or judged by people)"),
+    "run.flags_note": ("标记数：该单位被标记需要关注的指标个数（缺失、同质化差距、一票否决、上报值不一致等，不含“不适用”“需人工评价”“小样本”）",
+                       "Flags: how many of the unit's indicators carry a flag that needs attention (missing, homogeneity gap, veto, value conflict and the like; not counting not applicable, judged by people or small sample)"),
     "col.rate": ("得分率", "Rate"),
     "col.status": ("状态", "Status"),
 }
