@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
-
-import jinja2
 
 from campuseval.compare import Comparison
 from campuseval.formatting import fixed, num
 from campuseval.i18n import Lang, t
-from campuseval.report.markdown import md_escape
+from campuseval.report.render import environment as _env
 
 
 def _signed(x: float | None, places: int) -> str:
@@ -50,16 +47,6 @@ def move_table(cmp: Comparison, lang: Lang) -> tuple[list[str], list[list[str]]]
                          _signed(m.diff, 4).rstrip("0").rstrip(".") if m.diff else "0",
                          t("list.sep", lang).join(x.render(lang) for x in m.reasons)])
     return heads, rows
-
-
-@functools.cache
-def _env(fmt: str) -> jinja2.Environment:
-    loader = jinja2.PackageLoader("campuseval.report", "templates")
-    if fmt == "html":
-        return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    return jinja2.Environment(loader=loader, autoescape=False, finalize=md_escape, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def render_comparison(cmp: Comparison, fmt: str, lang: Lang) -> str:

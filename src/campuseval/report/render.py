@@ -19,7 +19,8 @@ FORMATS = ("md", "html")
 
 
 @functools.cache
-def _env(fmt: str) -> jinja2.Environment:
+def environment(fmt: str) -> jinja2.Environment:
+    """The template environment for `fmt`: HTML autoescaped, Markdown through the Markdown escaper."""
     loader = jinja2.PackageLoader("campuseval.report", "templates")
     if fmt == "html":
         env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
@@ -61,6 +62,6 @@ def render(results: Results, fmt: str, lang: Lang, *, unit: str | None = None) -
     def label(key: str, **params: Any) -> str:
         return t(key, lang, **params)
 
-    template = _env(fmt).get_template(f"report.{fmt}.j2")
+    template = environment(fmt).get_template(f"report.{fmt}.j2")
     mine = results.for_unit(unit) if unit is not None else results  # a feedback sheet names no other campus
     return template.render(v=view, t=label, alloc=allocation_view(mine, lang), experts=experts_view(mine, lang))

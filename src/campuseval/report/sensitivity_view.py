@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from campuseval.formatting import fixed, num
 from campuseval.i18n import Lang, t
 from campuseval.report import svg
-from campuseval.report.markdown import md_escape
+from campuseval.report.render import environment as _env
 from campuseval.sensitivity import Sensitivity
 
 
@@ -88,16 +86,6 @@ def interval_chart(s: Sensitivity, lang: Lang) -> Markup:
                         f'stroke="{svg.ALERT}" stroke-width="2"/>')
     title = t("sens.chart.title", lang)
     return svg.svg("sensitivity-intervals", width, height, title, t("sens.chart.desc", lang), body)
-
-
-@functools.cache
-def _env(fmt: str) -> jinja2.Environment:
-    loader = jinja2.PackageLoader("campuseval.report", "templates")
-    if fmt == "html":
-        return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    return jinja2.Environment(loader=loader, autoescape=False, finalize=md_escape, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 SVG_FILE = "sensitivity.svg"
