@@ -259,6 +259,12 @@ class Results(_Out):
         return self._diagnostics
     previous: Results | None = Field(None, description="the year before, scored with the same table, when the "
                                                        "data holds it (see engine/history.py)")
+    # Absent (not null) in a one-year run, so that its scores.json is what it always was.
+    series: list[Results] | None = Field(
+        None, exclude_if=lambda v: v is None,
+        description="a multi-year run (--year Y --year Z, --years A-B): the earlier years, oldest first, each "
+                    "scored with the targets in force that year and with its own `complete`; this document's "
+                    "own fields are the latest year's. Absent in a one-year run")
 
     def summary_frame(self) -> pd.DataFrame:
         """One row per campus in rank order: HQ, district, total and each part."""
