@@ -503,6 +503,10 @@ def score_cmd(
     for line in read_lines(dataset, results, lg):
         err.print(line, markup=False)
     print_summary(results, lg)
+    if results.series:
+        from campuseval.cli_series import print_trend
+
+        print_trend(results, lg, out, err)
     written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit)
     _print_written(written, lg)
 
