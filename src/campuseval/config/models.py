@@ -141,10 +141,12 @@ def _target_kind(v: Any) -> str:
     return _number_or_range(v)
 
 
+# Keys are years: an editor then tells `{2023: 28}` from a range `{min: 150}` (else both are objects).
+_BY_YEAR_SCHEMA = Field(json_schema_extra={"propertyNames": {"pattern": "^[0-9]{4}$"}})
 # Also a target per year, {2023: 28, 2024: 30}: each year of a run is scored with its own (config/peryear.py).
 Target = Annotated[
     Annotated[float, Tag("number")] | Annotated[TargetRange, Tag("range")]
-    | Annotated[dict[Year, YearTarget], Tag("by_year"), Field(min_length=1)],
+    | Annotated[dict[Year, YearTarget], Tag("by_year"), Field(min_length=1), _BY_YEAR_SCHEMA],
     Discriminator(_target_kind),
 ]
 
@@ -299,7 +301,7 @@ def _override_kind(v: Any) -> str:
 
 TargetOverride = Annotated[
     Annotated[float, Tag("number")] | Annotated[TargetRange, Tag("range")]
-    | Annotated[dict[Year, YearTarget], Tag("by_year"), Field(min_length=1)]
+    | Annotated[dict[Year, YearTarget], Tag("by_year"), Field(min_length=1), _BY_YEAR_SCHEMA]
     | Annotated[CampusTargets, Tag("by_campus")],
     Discriminator(_override_kind),
 ]
