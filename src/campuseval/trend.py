@@ -102,7 +102,7 @@ def trend_frame(results: Results) -> pd.DataFrame:
             rows.append({"campus": c.id, "name": c.name.zh, "year": results.year, "total": c.total, "rank": c.rank,
                          "rank_change": None, "status": c.status, "complete": results.complete,
                          **{p.code: (p.score if p.scored else None) for p in c.parts}})
-        return pd.DataFrame(rows)
+        return _ints(pd.DataFrame(rows))
     for ct in tr.campuses:
         for k, pt in enumerate(ct.points):
             if pt is None:
@@ -110,7 +110,15 @@ def trend_frame(results: Results) -> pd.DataFrame:
             rows.append({"campus": ct.id, "name": ct.name.zh, "year": pt.year, "total": pt.total, "rank": pt.rank,
                          "rank_change": ct.rank_change(k), "status": pt.status, "complete": pt.complete,
                          **{p.code: pt.parts.get(p.code) for p in tr.parts}})
-    return pd.DataFrame(rows)
+    return _ints(pd.DataFrame(rows))
+
+
+def _ints(frame: pd.DataFrame) -> pd.DataFrame:
+    """Ranks and moves as nullable integers: an unranked year is <NA>, not a float NaN beside 1.0 and 2.0."""
+    for col in ("rank", "rank_change"):
+        if col in frame:
+            frame[col] = frame[col].astype("Int64")
+    return frame
 
 
 def trend_banner(results: Results, lang: str) -> list[str]:

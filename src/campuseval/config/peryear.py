@@ -85,7 +85,8 @@ def check_file_years(tf: TargetsFile, adds: list[Indicator], at: Callable[..., L
     def check(target: object, *path: str | int) -> None:
         for y in years_of(target):
             if y not in allowed:
-                out.append(diag(at(*path, y), "targets.year_outside", "targets.year_outside.hint",
+                # Marks are keyed by the text of a key: `2023:` is found as "2023".
+                out.append(diag(at(*path, str(y)), "targets.year_outside", "targets.year_outside.hint",
                                 year=y, years=shown))
 
     for code, value in tf.targets.items():
