@@ -287,7 +287,7 @@ def test_cli_two_years(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "said"), [
-    (["--years", "2024-2023"], "--years '2024-2023' is not a range of years"),
+    (["--years", "2024-2023"], "--years: '2024-2023' is not a range of years"),
     (["--year", "2023", "--years", "2023-2024"], "--year and --years cannot be used together"),
     (["--years", "2022-2024"], "the data has no rows for 2022 (it has 2023, 2024)"),
 ])

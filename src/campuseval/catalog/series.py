@@ -1,7 +1,7 @@
 """Messages of multi-year runs: --years, per-year targets and the trend section."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "years.bad_span": ("--years “{span}” 不是年度范围", "--years '{span}' is not a range of years"),
+    "years.bad_span": ("“{span}” 不是年度范围", "'{span}' is not a range of years"),
     "years.bad_span.hint": ("写成 起始年-结束年，如 --years 2020-2024（起始年不晚于结束年，两端都包含）",
                             "write first-last, such as --years 2020-2024 (first not after last, both included)"),
     "years.both": ("--year 与 --years 不能同时使用", "--year and --years cannot be used together"),
