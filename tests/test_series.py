@@ -262,6 +262,17 @@ def test_xlsx_trend_sheet(two_years: Results, tmp_path: Path) -> None:
                                          ("jia", "甲院区", 2023, 1, None, 18), ("jia", "甲院区", 2024, 2, -1, 17)]
 
 
+def test_per_unit_workbook_holds_its_own_trend_only(two_years: Results, tmp_path: Path) -> None:
+    from campuseval.export.tables import write_xlsx
+    from campuseval.export.write import unit_results
+
+    path = tmp_path / "jia.xlsx"
+    write_xlsx(path, unit_results(two_years, "jia"), "en", cells=True)
+    rows = list(openpyxl.load_workbook(path)["Trend"].iter_rows(values_only=True))[1:]
+    # 甲院区 only, with its rank among all (1 in 2023, 2 in 2024: down one)
+    assert [r[:5] for r in rows] == [("jia", "甲院区", 2023, 1, None), ("jia", "甲院区", 2024, 2, -1)]
+
+
 # ---------------------------------------------------------------- the command
 
 

@@ -102,7 +102,12 @@ def unit_results(results: Results, campus_id: str) -> Results:
     prev = results.previous
     if prev is not None:
         prev = prev.model_copy(update={"campuses": [c for c in prev.campuses if c.id == campus_id]})
-    return results.model_copy(update={"campuses": [results.campus(campus_id)], "previous": prev, "warnings": []})
+    # The earlier years of a multi-year run: this campus only there too (its trend sheet), never the others'.
+    series = None if results.series is None else [
+        r.model_copy(update={"campuses": [c for c in r.campuses if c.id == campus_id], "warnings": []})
+        for r in results.series]
+    return results.model_copy(update={"campuses": [results.campus(campus_id)], "previous": prev, "warnings": [],
+                                      "series": series})
 
 
 def _unit_writer(results: Results, campus_id: str, fmt: str, lang: Lang) -> Callable[[Path], None]:
