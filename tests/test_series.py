@@ -167,6 +167,23 @@ def test_per_year_target_outside_the_files_years_is_a_located_config_error(tmp_p
         assert d.location.line is not None and text[d.location.line - 1].strip().startswith("2023:")
 
 
+def test_each_years_value_is_checked_like_a_plain_target(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("extends: builtin:indicators_shaoxing.yaml\nlocality: {id: yc, name: 越城区}\ntargets:\n"
+                    "  C1:\n    2023: -3\n    2024: 5\n  A8: {2023: {min: 3}}\n  B2: {2023: 十}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    # The value that is not a number is found at its own line and column (8:14), as `B2.2023`.
+    [bad] = info.value.diagnostics
+    assert (bad.location.line, bad.location.col, bad.location.path) == (8, 14, "targets.B2.2023")
+    path.write_text(path.read_text(encoding="utf-8").replace("  B2: {2023: 十}\n", ""), encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    keys = sorted(d.message.key for d in info.value.diagnostics)
+    # C1 2023: -3 (a count below 0, and target_pro_rata needs > 0); A8 2023: a range for a pro-rata rule
+    assert keys == ["cfg.rule_no_range", "cfg.target_negative", "cfg.target_positive"]
+
+
 def test_a_refused_year_is_named(tmp_path: Path) -> None:
     # The Shaoxing example's 2023 lacks 2022 for the change rules B3/B4: a one-year run of 2023 is refused,
     # so the two-year run is refused too, saying which year.
