@@ -117,7 +117,8 @@ def small_multiples(tr: Trend, results: Results, lang: Lang) -> Markup:
     for i, text in enumerate(legend):
         body.append(rect(i * slot, 4, 22, 12, part_fill(cid, i), stroke=TRACK_EDGE))
         body.append(label(i * slot + 30, 14.5, fit(text, 12, slot - 44), size=12))
-    cols = min(COLUMNS, len(tr.campuses))
+    # Wider panels for a longer series, so each year keeps room for its total.
+    cols = min(COLUMNS if len(tr.years) <= 4 else 2, len(tr.campuses))
     gap = 18.0
     panel_w = (WIDTH - gap * (cols - 1)) / cols
     top0 = 28.0
@@ -151,11 +152,17 @@ def _panel(cid: str, ct: CampusTrend, tr: Trend, x0: float, y0: float, w: float,
     out.append(f'<line x1="{f(left)}" y1="{f(bottom)}" x2="{f(right)}" y2="{f(bottom)}" stroke="{INK}" '
                f'stroke-width="1"/>')
     line: list[tuple[float, float]] = []
+    # Many years in a narrow panel: label every n-th year, ranks and totals only when they fit;
+    # the tables below give every year and rank.
+    every = max(1, math.ceil(36 / slot))
+    ranks_fit, totals_fit = slot >= 50, slot >= 40
     for k, (year, pt) in enumerate(zip(tr.years, ct.points, strict=True)):
         cx = left + slot * (k + 0.5)
         mark = "*" if year in tr.incomplete_years else ""
-        out.append(label(cx, bottom + 15, f"{year}{mark}", size=11.5, anchor="middle"))
-        out.append(label(cx, bottom + 31, _rank_words(ct, k, lang), size=11, anchor="middle", fill=MUTED))
+        if k % every == 0:
+            out.append(label(cx, bottom + 15, f"{year}{mark}", size=11.5, anchor="middle"))
+        if ranks_fit:
+            out.append(label(cx, bottom + 31, _rank_words(ct, k, lang), size=11, anchor="middle", fill=MUTED))
         if pt is None or not pt.evaluated:
             out.append(rect(cx - bar / 2, top, bar, height, TRACK))
             out.append(label(cx, bottom - 6, t("trend.chart.none", lang), size=10.5, anchor="middle", fill=MUTED))
@@ -164,6 +171,8 @@ def _panel(cid: str, ct: CampusTrend, tr: Trend, x0: float, y0: float, w: float,
         ty = bottom - height * max(pt.total, 0.0) / scale_max
         line.append((cx, ty))
         # A white halo keeps the number legible where the joining line crosses it.
+        if not totals_fit and k != len(tr.years) - 1:
+            continue  # a number over every bar would overlap: the latest year's total only
         totals.append(label(cx, ty - 5, fixed(pt.total, places), size=11.5, anchor="middle", weight="bold")
                       .replace("<text ", '<text stroke="#ffffff" stroke-width="3" paint-order="stroke" ', 1))
     if len(line) > 1:
