@@ -199,9 +199,12 @@ def test_each_year_keeps_its_own_complete_flag() -> None:
     r = score_years(eff, read_data([XLSX], eff), [2023, 2024], allow_incomplete=True, generated_at=STAMP)
     assert r.complete is True and r.series is not None and r.series[0].complete is False
     assert r.series[0].missing_inputs and r.series[0].missing_inputs[0].what == "previous_year"
-    # The latest year is exactly the one-year run.
+    # Each year is exactly its one-year run: the latest, and 2023 (under --allow-incomplete).
     one = score(eff, read_data([XLSX], eff), generated_at=STAMP)
     assert [c.model_dump() for c in r.campuses] == [c.model_dump() for c in one.campuses]
+    first = score(eff, read_data([XLSX], eff), year=2023, allow_incomplete=True, generated_at=STAMP)
+    assert [c.model_dump() for c in r.series[0].campuses] == [c.model_dump() for c in first.campuses]
+    assert r.series[0].missing_inputs == first.missing_inputs
 
 
 @pytest.mark.parametrize(("span", "years"), [
@@ -249,6 +252,14 @@ def test_multi_year_scores_json_round_trips_and_meets_the_schema(two_years: Resu
     assert list(Draft7Validator(results_json.scores_schema()).iter_errors(data)) == []
     back = results_json.load(path)
     assert back.series is not None and totals(back.series[0]) == {"jia": (18.0, 1), "yi": (17.5, 2)}
+
+
+def test_run_id_tells_a_multi_year_run_from_its_latest_year(two_years: Results) -> None:
+    from campuseval.runid import run_id
+
+    alone = two_years.model_copy(update={"series": None})
+    assert run_id(two_years) != run_id(alone)
+    assert run_id(two_years) == run_id(two_years.model_copy())
 
 
 def test_report_trend_section(two_years: Results) -> None:
