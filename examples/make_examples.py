@@ -92,6 +92,22 @@ def build() -> dict[str, list[dict[str, object]]]:
     return rows
 
 
+REVIEWERS = ("评审专家A", "评审专家B", "评审专家C", "评审专家D")
+EXPERT_HEADERS = ["单位", "指标", "分数", "评审人", "备注", "年份"]
+
+
+def expert_marks() -> list[list[object]]:
+    """The panel's marks for C5 (out of 4), four reviewers per campus and year, in half points."""
+    rng = random.Random(20241201)  # its own generator: the figures above stay as they were
+    rows: list[list[object]] = []
+    for name, *_ in CAMPUSES:
+        for year in YEARS:
+            for reviewer in REVIEWERS:
+                remark = "材料齐全" if reviewer == REVIEWERS[0] else ""
+                rows.append([name, "C5", rng.choice([2.5, 3.0, 3.0, 3.5, 3.5, 4.0]), reviewer, remark, year])
+    return rows
+
+
 def write_csv(path: Path, fields: list[str], rows: list[dict[str, object]], encoding: str) -> None:
     with path.open("w", encoding=encoding, newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")
@@ -116,12 +132,20 @@ def write_xlsx(rows: dict[str, list[dict[str, object]]]) -> None:
         ws = wb[sheet]
         headers = [re.sub(r"（[^（）]*）$", "", str(c.value)) for c in ws[1]]
         by_unit = {(r["单位"], r["年份"]): r for r in rows[key]}
+        unused = []
         for row in ws.iter_rows(min_row=2):
             source = by_unit.get((row[0].value, row[1].value))
             if source is None:
+                unused.append(row[0].row)  # the template's 2022 rows (for change rules): no data here
                 continue
             for cell, header in zip(row[2:], headers[2:], strict=True):
                 cell.value = source.get(header)
+        for r in reversed(unused):
+            ws.delete_rows(r)
+    panel = wb["专家评分"]
+    panel.delete_rows(2, panel.max_row)  # the template's one row per campus: one per reviewer instead
+    for mark in expert_marks():
+        panel.append(mark)
     wb.save(target)
 
 
@@ -133,6 +157,10 @@ def main() -> None:
     write_csv(DATA / "hq.csv", HQ_FIELDS, rows["hq"], "utf-8-sig")
     # The insurance bureau's export comes in GBK, as Chinese Excel saves CSV by default.
     write_csv(DATA / "insurance.csv", LOCALITY_FIELDS, rows["locality"], "gb18030")
+    with (DATA / "expert.csv").open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(EXPERT_HEADERS)
+        w.writerows(expert_marks())
     print(f"wrote the CSV files and the xlsx workbook to {DATA}")
 
 

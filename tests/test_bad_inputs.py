@@ -12,7 +12,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import re
 import sys
+import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,9 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "bad_inputs"
 CASES: list[dict[str, Any]] = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
 OUTPUTS = {"json": ["scores.json"], "csv": ["summary.csv", "scores.csv"], "xlsx": ["scores.xlsx"]}
+MAX_SECONDS = 20.0
+MAX_PEAK_BYTES = 300_000_000
+UNSAFE_OUTPUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 OLD_RESULTS = {"scores.json": b'{"old": true}\n', "notes.txt": b"the user's own notes\n"}
 
 
@@ -78,11 +84,24 @@ def test_case(case: dict[str, Any], lang: str, tmp_path: Path, monkeypatch: pyte
     before = _snapshot(out) if out.is_dir() else (out.read_bytes() if out.exists() else None)
     inputs = _snapshot(CORPUS)
 
-    result = _run(case, lang, out, monkeypatch)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        result = _run(case, lang, out, monkeypatch)
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     text = result.output
 
     assert result.exit_code == case["exit"], text
     assert "Traceback" not in text
+    # Bounded work: every case, hostile ones included, ends within seconds and a modest amount of
+    # memory (Python allocations, traced), well before the limits a user would notice.
+    assert elapsed < MAX_SECONDS, f"took {elapsed:.1f} s"
+    assert peak < MAX_PEAK_BYTES, f"peak {peak / 1e6:.0f} MB"
+    # Nothing from a file reaches the terminal raw: no escape sequence, no bidi override.
+    assert not UNSAFE_OUTPUT.search(text), repr(UNSAFE_OUTPUT.search(text))
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     for expected in case[lang]:
         assert expected in text, f"missing {expected!r} in:\n{text}"

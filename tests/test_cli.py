@@ -17,7 +17,7 @@ from campuseval.export import results_json
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "shaoxing"
 XLSX = EXAMPLE / "data" / "demo_2023-2024.xlsx"
-CSVS = [EXAMPLE / "data" / n for n in ("campus.csv", "hq.csv", "insurance.csv")]
+CSVS = [EXAMPLE / "data" / n for n in ("campus.csv", "hq.csv", "insurance.csv", "expert.csv")]
 TARGETS = EXAMPLE / "targets.yaml"
 STAMP = "2025-01-15T09:00:00+08:00"
 runner = CliRunner()
@@ -40,7 +40,7 @@ def test_score_writes_every_format_and_matches_the_library(tmp_path: Path) -> No
     direct = score(eff, read_data([XLSX], eff), generated_at=STAMP)
     # The CLI adds nothing of its own: the file is what the library computes, paths aside.
     assert [c.model_dump() for c in saved.campuses] == [c.model_dump() for c in direct.campuses]
-    assert "示例二院西山院区" in output and "95.99" in output
+    assert "示例二院西山院区" in output and "95.49" in output
 
 
 def test_csv_and_xlsx_data_give_the_same_scores() -> None:
@@ -48,7 +48,7 @@ def test_csv_and_xlsx_data_give_the_same_scores() -> None:
     from_xlsx = score(eff, read_data([XLSX], eff), generated_at=STAMP)
     from_csv = score(eff, read_data(CSVS, eff), generated_at=STAMP)
     assert [(c.id, c.total) for c in from_xlsx.campuses] == [(c.id, c.total) for c in from_csv.campuses]
-    # Ranked by hand from the summary: 西山 95.99 > 东湖 93.60 > 南江 83.65 > 北塘 71.93.
+    # Ranked by hand from the summary: 西山 95.49 > 东湖 92.35 > 南江 85.31 > 北塘 75.18.
     assert {c.id: c.rank for c in from_csv.campuses} == {"xishan": 1, "donghu": 2, "nanjiang": 3, "beitang": 4}
 
 
@@ -59,7 +59,7 @@ def test_summary_csv_is_utf8_with_bom_and_xlsx_has_formats(tmp_path: Path) -> No
     raw = (out / "summary.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "排名".encode() in raw
     wb = openpyxl.load_workbook(out / "scores.xlsx")
-    assert wb.sheetnames == ["说明", "汇总", "指标明细", "主要失分"]
+    assert wb.sheetnames == ["说明", "汇总", "指标明细", "主要失分", "经费分配"]  # the example has a funding pool
     detail = wb["指标明细"]
     assert detail.freeze_panes == "A2"
     headers = [c.value for c in detail[1]]
@@ -102,7 +102,7 @@ def test_template_round_trip(tmp_path: Path) -> None:
     code, _ = run("template", "--targets", str(TARGETS), "--out", str(tpl), "--year", "2024")
     assert code == 0
     wb = openpyxl.load_workbook(tpl)
-    assert wb.sheetnames == ["填报说明", "院区", "总院", "属地"]
+    assert wb.sheetnames == ["填报说明", "院区", "总院", "属地", "专家评分"]  # C5 is marked by a panel
     campus = wb["院区"]
     headers = [c.value for c in campus[1]]
     assert headers[:2] == ["单位", "年份"]
@@ -121,6 +121,14 @@ def test_template_round_trip(tmp_path: Path) -> None:
         for row in ws.iter_rows(min_row=2):
             for cell in row[2:]:
                 cell.value = 10
+    # The panel sheet: one prefilled row per campus for C5 (trimmed mean, so three reviewers each).
+    panel = wb["专家评分"]
+    rows = [[c.value for c in r] for r in panel.iter_rows(min_row=2) if r[1].value == "C5"]
+    assert [(r[0], r[5]) for r in rows] == [(n, 2024) for n in names]
+    panel.delete_rows(2, panel.max_row)
+    for unit, code, *_ in rows:
+        for reviewer, mark in (("甲", 3), ("乙", 4), ("丙", 2)):
+            panel.append([unit, code, mark, reviewer, None, 2024])
     wb.save(tpl)
     out = tmp_path / "o"
     code, output = run("score", str(tpl), "--targets", str(TARGETS), "--out", str(out), "--format", "json")
@@ -135,6 +143,8 @@ def test_template_round_trip(tmp_path: Path) -> None:
     b3 = next(i for i in donghu.indicators if i.code == "B3")
     assert b3.previous_value == 100.0 and b3.flags == []
     assert b3.points == 0.0  # 100% in 2023 and 2024: no fall, and a fall is what earns the points
+    c5 = next(i for i in donghu.indicators if i.code == "C5")
+    assert c5.value == 3.0 and c5.points == 3.0  # 3, 4, 2 without the 4 and the 2 -> 3 of 4
 
 
 def test_report_rerenders_from_scores_json(tmp_path: Path) -> None:
@@ -188,7 +198,8 @@ def test_indicators_lists_effective_points() -> None:
     assert "dropped: C4" in output
 
 
-@pytest.mark.parametrize("command", ["validate", "score", "template", "report", "schema", "indicators"])
+@pytest.mark.parametrize("command", ["validate", "score", "template", "report", "schema", "indicators", "compare",
+                                     "diff", "sensitivity"])
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     code, output = run(command, "--help")
     assert code == 0 and "用法：" in output  # zh by default: click's own words in Chinese too

@@ -348,7 +348,7 @@ def test_example_report_states_the_method() -> None:
 
 def test_additive_reports_say_ranks_use_rounded_totals() -> None:
     eff = load_config(ROOT / "examples" / "shaoxing" / "targets.yaml")
-    data = [ROOT / "examples" / "shaoxing" / "data" / n for n in ("campus.csv", "hq.csv", "insurance.csv")]
+    data = [ROOT / "examples" / "shaoxing" / "data" / n for n in ("campus.csv", "hq.csv", "insurance.csv", "expert.csv")]
     results = score(eff, read_data(data, eff), generated_at=STAMP)
     assert results.method.aggregation == "additive" and results.method.rank_on == "rounded"
     md = render(results, "md", "en")

@@ -32,7 +32,7 @@ SHIPPED_NAMES = ", ".join(builtin_names(extendable=True))  # catalogs cannot be 
 CATALOG_NUMBERS = ", ".join(e.number for e in national_catalog().entries)
 # The corpus's misfitting indicators have subject campus, so relative_to_hq (which needs both) is not offered.
 HIGHER_RULES = ("target_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, "
-                "change_vs_previous, monitor, bonus, meets_target, within_range, qualitative")
+                "change_vs_previous, monitor, bonus, meets_target, within_range, qualitative, expert")
 LOWER_RULES = ("cap_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, "
                "change_vs_previous, monitor, veto, meets_target, within_range, qualitative")
 GEOMETRIC_BONUS_HINT = ("a geometric total is the weighted geometric mean of the part rates and is 0 when a part "
@@ -40,7 +40,7 @@ GEOMETRIC_BONUS_HINT = ("a geometric total is the weighted geometric mean of the
                         "it an ordinary scored indicator of a part")
 RULE_CHOICES = ("'target_pro_rata', 'cap_pro_rata', 'deduct_per_unit', 'linear_band', 'graded_bands', 'yes_no', "
                 "'relative_to_hq', 'change_vs_previous', 'monitor', 'bonus', 'veto', 'meets_target', 'within_range', "
-                "'qualitative'")
+                "'qualitative', 'expert'")
 INDICATOR_KEYS = ("applies_to, code, definition, direction, formula, homogeneity, missing, name, national_no, "
                   "part, points, rule, scale, source, subject, target, unit")
 
@@ -193,7 +193,7 @@ CASES = [
          "did you mean 'zju2_keqiao'? valid here: zju2_keqiao"),
     Case('targets_unknown_key.yaml', 4, 1, 'target',
          "targets_unknown_key.yaml:4:1: target: unknown key 'target'",
-         "did you mean 'targets'? valid here: add, add_raw_fields, applies_to, campuses, drop, extends, homogeneity, insufficient, locality, min_coverage, missing, notes, points, ranking, reweight, rules, targets, years"),
+         "did you mean 'targets'? valid here: add, add_raw_fields, allocation, applies_to, campuses, drop, extends, homogeneity, insufficient, locality, min_coverage, missing, notes, points, ranking, reweight, rules, targets, years"),
     # composite indices: what geometric aggregation has no meaning for
     Case('table_geometric_bonus.yaml', 24, 18, 'indicators.X9.rule.type',
          'table_geometric_bonus.yaml:24:18: indicators.X9.rule.type: indicator X9: a bonus rule cannot be used '
@@ -317,7 +317,7 @@ def test_choices_read_as_a_chinese_list(at_repo_root: Path, tmp_path: Path) -> N
     [d] = check_config(BROKEN + "table_unknown_rule_type.yaml").diagnostics
     zh = d.message.render("zh")
     assert zh == "未知的评分规则“target_prorata”；可选：" + "、".join(RULE_CHOICES.replace("'", "").split(", ")[:-1]) + (
-        " 或 qualitative")
+        " 或 expert")
     assert "'" not in zh
     text = (CONFIG_CASES / "valid" / "small_table.yaml").read_text(encoding="utf-8")
     f = tmp_path / "op.yaml"

@@ -64,15 +64,18 @@ def test_lost_points_add_up_to_maximum_minus_total_for_every_campus_of_every_exa
 def test_lost_points_of_beitang_by_hand(shaoxing: Results) -> None:
     c = shaoxing.campus("beitang")
     losses = {x.code: x for x in lost_points(c)}
-    # C3 missing ("—") scores 0 of 8; B3 and B4 rose at the HQ (5.13% -> 5.39%, 6.67% -> 7.00%): 0 of 6 each.
-    assert (losses["C3"].lost, losses["C3"].reason) == (8.0, "missing")
+    # C3 missing ("—") scores 0 of 4 (C3 carries 4 since the panel-marked C5 took 4 of part C's 30);
+    # B3 and B4 rose at the HQ (5.13% -> 5.39%, 6.67% -> 7.00%): 0 of 6 each.
+    assert (losses["C3"].lost, losses["C3"].reason) == (4.0, "missing")
     assert (losses["B3"].lost, losses["B3"].reason) == (6.0, "change_up")
     assert (losses["B4"].lost, losses["B4"].reason) == (6.0, "change_up")
+    # C5, the panel's marks (trimmed mean 3.25 of 4): 4 - 3.25 = 0.75 below its maximum.
+    assert (losses["C5"].lost, losses["C5"].reason) == (0.75, "below_target")
     # A5: HQ 2/10,416 against the campus's rate: the ratio's shortfall against 0.9 is "与总院差距".
     assert losses["A5"].reason == "hq_gap"
-    # 100 - 71.93 = 28.07, and the three above are 20 of them.
-    assert sum(x.lost for x in losses.values()) == pytest.approx(28.07)
-    assert [x.code for x in lost_points(c)][:3] == ["C3", "B3", "B4"]
+    # 100 - 75.18 = 24.82, and the three above are 16 of them; the largest first, ties in table order.
+    assert sum(x.lost for x in losses.values()) == pytest.approx(24.82)
+    assert [x.code for x in lost_points(c)][:3] == ["B3", "B4", "C3"]
 
 
 def _ind(code: str, points: float, max_points: float, rule: str = "target_pro_rata",
@@ -117,8 +120,8 @@ def test_reason_of_a_change_that_held_still() -> None:
 def test_findings_name_the_largest_losses(shaoxing: Results) -> None:
     view = build(shaoxing, "zh")
     line = next(f for f in view.findings if f.startswith("示例三院北塘院区共失"))
-    assert line == ("示例三院北塘院区共失 28.07 分，失分最多的是：C3（8.00 分，数据缺失）、"
-                    "B3（6.00 分，较上年上升）、B4（6.00 分，较上年上升）。")
+    assert line == ("示例三院北塘院区共失 24.82 分，失分最多的是：B3（6.00 分，较上年上升）、"
+                    "B4（6.00 分，较上年上升）、C3（4.00 分，数据缺失）。")
 
 
 # ------------------------------------------------------------------ arithmetic in words
@@ -249,13 +252,13 @@ def test_change_is_like_for_like_when_a_year_lacks_a_value(shaoxing: Results) ->
     ch = changes(shaoxing)["xishan"]
     # 2023 has no 2022 values, so B3/B4 (change rules) scored 0 as "previous_missing" that year.
     assert ch.not_comparable == ["B3", "B4"]
-    assert (ch.previous_total, ch.previous_rank) == (74.15, 4)
-    assert ch.change == pytest.approx(95.99 - 74.15)
+    assert (ch.previous_total, ch.previous_rank) == (74.49, 4)
+    assert ch.change == pytest.approx(95.49 - 74.49)
     now = {i.code: i.points or 0.0 for i in shaoxing.campus("xishan").indicators}
     assert shaoxing.previous is not None
     before = {i.code: i.points or 0.0 for i in shaoxing.previous.campus("xishan").indicators}
     like = sum(now[k] - before[k] for k in now if k not in ("B3", "B4"))
-    assert ch.like_for_like == pytest.approx(like) and ch.like_for_like == pytest.approx(9.84)
+    assert ch.like_for_like == pytest.approx(like) and ch.like_for_like == pytest.approx(9.0)
     same = campus_change(shaoxing.campus("xishan"), shaoxing.campus("xishan"))
     assert (same.change, same.not_comparable, same.like_for_like) == (0.0, [], None)
 
@@ -263,8 +266,8 @@ def test_change_is_like_for_like_when_a_year_lacks_a_value(shaoxing: Results) ->
 def test_report_sets_last_year_beside_this_year(shaoxing: Results) -> None:
     md = render(shaoxing, "md", "zh")
     assert "| 排名 | 院区 | 总分 | A（40 分） | B（30 分） | C（30 分） | 上年总分 | 上年排名 | 变化 |" in md
-    assert "| 1 | 示例二院西山院区 | 95.99 / 100 | 38.38 | 29.00 | 28.61 | 74.15 | 4 | +9.84\\* |" in md
-    assert "上年（2023 年）74.15 分，排名第 4；较上年 +21.84 分" in md
+    assert "| 1 | 示例二院西山院区 | 95.49 / 100 | 38.38 | 29.00 | 28.11 | 74.49 | 4 | +9.00\\* |" in md
+    assert "上年（2023 年）74.49 分，排名第 4；较上年 +21.00 分" in md
 
 
 # ------------------------------------------------------------------ words in the report

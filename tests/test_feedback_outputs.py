@@ -56,7 +56,7 @@ def test_per_unit_writes_one_html_and_one_xlsx_per_campus_naming_only_it(out: Pa
             assert [n for other, n in NAMES.items() if other != cid and n in text] == []
             assert rid in text  # stamped with the run that made it
     wb = openpyxl.load_workbook(units / "beitang.xlsx")
-    assert wb.sheetnames == ["说明", "汇总", "指标明细", "主要失分", "数据来源"]
+    assert wb.sheetnames == ["说明", "汇总", "指标明细", "主要失分", "数据来源", "经费分配"]  # its own amount only
     cells = [[c.value for c in row] for row in wb["数据来源"].iter_rows(min_row=2)]
     # 北塘's 2024 row of the campus sheet, as Excel shows it: the research-project count was "—".
     assert any(r[1] == "A1" and r[2] == "lvl4_ops" and re.search(r"demo_2023-2024\.xlsx:院区!\w+\d+$", r[4])
@@ -83,7 +83,7 @@ def test_docx_opens_with_ranking_table_and_a_section_per_campus(out: Path) -> No
     assert "一、总体情况" in headings and "三、评价方法说明" in headings
     ranking = next(t for t in d.tables if t.rows[0].cells[0].text == "排名")
     assert [r.cells[1].text for r in ranking.rows[1:]] == [NAMES[c] for c in ("xishan", "donghu", "nanjiang", "beitang")]
-    assert ranking.rows[1].cells[2].text == "95.99 / 100"  # the total beside its maximum, as everywhere
+    assert ranking.rows[1].cells[2].text == "95.49 / 100"  # the total beside its maximum, as everywhere
     # Every table repeats its header row on each page.
     assert all(t.rows[0]._tr.trPr is not None and "tblHeader" in t.rows[0]._tr.trPr.xml for t in d.tables)
     section = d.sections[0]

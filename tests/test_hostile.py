@@ -197,7 +197,12 @@ def _data_by_id(folder: Path) -> list[str]:
                        ("nanjiang", "示例肿瘤医院南江院区"), ("beitang", "示例三院北塘院区")]:
         text = text.replace(zh, campus)
     (folder / "campus.csv").write_text(text, encoding="utf-8")
-    return [str(folder / "campus.csv"), str(GOOD / "总院.csv"), str(GOOD / "属地.csv")]
+    marks = (GOOD / "专家评分.csv").read_text(encoding="utf-8-sig")
+    for campus, zh in [("donghu", "示例一院东湖院区"), ("xishan", "示例二院西山院区"),
+                       ("nanjiang", "示例肿瘤医院南江院区"), ("beitang", "示例三院北塘院区")]:
+        marks = marks.replace(zh, campus)
+    (folder / "marks.csv").write_text(marks, encoding="utf-8")
+    return [str(folder / "campus.csv"), str(GOOD / "总院.csv"), str(GOOD / "属地.csv"), str(folder / "marks.csv")]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -30,7 +30,8 @@ def test_entry_formats_in_both_languages(key: str) -> None:
 def test_every_key_used_in_the_code_exists() -> None:
     used: set[str] = set()
     pattern = re.compile(r"""["']((?:yaml|cfg|pyd|data|engine|out|cli|tpl|results|rule|flag|loc|file|hint|xlsx|col|"""
-                         r"""scale|change|rulename|direction|subject|severity|unit|list|report|words|loss|docx)\.[a-z0-9_.]+)["']""")
+                         r"""scale|change|rulename|direction|subject|severity|unit|list|report|words|loss|docx|alloc|"""
+                         r"""compare|sens|diff)\.[a-z0-9_.]+)["']""")
     for path in SRC.rglob("*.py"):
         if path.parent.name == "catalog":
             continue

@@ -63,7 +63,7 @@ def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def good_data() -> list[str]:
-    return ["data/院区.csv", "data/总院.csv", "data/属地.csv"]
+    return ["data/院区.csv", "data/总院.csv", "data/属地.csv", "data/专家评分.csv"]
 
 
 def cli(*args: str) -> Any:
@@ -109,8 +109,8 @@ def test_outputs_never_overwrite_an_input_even_with_force(inputs: Path) -> None:
     """`--out data --force` next to a data file called scores.csv: refused, the data file kept."""
     (inputs / "data" / "scores.csv").write_bytes((inputs / "data" / "院区.csv").read_bytes())
     before = listing(inputs / "data")
-    result = cli("score", "data/scores.csv", "data/总院.csv", "data/属地.csv", "--targets", "targets.yaml",
-                 "--out", "data", "--format", "csv", "--force")
+    result = cli("score", "data/scores.csv", "data/总院.csv", "data/属地.csv", "data/专家评分.csv",
+                 "--targets", "targets.yaml", "--out", "data", "--format", "csv", "--force")
     assert result.exit_code == 2, result.output
     assert "data/scores.csv: the result would overwrite data/scores.csv, a file that was read in" in result.output
     assert listing(inputs / "data") == before
@@ -313,3 +313,23 @@ def test_uninterrupted_run_completes(inputs: Path) -> None:
                             env={**os.environ, "CAMPUSEVAL_LANG": "en"}, timeout=120)
     assert result.returncode == 0, result.stderr.decode()
     assert sorted(listing(inputs / "out")) == sorted(RESULT_FILES)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("pause_at", ["xlsx", "replace"])
+def test_killed_run_is_cleaned_up_by_the_next_run(pause_at: str, inputs: Path) -> None:
+    """kill -9 cannot be caught: its staging folder stays, and the next run into the folder removes it,
+    first putting back the earlier results the killed run had set aside (at "replace", one of them is)."""
+    before = with_results(inputs / "out")
+    proc, _ = _start(inputs, pause_at, "--force")
+    proc.kill()  # SIGKILL
+    proc.communicate(timeout=60)
+    staged = [p.name for p in (inputs / "out").iterdir() if p.name.startswith(".campuseval-")]
+    assert staged, "a killed run leaves its staging folder"
+    result = cli("score", *good_data(), "--targets", "targets.yaml", "--out", "out", "--format", "md")
+    assert result.exit_code == 0, result.output
+    after = listing(inputs / "out")
+    assert not [n for n in after if n.startswith(".campuseval-")], sorted(after)
+    for name, data in before.items():  # every earlier result is back, whole
+        assert after[name] == data, name
+    assert "report.md" in after

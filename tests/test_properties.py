@@ -128,6 +128,8 @@ def rule_setups(draw: st.DrawFn, rtype: str, monotone: bool = False) -> dict[str
                    target=TargetRange(min=lo_, max=hi_))
     elif rtype == "qualitative":
         out.update(rule=make(rtype, goal="绩效考核进入全国百强"), direction="higher")
+    elif rtype == "expert":  # the value is the panel's combined mark
+        out.update(rule=make(rtype, combine=draw(st.sampled_from(["mean", "trimmed_mean"]))), direction="higher")
     else:  # a rule type added without a strategy here
         pytest.fail(f"no strategy for rule type {rtype}: add one to rule_setups")
     return out
@@ -184,10 +186,10 @@ def test_a_better_value_never_lowers_the_score(rtype: str, data: st.DataObject) 
 # ---------------------------------------------------------------- a small table with every rule type
 
 SMALL_TABLE: dict[str, Any] = {
-    "id": "props", "version": 1, "name": "性质测试表", "provenance": "测试用，非官方", "total_points": 74,
+    "id": "props", "version": 1, "name": "性质测试表", "provenance": "测试用，非官方", "total_points": 78,
     "homogeneity": {"min_ratio": 0.9},
     "parts": [{"code": "P", "name": "第一部分", "points": 30}, {"code": "Q", "name": "第二部分", "points": 24},
-              {"code": "S", "name": "第三部分", "points": 20}],
+              {"code": "S", "name": "第三部分", "points": 24}],
     "indicators": [
         {"code": "T1", "rule": {"type": "target_pro_rata"}, "target": 40, "points": 6},
         {"code": "C1", "rule": {"type": "cap_pro_rata"}, "target": 20, "points": 6, "direction": "lower"},
@@ -213,6 +215,8 @@ SMALL_TABLE: dict[str, Any] = {
         {"code": "W1", "rule": {"type": "within_range", "outside": "pro_rata"}, "target": {"min": 20, "max": 80},
          "points": 10, "part": "S", "direction": "monitor"},
         {"code": "Q1", "rule": {"type": "qualitative", "goal": "绩效考核进入全国百强"}, "points": 0, "part": "S"},
+        {"code": "X1", "rule": {"type": "expert", "combine": "trimmed_mean"}, "points": 4, "part": "S",
+         "scale": "count"},
     ],
 }
 # Defaults for what the entries above leave out: part P, percent, higher is better, the campus's own value.
@@ -221,7 +225,8 @@ SMALL_TABLE["indicators"] = [
      "subject": "campus", **ind}
     for n, ind in enumerate(SMALL_TABLE["indicators"])
 ]
-SMALL_CODES = [i["code"] for i in SMALL_TABLE["indicators"]]
+# Data columns: every indicator but the expert-marked one, whose marks come from a 专家评分 sheet.
+SMALL_CODES = [i["code"] for i in SMALL_TABLE["indicators"] if i["rule"]["type"] != "expert"]
 YES_NO_CODES = {"Y1", "V1"}
 
 cell_values = st.one_of(
@@ -264,8 +269,16 @@ def score_text(eff: EffectiveTable, text: str, name: str = "data.csv") -> Result
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / name
         path.write_text(text, encoding="utf-8-sig")
+        files = [path]
+        experts = [i.code for i in eff.indicators if i.spec.rule.type == "expert"]
+        if experts:  # the panel's marks are not data cells: three reviewers per campus, item and year
+            marks = Path(d) / "专家评分.csv"
+            rows = [[u, code, mark, reviewer, year] for u in ("甲院区", "乙院区", "丙院区") for code in experts
+                    for year in (2023, 2024) for reviewer, mark in (("甲", 1), ("乙", 2.5), ("丙", 4))]
+            marks.write_text(csv_text(["单位", "指标", "分数", "评审人", "年份"], rows), encoding="utf-8-sig")
+            files.append(marks)
         # Random rows leave whole columns blank at times: the invariants hold for incomplete runs too.
-        return score(eff, read_data([path], eff), generated_at="2025-01-01T00:00:00", allow_incomplete=True)
+        return score(eff, read_data(files, eff), generated_at="2025-01-01T00:00:00", allow_incomplete=True)
 
 
 def check_totals(results: Results, total_places: int) -> None:
@@ -369,6 +382,8 @@ def _comparable(results: Results) -> dict[str, Any]:
         for c in year["campuses"]:
             for i in c["indicators"]:
                 i["trace"].pop("cells")
+        for m in year["expert_marks"]:
+            m.pop("cell")
     return dump
 
 

@@ -15,7 +15,8 @@ from campuseval.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "examples").glob("*/README.md"))]
 # `$ campuseval …` in console blocks, and the quick start's `… && campuseval …`.
-COMMAND = re.compile(r"^(?:\$ |.*&& )(campuseval (?:score|validate|indicators|template|report|schema)\b.*)$")
+COMMAND = re.compile(r"^(?:\$ |.*&& )(campuseval (?:score|validate|indicators|template|report|schema|compare|diff"
+                     r"|sensitivity)\b.*)$")
 
 
 def commands() -> list[tuple[str, str]]:

@@ -160,6 +160,7 @@ def _data_texts(r: Results, lang: str) -> list[str]:
     out += [s.path for s in [*r.config_files, *r.data_files]]
     out += [ch.file for mi in r.method.indicators for ch in mi.changes]
     out += [d.get(f"name_{lang}", "") for d in r.method.dropped]
+    out += [m.reviewer for m in r.expert_marks] + [m.remark for m in r.expert_marks]
     return [s for s in out if s]
 
 

@@ -66,6 +66,10 @@ VALID: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {
         ({"goal": " 绩效考核进入全国百强 "}, {"goal": Goal(zh="绩效考核进入全国百强")}),
         ({"goal": {"zh": "进入百强", "en": "top 100"}}, {"goal": Goal(zh="进入百强", en="top 100")}),
     ],
+    "expert": [
+        ({}, {"combine": "mean", "goal": None}),
+        ({"combine": "trimmed_mean", "goal": "党建引领"}, {"combine": "trimmed_mean", "goal": Goal(zh="党建引领")}),
+    ],
 }
 
 # rule type -> parameters that must fail, with pydantic's error type and location after the rule's tag
@@ -79,11 +83,11 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
         ({"deduct": 1, "step": 0}, "greater_than", ("step",)),
         ({"deduct": 1, "floor": -1}, "greater_than_equal", ("floor",)),
         ({"deduct": 1, "steps": "partial"}, "literal_error", ("steps",)),
-        ({"deduct": "十"}, "float_parsing", ("deduct",)),
+        ({"deduct": "十"}, "float_type", ("deduct",)),
     ],
     "linear_band": [
         ({}, "missing", ("limit",)),
-        ({"limit": "六十"}, "float_parsing", ("limit",)),
+        ({"limit": "六十"}, "float_type", ("limit",)),
         ({"limit": float("inf")}, "finite_number", ("limit",)),
         ({"limit": float("nan")}, "finite_number", ("limit",)),
     ],
@@ -100,7 +104,7 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
         ({"bands": [{"min": 0}]}, "missing", ("bands", 0, "points")),
         ({"bands": [{"from": 0, "points": 1}]}, "extra_forbidden", ("bands", 0, "from")),
     ],
-    "yes_no": [({"expect": "maybe"}, "bool_parsing", ("expect",)), ({"target": 1}, "extra_forbidden", ("target",))],
+    "yes_no": [({"expect": "maybe"}, "bool_type", ("expect",)), ({"target": 1}, "extra_forbidden", ("target",))],
     "relative_to_hq": [
         ({"full_ratio": 0}, "greater_than", ("full_ratio",)),
         ({"full_ratio": 11}, "less_than_equal", ("full_ratio",)),
@@ -111,7 +115,7 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
     ],
     "change_vs_previous": [
         ({"min_change": -1}, "greater_than_equal", ("min_change",)),
-        ({"relative": "maybe"}, "bool_parsing", ("relative",)),
+        ({"relative": "maybe"}, "bool_type", ("relative",)),
         ({"direction": "lower"}, "extra_forbidden", ("direction",)),
         # An unchanged value cannot have changed by 0.05: the combination can never pay.
         ({"min_change": 0.05, "allow_equal": True}, "ce_equal_with_min_change", ()),
@@ -120,7 +124,7 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
     "bonus": [
         ({}, "missing", ("per_unit",)),
         ({"per_unit": 0}, "greater_than", ("per_unit",)),
-        ({"per_unit": 1, "base": "零"}, "float_parsing", ("base",)),
+        ({"per_unit": 1, "base": "零"}, "float_type", ("base",)),
     ],
     "veto": [
         ({"effect": "cap"}, "ce_veto_cap", ()),
@@ -132,7 +136,7 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
         ({}, "missing", ("op",)),  # no default: whether the target itself passes must be said
         ({"op": "gte"}, "literal_error", ("op",)),
         ({"op": ">"}, "literal_error", ("op",)),
-        ({"op": "gt", "partial": "maybe"}, "bool_parsing", ("partial",)),
+        ({"op": "gt", "partial": "maybe"}, "bool_type", ("partial",)),
         ({"op": "gt", "target": 35}, "extra_forbidden", ("target",)),  # the target is the indicator's
         # pro-rata credit at the target is already full points: partial only with an inclusive comparison
         ({"op": "gt", "partial": True}, "ce_partial_strict", ()),
@@ -151,6 +155,11 @@ INVALID: dict[str, list[tuple[dict[str, Any], str, tuple[str | int, ...]]]] = {
         ({"goal": {"zh": "进入百强", "english": "top 100"}}, "extra_forbidden", ("goal", "english")),
         ({"goal": 100}, "model_type", ("goal",)),
         ({"goal": "进入百强", "points": 0}, "extra_forbidden", ("points",)),
+    ],
+    "expert": [
+        ({"combine": "median"}, "literal_error", ("combine",)),
+        ({"reviewers": 3}, "extra_forbidden", ("reviewers",)),
+        ({"goal": ""}, "string_too_short", ("goal", "zh")),
     ],
 }
 
@@ -232,6 +241,7 @@ def test_rule_class_attributes() -> None:
     # a range has no better side: a monitored figure can be held within one
     assert RULE_CLASSES["within_range"].directions == {"higher", "lower", "monitor"}
     assert RULE_CLASSES["qualitative"].directions == {"higher", "lower", "monitor"}
+    assert RULE_CLASSES["expert"].directions == {"higher"} and RULE_CLASSES["expert"].scored
 
 
 # ---------------------------------------------------------------- check_rule_fit: the rule against its indicator
@@ -294,6 +304,7 @@ FITS: list[tuple[dict[str, Any], dict[str, Any]]] = [
     ({"type": "qualitative", "goal": "绩效考核进入全国百强"}, {"points": 0}),
     ({"type": "qualitative", "goal": {"zh": "建成区域医疗中心"}}, {"points": 0, "direction": "monitor",
                                                               "subject": "locality"}),
+    ({"type": "expert", "combine": "trimmed_mean"}, {"points": 4, "scale": "count"}),
 ]
 
 
@@ -307,7 +318,7 @@ def test_every_rule_type_has_a_fitting_indicator() -> None:
 
 
 HIGHER_RULES = ("target_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, "
-                "change_vs_previous, monitor, bonus, meets_target, within_range, qualitative")
+                "change_vs_previous, monitor, bonus, meets_target, within_range, qualitative, expert")
 LOWER_RULES = ("cap_pro_rata, deduct_per_unit, linear_band, graded_bands, yes_no, relative_to_hq, "
                "change_vs_previous, monitor, veto, meets_target, within_range, qualitative")
 MONITOR_RULES = "yes_no, monitor, veto, within_range, qualitative"

@@ -236,10 +236,11 @@ def test_quoted_scalars_stay_text() -> None:
 
 
 def test_1e309_is_not_finite() -> None:
-    doc = parse_yaml_text("target: 1e309\n", "inf.yaml")
-    assert doc.data["target"] == math.inf  # the loader reads it as a float...
+    with pytest.raises(ConfigError) as refused:  # the loader refuses it as out of range...
+        parse_yaml_text("target: 1e309\n", "inf.yaml")
+    assert [d.message.key for d in refused.value.diagnostics] == ["yaml.number_range"]
     table = read_yaml(REPO / "tests" / "configs" / "valid" / "small_table.yaml").data
-    table["indicators"][0]["target"] = doc.data["target"]
+    table["indicators"][0]["target"] = math.inf
     with pytest.raises(ValidationError) as exc:
         Table.model_validate(table)  # ...and the models refuse it
     # pydantic names the union members it went through (an indicator, not a catalog reference; a
@@ -254,7 +255,37 @@ def test_1e309_in_a_config_file(tmp_path: Path) -> None:
     f = tmp_path / "inf.yaml"
     f.write_text(text.replace("    target: 50\n", "    target: 1e309\n"), encoding="utf-8")
     [d] = check_config(f).diagnostics
-    assert d.render("en") == f"{f}:30:13: indicators.X1.target: expected a finite number, got 'inf'"
+    assert d.render("en").split("\n")[0] == (
+        f"{f}:30:13: indicators.0.target: the number 1e309 is out of range (0, or between 1e-06 and 1e+09 either way)")
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("points: true", False), ("points: 1_0", False), ("points: 1e-320", False), ("points: 1e300", False),
+    ("points: 0", True), ("points: 0.000001", True), ("points: 1000000000", True), ("points: -1000000001", False),
+    ("points: " + "9" * 5000, False), ("points: .nan", False), ("points: 10", True),
+])
+def test_config_numbers_are_plain_bounded_decimals(text: str, ok: bool) -> None:
+    """A number in a config is a plain decimal, 0 or within 1e-6..1e9 either way: no booleans, no 1_0.
+
+    Out-of-range numbers are refused where the YAML is read; booleans and text such as 1_0 by the
+    models, which take no text or true/false for a number (pydantic would otherwise read 1_0 as 10).
+    """
+    from campuseval.config.models import TargetRange
+
+    try:
+        doc = parse_yaml_text(text + "\n", "n.yaml")
+    except ConfigError as exc:
+        assert not ok, exc.render("en")
+        assert [d.message.key for d in exc.diagnostics] == ["yaml.number_range"]
+        return
+    value = doc.data["points"]
+    try:
+        TargetRange.model_validate({"min": value})
+    except ValidationError as exc:
+        assert not ok, value
+        assert exc.errors()[0]["type"] in ("float_type", "finite_number")
+        return
+    assert ok, value
 
 
 def alias_bomb(levels: int = 9) -> str:

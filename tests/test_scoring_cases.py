@@ -35,9 +35,8 @@ KIND_WORDS = {"campus": "院区", "hq": "总院", "locality": "区县"}
 KEY_COLUMNS = ("单位", "类型", "总院", "区县", "年份")
 ROW_KEYS = {"unit": "单位", "kind": "类型", "hq": "总院", "district": "区县", "year": "年份"}
 
-CASE_KEYS = {"description", "arithmetic", "table", "targets", "data", "year", "years", "expected", "expected_error",
-             "allow_incomplete",
-             "xfail_reason"}
+CASE_KEYS = {"description", "arithmetic", "table", "targets", "data", "expert_marks", "year", "years", "expected",
+             "expected_error", "allow_incomplete", "xfail_reason"}
 CAMPUS_KEYS = {"total", "total_unrounded", "max_total", "rank", "rate", "status", "bonus", "veto", "flag_count",
                "deadline", "before_deadline", "parts", "part_max", "part_scored", "indicators"}
 INDICATOR_KEYS = {"points", "max_points", "flags", "value", "hq_value", "previous_value", "target", "goal",
@@ -121,9 +120,22 @@ def config_path(case: dict[str, Any], tmp_path: Path) -> str | Path:
     return path
 
 
+def write_marks(marks: list[dict[str, Any]], path: Path) -> Path:
+    """Expert panel marks as a 专家评分 CSV: 单位, 指标, 分数, 评审人 (and 年份 when given)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["单位", "指标", "分数", "评审人", "年份"])
+        for m in marks:
+            w.writerow([m["unit"], m["indicator"], cell_text(m["score"]), m["reviewer"], cell_text(m.get("year"))])
+    return path
+
+
 def run_case(case: dict[str, Any], tmp_path: Path) -> Results:
     eff = load_config(config_path(case, tmp_path))
-    data = read_data([write_data(case["data"], tmp_path / "data.csv")], eff)
+    files = [write_data(case["data"], tmp_path / "data.csv")]
+    if case.get("expert_marks"):
+        files.append(write_marks(case["expert_marks"], tmp_path / "专家评分.csv"))
+    data = read_data(files, eff)
     if case.get("years"):  # a multi-year run: the latest year's Results, the earlier ones in `series`
         return score_years(eff, data, case["years"], generated_at="2025-01-01T00:00:00",
                            allow_incomplete=bool(case.get("allow_incomplete")))

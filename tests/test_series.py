@@ -235,6 +235,26 @@ def test_years_options_together_and_too_many() -> None:
     assert years_to_run(None, None) == []
 
 
+def test_sensitivity_and_diff_read_per_year_targets(tmp_path: Path) -> None:
+    """The issue-13 siblings meet per-year targets: sensitivity perturbs the year's own, diff words the change."""
+    from campuseval.sensitivity import analyse
+    from campuseval.tablediff import diff_tables
+
+    targets, data = write_case(tmp_path)
+    eff = load_config(targets)
+    ds = read_data([data], eff)
+    for year, plain in ((2023, {"jia": 1, "yi": 2}), (2024, {"jia": 2, "yi": 1})):
+        sens = analyse(eff, ds, year=year, runs=20, seed=1)
+        assert {c.id: c.plain_rank for c in sens.campuses} == plain
+    other = tmp_path / "other"
+    other.mkdir()
+    changed = {**TARGETS_FILE, "targets": {"X2": {"default": {2023: 8, 2024: 12}, "campuses": {"yi": {2023: 4,
+                                                                                                    2024: 5}}}}}
+    b = load_config(write_case(other, changed)[0])
+    words = [c.render("en") if hasattr(c, "render") else str(c) for c in diff_tables(eff, b)]
+    assert any("X2" in w and "2024: 12" in w for w in words), words
+
+
 # ---------------------------------------------------------------- outputs
 
 

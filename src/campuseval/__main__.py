@@ -1,5 +1,5 @@
 """Allows `python -m campuseval`."""
 
-from campuseval.cli import main
+from campuseval._start import main
 
 main()

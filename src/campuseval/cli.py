@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,6 +19,7 @@ from rich.table import Table as RichTable
 
 from campuseval import __version__
 from campuseval.cli_zh import ZhGroup, ZhHelp
+from campuseval.clisafety import check_args, from_exception, safe_streams, source_date_epoch, visible
 from campuseval.config import check_config
 from campuseval.config.load import BUILTIN, LoadResult, resolve_user_path
 from campuseval.config.schema import config_schema, dumps, table_schema, targets_schema
@@ -44,6 +46,17 @@ class LangChoice(StrEnum):
 class _Command(ZhHelp, typer.core.TyperCommand):
     """Every command runs here: user errors print without a traceback and exit 2."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            check_args(args)
+        except CampusevalError as exc:
+            given = [a.partition("=")[2] or (args[n + 1] if n + 1 < len(args) else "")
+                     for n, a in enumerate(args) if a.partition("=")[0] == "--lang"]
+            print_diagnostics(exc.diagnostics, _lang(given[-1].lower() if given else None))
+            ctx.exit(exc.exit_code)
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -54,6 +67,13 @@ class _Command(ZhHelp, typer.core.TyperCommand):
         except KeyboardInterrupt:
             err.print(t("cli.interrupted", _lang(ctx.params.get("lang"))), markup=False)
             ctx.exit(130)
+        except (OSError, ValueError, RuntimeError) as exc:
+            # A name too long, a read-only or missing place, a disk full, a symlink loop: the user's to fix.
+            user = from_exception(exc)
+            if user is None:
+                raise  # a bug: keep the traceback
+            print_diagnostics(user.diagnostics, _lang(ctx.params.get("lang")))
+            ctx.exit(user.exit_code)
 
 
 def _lang(value: Any) -> Lang:
@@ -99,6 +119,7 @@ def _main(
                                           help="显示版本 / show the version")] = False,
 ) -> None:
     """campuseval：按 YAML 指标表为院区评分。"""
+    safe_streams()
 
 
 def print_diagnostics(diags: list[Diagnostic], lang: Lang) -> None:
@@ -108,7 +129,8 @@ def print_diagnostics(diags: list[Diagnostic], lang: Lang) -> None:
         text = f"{loc}: {prefix}{d.message.render(lang)}"
         if d.hint is not None:
             text += t("hint.sep", lang) + d.hint.render(lang)
-        err.print(text, markup=False, style="yellow" if d.severity == "warning" else None)
+        # Names from data and configs may hold escape sequences or bidi overrides: shown escaped.
+        err.print(visible(text), markup=False, style="yellow" if d.severity == "warning" else None)
 
 
 # ---------------------------------------------------------------- validate
@@ -187,7 +209,8 @@ def validate_cmd(
                 msg = (f"{loc.path}: " if loc.path else "") + d.message.render(lg)
                 if d.hint:
                     msg += "\n" + d.hint.render(lg)
-                out.print(f"::{d.severity} {','.join(props)}::{_gh_escape(msg)}", markup=False, soft_wrap=True)
+                out.print(visible(f"::{d.severity} {','.join(props)}::{_gh_escape(msg)}"), markup=False,
+                          soft_wrap=True)
     if fmt == ValidateFormat.json:
         payload = {
             "valid": n_err == 0,
@@ -312,7 +335,7 @@ def indicators_cmd(
     title = eff.table.name.get(lg)
     if eff.locality is not None:
         title += f" - {eff.locality.name.get(lg)}"
-    grid = RichTable(title=title, show_lines=False, header_style="bold")
+    grid = RichTable(title=escape(visible(title)), show_lines=False, header_style="bold")
     for key in ("code", "name", "part", "points", "effective", "direction", "subject", "target", "rule", "origin"):
         grid.add_column(t(f"cli.col.{key}", lg), overflow="fold", no_wrap=key in ("code", "points", "effective"),
                         min_width=12 if key == "name" else None)
@@ -325,7 +348,8 @@ def indicators_cmd(
         if spec.applies_to is not None:
             target += " [" + ", ".join(spec.applies_to) + "]"
         grid.add_row(  # names and ids are the user's text: never rich markup ([ids] would vanish)
-            *map(escape, (spec.code, spec.name.get(lg), spec.part, num(spec.points), num(ind.points))),
+            *(escape(visible(x)) for x in (spec.code, spec.name.get(lg), spec.part, num(spec.points),
+                                            num(ind.points))),
             _ARROWS[spec.direction],
             eff.table.entity.get(lg) if spec.subject == "campus" else subject_text(spec.subject, lg), escape(target),
             t(f"rulename.{spec.rule.type}", lg),
@@ -383,9 +407,9 @@ def _timestamp(given: str | None) -> str:
             raise UsageError([diag(Location(path="--generated-at"), "cli.bad_timestamp", "cli.bad_timestamp.hint",
                                    value=given)]) from None
         return given
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).isoformat(timespec="seconds")
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).isoformat(timespec="seconds")
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
@@ -399,7 +423,7 @@ def print_summary(results: Any, lang: Lang) -> None:
     banner = incomplete_lines(results, lang)
     title = t("cli.summary_title", lang, year=results.year)
     by_rate = results.method.ranking == "rate"
-    grid = RichTable(title=title + (f" - {banner[0]}" if banner else ""), header_style="bold")
+    grid = RichTable(title=visible(title + (f" - {banner[0]}" if banner else "")), header_style="bold")
     grid.add_column(t("col.rank", lang), justify="right")
     grid.add_column(headers_for([Column("campus")], results, lang)[0])
     grid.add_column(t("col.total", lang), justify="right")
@@ -425,7 +449,7 @@ def print_summary(results: Any, lang: Lang) -> None:
             + ("*" if ch.not_comparable else "")]
         not_evaluated = c.status == "not_evaluated"
         # Shown at the table's own rounding places: a second rounding here would be a different score.
-        grid.add_row(escape(rank), escape(getattr(c.name, lang)),
+        grid.add_row(escape(rank), escape(visible(getattr(c.name, lang))),
                      "-" if not_evaluated else fixed(c.total, places["total"]),
                      "-" if not_evaluated else fixed(c.max_total, places["total"]), *rate,
                      *(fixed(v, places["indicator"]) if v is not None else "-"
@@ -437,9 +461,9 @@ def print_summary(results: Any, lang: Lang) -> None:
         err.print(t("report.ranking.change_like", lang, codes=t("report.sep", lang).join(codes),
                     year=results.previous_year), markup=False)
     for line in ranking_lines(results, lang):
-        err.print(line, markup=False)
+        err.print(visible(line), markup=False)
     for i, line in enumerate(banner):
-        err.print(line if i == 0 else f"  {line}", markup=False, style="bold red" if i == 0 else "red")
+        err.print(visible(line if i == 0 else f"  {line}"), markup=False, style="bold red" if i == 0 else "red")
 
 
 @command("score", "按指标表为院区评分并写出结果 / score the campuses and write the results")
@@ -498,15 +522,18 @@ def score_cmd(
         for w in r.warnings:
             if w.zh not in seen:
                 seen.add(w.zh)
-                err.print(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg), markup=False,
+                err.print(visible(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg)), markup=False,
                           style="yellow")
-    for line in read_lines(dataset, results, lg):
-        err.print(line, markup=False)
+    for line in read_lines(dataset, results, lg):  # file and sheet names are the user's: shown escaped
+        err.print(visible(line), markup=False)
     print_summary(results, lg)
     if results.series:
         from campuseval.cli_series import print_trend
 
         print_trend(results, lg, out, err)
+    from campuseval.cli_cycle import print_allocation
+
+    print_allocation(results, lg)
     written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit)
     _print_written(written, lg)
 
@@ -557,13 +584,25 @@ def report_cmd(
     lg = _lang(lang)
     results = results_json.load(scores, str(scores))
     fmts = parse_formats(formats)
-    written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force, per_unit=per_unit)
+    written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force, per_unit=per_unit,
+                            inputs=(scores,))
     _print_written(written, lg)
+
+
+from campuseval import cli_cycle  # noqa: E402,F401  (registers compare, diff and sensitivity)
 
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # Ctrl-C before a command ran (while Python imported pandas, say)
+        sys.stderr.write(t("cli.interrupted", default_lang()) + "\n")
+        sys.exit(130)
+    except BrokenPipeError:  # `campuseval indicators | head`: the reader left, nothing to report
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
+        sys.exit(EXIT_PROBLEMS)
 
 
 if __name__ == "__main__":  # pragma: no cover

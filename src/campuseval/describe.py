@@ -25,6 +25,9 @@ def rule_text(rule: Rule, scale: str, direction: str, points: float,
         return t(f"rule.within_range.{rule.outside}", lang, target=tgt)
     if rule.type == "qualitative":
         return t("rule.qualitative", lang, goal=rule.goal.get(lang))
+    if rule.type == "expert":
+        text = t(f"rule.expert.{rule.combine}", lang, points=num(points))
+        return text + (t("rule.expert.goal", lang, goal=rule.goal.get(lang)) if rule.goal else "")
     if rule.type == "target_pro_rata":
         return t("rule.target_pro_rata", lang, target=tgt)
     if rule.type == "cap_pro_rata":

@@ -126,9 +126,24 @@ def parse(text: str) -> Formula:
         raise FormulaError("formula.syntax", "invalid character") from None
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError("formula.too_deep") from None
+    if _paren_depth(src) > MAX_DEPTH:  # ((((a)))) leaves no trace in the tree, but is no honest formula
+        raise FormulaError("formula.too_deep")
     names: set[str] = set()
     fn = _compile(tree.body, names, 0)
+    if not names:  # "5" or "2 * 3": a constant measures nothing; the indicator would score the same for all
+        raise FormulaError("formula.constant")
     return Formula(text=src, names=frozenset(names), _fn=fn)
+
+
+def _paren_depth(text: str) -> int:
+    depth = deepest = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+    return deepest
 
 
 def _compile(node: ast.AST, names: set[str], depth: int) -> Evaluator:

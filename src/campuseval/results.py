@@ -159,7 +159,7 @@ class CampusScore(_Out):
 class MissingInput(_Out):
     """Something the run needed and the data did not hold: a whole subject, a unit, a column, last year."""
 
-    what: Literal["subject", "unit", "field", "previous_year", "no_hq", "no_district"]
+    what: Literal["subject", "unit", "field", "previous_year", "no_hq", "no_district", "expert_marks"]
     subject: Literal["campus", "hq", "locality"]
     unit: str | None = Field(None, description="the unit without rows (for what = unit)")
     field: str | None = Field(None, description="the field code absent for every unit (for what = field)")
@@ -231,6 +231,45 @@ class Method(_Out):
     dropped: list[dict[str, str]]
 
 
+class AllocationRow(_Out):
+    """One campus's share of a funding pool."""
+
+    campus: str
+    name: Text
+    total: float
+    rank: int | None
+    qualified: bool = Field(description="reached the minimum total (and a tier, for method tiers)")
+    tier: Text | None = Field(None, description="the tier, for method tiers")
+    weight: float = Field(description="the campus's claim on the pool: its total, points above the floor, "
+                                      "or its tier's weight")
+    amount: float = Field(description="yuan, to the fen")
+    arithmetic: str = ""
+
+
+class AllocationOut(_Out):
+    """A funding pool shared out by result; the amounts sum exactly to the pool (largest remainder)."""
+
+    pool: float
+    method: str
+    floor: float | None
+    min_total: float | None
+    by: str | None
+    unit: Text
+    rows: list[AllocationRow]
+    undistributed: float = Field(0.0, description="left over only when no campus qualifies")
+
+
+class ExpertMarkOut(_Out):
+    """One reviewer's mark for an expert-scored indicator, with the remark and the cell it came from."""
+
+    campus: str
+    indicator: str
+    reviewer: str
+    score: float
+    remark: str = ""
+    cell: str | None = None
+
+
 class Results(_Out):
     """Everything one scoring run produced; what scores.json holds."""
 
@@ -250,6 +289,10 @@ class Results(_Out):
                                                "(scattered blanks, scored by the table's missing policy)")
     campuses: list[CampusScore]
     warnings: list[Text] = Field(default_factory=list)
+    allocation: AllocationOut | None = Field(None, description="funding by result, when the targets file "
+                                                               "has an allocation block")
+    expert_marks: list[ExpertMarkOut] = Field(default_factory=list, description="the panel's marks for "
+                                              "expert-scored indicators, one per reviewer")
     # The located warnings behind `warnings` (reading, plausibility), so the terminal can print them
     # as diagnostics; not saved: scores.json keeps their text in `warnings`.
     _diagnostics: list[Any] = PrivateAttr(default_factory=list)
@@ -299,6 +342,28 @@ class Results(_Out):
         """Campuses in rank order; the unranked (insufficient data, not evaluated) last, by id."""
         order = {"scored": 0, "insufficient_data": 1, "not_evaluated": 2}
         return sorted(self.campuses, key=lambda c: (c.rank is None, c.rank or 0, order[c.status], -(c.rate or 0), c.id))
+
+    def for_unit(self, campus_id: str) -> Results:
+        """These results holding only `campus_id`: its scores, last year, funding, panel marks and gaps.
+
+        What a feedback sheet (一院区一单) may show: nothing that names another campus.
+        """
+        prev = self.previous.for_unit(campus_id) if self.previous is not None else None
+        update: dict[str, Any] = {
+            "campuses": [self.campus(campus_id)], "previous": prev, "warnings": [],
+            "expert_marks": [m for m in self.expert_marks if m.campus == campus_id],
+            "missing_inputs": [g.model_copy(update={"campuses": [campus_id]}) for g in self.missing_inputs
+                               if campus_id in g.campuses],
+        }
+        if self.allocation is not None:
+            update["allocation"] = self.allocation.model_copy(
+                update={"rows": [r for r in self.allocation.rows if r.campus == campus_id]})
+        if self.series is not None:  # the earlier years of a multi-year run: this campus only (its trend)
+            update["series"] = [r.for_unit(campus_id) if any(c.id == campus_id for c in r.campuses) else
+                                r.model_copy(update={"campuses": [], "previous": None, "warnings": [],
+                                                     "expert_marks": [], "missing_inputs": [], "allocation": None})
+                                for r in self.series]
+        return self.model_copy(update=update)
 
     def campus(self, campus_id: str) -> CampusScore:
         for c in self.campuses:

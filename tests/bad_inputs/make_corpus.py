@@ -176,6 +176,61 @@ def chain(*builders: Callable[[Workbook], None]) -> Callable[[Workbook], None]:
     return build
 
 
+def patch_part(raw: bytes, part: str, edit: Callable[[bytes], bytes]) -> bytes:
+    """A workbook with one part's XML rewritten, for structures openpyxl will not write (or not quickly)."""
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 3
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, edit(data) if info.filename == part else data)
+    return out.getvalue()
+
+
+SHEET1 = "xl/worksheets/sheet1.xml"
+
+
+def add_merges(*refs: str) -> Callable[[bytes], bytes]:
+    def edit(xml: bytes) -> bytes:
+        merges = "".join(f'<mergeCell ref="{r}"/>' for r in refs)
+        return xml.replace(b"</sheetData>", f'</sheetData><mergeCells count="{len(refs)}">{merges}</mergeCells>'.encode(), 1)
+    return edit
+
+
+def many_cells(n: int) -> Callable[[bytes], bytes]:
+    """A sheet of `n` one-character cells in rows of 1,000: 15 bytes a cell, it zips to almost nothing."""
+    def edit(xml: bytes) -> bytes:
+        row = b"<c><v>1</v></c>" * 1000
+        body = b"".join(b'<row r="%d">' % (r + 10) + row + b"</row>" for r in range(n // 1000 + 1))
+        return xml.replace(b"</sheetData>", body + b"</sheetData>", 1)
+    return edit
+
+
+def many_sheets(n: int) -> Callable[[bytes], bytes]:
+    """workbook.xml declaring `n` sheets that all point at the one sheet part."""
+    def edit(xml: bytes) -> bytes:
+        first = re.search(rb"<sheet [^>]*/>", xml)
+        assert first is not None
+        extra = b"".join(re.sub(rb'name="[^"]*"', b'name="S%d"' % k, re.sub(rb'sheetId="\d+"', b'sheetId="%d"' % (k + 2),
+                                                                               first.group()))
+                         for k in range(n))
+        return xml.replace(first.group(), first.group() + extra, 1)
+    return edit
+
+
+def array_formula(xml: bytes) -> bytes:
+    """D3 becomes an array formula with no saved value (what a script leaves)."""
+    return re.sub(rb'<c r="D3"[^>]*>.*?</c>', b'<c r="D3"><f t="array" ref="D3">SUM(C3*0.38)</f></c>', xml, count=1)
+
+
+def long_integer(xml: bytes) -> bytes:
+    return re.sub(rb'(<c r="C3"[^>]*>)<v>[^<]*</v>', rb"\g<1><v>" + b"9" * 5000 + b"</v>", xml, count=1)
+
+
 def small_xlsx(then: Callable[[Any], None] | None = None, title: str = "院区") -> bytes:
     return xlsx(sheet(title, [SMALL_HEADER, *[list(r) for r in SMALL_ROWS]], then=then))
 
@@ -669,20 +724,89 @@ def cases() -> list[Case]:  # one long list reads better than many small functio
               {F: small_csv()}, [F, *COMPANIONS], [["donghu", 2024, "discharges", 33037]], args=["--force"]))
     c[-1].out = "results"
     add(Case("year_not_a_number", "--year 二〇二四", {F: small_csv()}, [F, "--year", "二〇二四"], 2,
-             ["--year 的值应为整数"], ["Invalid value for '--year'"]))
+             ["--year: --year 的值“二〇二四”不是四位年份"], ["--year: --year '二〇二四' is not a four-digit year"]))
     add(Case("layout_unknown", "--layout diagonal", {F: small_csv()}, [F, "--layout", "diagonal"], 2,
              ["--layout 的值“diagonal”无效"], ["Invalid value for '--layout'"]))
     add(Case("no_data_files", "score with no data files", {}, [], 2, ["缺少参数 data"], ["Missing argument"]))
+    # ---------------------------------------------------------- limits and hostile input (issue 11)
+    add(Case("xlsx_million_cells", "a 70 KB workbook whose sheet holds 2,001,000 cells",
+             {X: patch_part(small_xlsx(), SHEET1, many_cells(2_000_000))}, [X], 2,
+             [loc_zh(X, sheet="院区") + "单元格超过 2,000,000 个", "拆分"],
+             [loc_en(X, sheet="院区") + "more than 2,000,000 cells", "split it"]))
+    add(Case("xlsx_whole_sheet_merge", "one merged range covering the whole sheet",
+             {X: patch_part(small_xlsx(), SHEET1, add_merges("A1:XFD1048576"))}, [X], 2,
+             [loc_zh(X, 1, "A", "院区") + "合并单元格 A1:XFD1048576 超出数据区域"],
+             [loc_en(X, 1, "A", "院区") + "the merged range A1:XFD1048576 reaches beyond the data area"]))
+    add(Case("xlsx_merged_area", "merged ranges covering 1.2 million cells inside the limits",
+             {X: patch_part(small_xlsx(), SHEET1, add_merges("F10:CW10009", "F20000:U30000"))}, [X], 2,
+             [loc_zh(X, 20000, "F", "院区") + "合并单元格共覆盖超过 1,000,000 个单元格"],
+             [loc_en(X, 20000, "F", "院区") + "the merged ranges cover more than 1,000,000 cells together"]))
+    add(Case("xlsx_many_sheets", "5,000 sheets all pointing at one sheet part",
+             {X: patch_part(small_xlsx(), "xl/workbook.xml", many_sheets(5000))}, [X], 2,
+             [X + ": 工作簿的工作表超过 200 张"], [X + ": the workbook has more than 200 sheets"]))
+    add(Case("xlsx_array_formula_uncached", "an array formula without a saved value is an error, not missing",
+             {X: patch_part(small_xlsx(), SHEET1, array_formula)}, [X], 2,
+             [loc_zh(X, 3, "D", "院区") + "单元格是公式 =SUM(C3*0.38)，但文件中没有保存计算结果"],
+             [loc_en(X, 3, "D", "院区") + "the cell holds the formula =SUM(C3*0.38) but no saved result"]))
+    add(Case("xlsx_5000_digit_integer", "a number cell of 5,000 digits",
+             {X: patch_part(small_xlsx(), SHEET1, long_integer)}, [X], 2,
+             [loc_zh(X, 3, "C", "院区") + "“出院患者总人次数”不是有限的数字"],
+             [loc_en(X, 3, "C", "院区") + "'出院患者总人次数' is not a finite number"]))
+    add(Case("huge_number_1e26", "1e26 in a count: past what decimal rounding takes",
+             {F: small_csv(set_cell(3, 3, "1e26"))}, [F], 2,
+             [loc_zh(F, 3, "C") + "“出院患者总人次数”的数值 1e+26 超出可处理的范围"],
+             [loc_en(F, 3, "C") + "'出院患者总人次数' holds 1e+26, beyond the range that can be handled"]))
+    add(Case("huge_integer_text", "a 5,000-digit integer typed in a CSV",
+             {F: small_csv(set_cell(3, 3, "9" * 5000))}, [F], 2,
+             [loc_zh(F, 3, "C") + "“出院患者总人次数”不是有限的数字"],
+             [loc_en(F, 3, "C") + "'出院患者总人次数' is not a finite number"]))
+    add(Case("space_inside_number", "4 5 is not 45",
+             {F: small_csv(set_cell(3, 3, "4 5"))}, [F], 2,
+             [loc_zh(F, 3, "C") + "“出院患者总人次数”应为数字，实际为“4 5”"],
+             [loc_en(F, 3, "C") + "'出院患者总人次数' must be a number, got '4 5'"]))
+    add(Case("escape_sequences_in_unit", "a unit name that would clear the screen and reverse the line",
+             {F: small_csv(set_cell(3, 1, "\x1b[2J\x1b[H示例\u202e院区\x07"))}, [F], 2,
+             [loc_zh(F, 3, "A") + "不认识的单位“\\x1b[2J\\x1b[H示例\\u202e院区\\x07”"],
+             [loc_en(F, 3, "A") + "unknown unit '\\x1b[2J\\x1b[H示例\\u202e院区\\x07'"]))
+    add(Case("unit_name_10000_chars", "a unit name of 10,000 characters",
+             {F: small_csv(set_cell(3, 1, "院" * 10_000))}, [F], 2,
+             [loc_zh(F, 3, "A") + "单位名称有 10000 个字符，超过上限 200"],
+             [loc_en(F, 3, "A") + "the unit name has 10000 characters, more than the limit of 200"]))
+    add(Case("csv_too_wide", "a CSV header of 1,001 columns",
+             {F: utf8(csv_text([*SMALL_HEADER, *[f"x{k}" for k in range(997)]], SMALL_ROWS))}, [F], 2,
+             [F + ": CSV 有 5 行、1,001 列"], [F + ": the CSV has 5 rows, 1,001 columns"]))
+    add(Case("double_bom", "a CSV with two UTF-8 byte-order marks", {F: b"\xef\xbb\xbf" + b"\xef\xbb\xbf" + small_csv()},
+             [F], 2, [F + ": 文件开头有两个 UTF-8 标记（BOM）"], [F + ": the file starts with two UTF-8 byte-order marks"]))
+    add(Case("format_empty", "--format \"\" would write nothing", {F: small_csv()}, [F, "--format", ""], 2,
+             ["--format: 选项 --format 的值是空的"], ["--format: the option --format was given an empty value"]))
+    add(Case("year_with_underscore", "--year 2_024, which Python's int() takes", {F: small_csv()},
+             [F, "--year", "2_024"], 2,
+             ["--year: --year 的值“2_024”不是四位年份"], ["--year: --year '2_024' is not a four-digit year"]))
+    add(Case("data_name_nul", "a data file name holding a NUL byte", {F: small_csv()}, ["院区\x00.csv"], 2,
+             ["院区\\0.csv: 文件名中含有空字符"], ["院区\\0.csv: the file name holds a NUL character"]))
+    add(Case("data_name_too_long", "a data file name of 300 characters", {F: small_csv()}, ["长" * 300 + ".csv"], 2,
+             ["文件名或路径过长"], ["the file name or path is too long"]))
+    c[-1].zh[0] = "长" * 300 + ".csv: " + c[-1].zh[0]
+    c[-1].en[0] = "长" * 300 + ".csv: " + c[-1].en[0]
     return c
 
 
 # ---------------------------------------------------------------- writing
 
 
+# The example's C5 is marked by a panel: three reviewers per campus and year (trimmed mean needs three).
+EXPERT_HEADER = ["单位", "指标", "分数", "评审人", "年份"]
+EXPERT_ROWS = [[campus, "C5", mark, reviewer, year]
+               for campus in ("示例一院东湖院区", "示例二院西山院区", "示例肿瘤医院南江院区", "示例三院北塘院区")
+               for year in (2023, 2024)
+               for reviewer, mark in (("评审专家A", 3), ("评审专家B", 3.5), ("评审专家C", 4))]
+
+
 def good_files() -> dict[str, bytes]:
     return {"院区.csv": b"\xef\xbb\xbf" + utf8(csv_text(CAMPUS_HEADER, CAMPUS_ROWS)),
             "总院.csv": b"\xef\xbb\xbf" + utf8(csv_text(HQ_HEADER, HQ_ROWS)),
-            "属地.csv": csv_text(LOCALITY_HEADER, LOCALITY_ROWS).encode("gbk")}
+            "属地.csv": csv_text(LOCALITY_HEADER, LOCALITY_ROWS).encode("gbk"),
+            "专家评分.csv": b"\xef\xbb\xbf" + utf8(csv_text(EXPERT_HEADER, EXPERT_ROWS))}
 
 
 def manifest(all_cases: list[Case]) -> str:

@@ -92,6 +92,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "words.hq_missing": ("总院值缺失，无法与总院比较", "The HQ value is missing, so there is nothing to compare with"),
     "words.previous_missing": ("缺少上年数值，无法比较变化", "Last year's value is missing, so there is no change to judge"),
     "words.monitor": ("仅监测比较，不计分", "Monitored only, not scored"),
+    "words.expert": ("专家评分 {v}（满分 {p} 分）：得 {e} 分", "Panel mark {v} out of {p}: {e} points"),
     "words.qualitative": ("定性目标“{goal}”，由人工评价，不按数据计分", "A qualitative goal (\u201c{goal}\u201d) for people to judge; not scored from data"),
     "words.bonus": ("{who} {v}，超过基数 {base} 的部分每 1 加 {per} 分，最多 {p} 分：得 {e} 分",
                     "{who} {v}: {per} per unit above {base}, at most {p}: {e} points"),

@@ -9,8 +9,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from campuseval.config.text import PLAIN_TEXT
 from campuseval.config.yamlsource import Path_, YamlDoc
 from campuseval.errors import Diagnostic, Msg
+from campuseval.safetext import visible
 
 # Pydantic error types we translate; anything else falls back to pydantic's own message.
 _KNOWN = {
@@ -209,6 +211,9 @@ def translate(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> lis
                     )
                     if close:
                         hint = Msg("cfg.did_you_mean_value", {"suggestion": close[0]})
+                if etype == "string_pattern_mismatch" and ctx.get("pattern") == PLAIN_TEXT:
+                    etype = "plain_text"  # a name, not a code: it holds a control or bidi character
+                    params["input"] = visible(str(err.get("input", "")))[:60]
                 message = Msg(f"pyd.{etype}", params)
             else:
                 message = Msg("pyd.other", {"msg": err["msg"]})

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+from campuseval.config.allocation import Allocation
 from campuseval.config.models import (
     Campus,
     Homogeneity,
@@ -102,6 +103,7 @@ class EffectiveTable:
     missing: MissingPolicy = "zero"
     dropped: tuple[Dropped, ...] = ()
     sources: tuple[SourceFile, ...] = ()
+    allocation: Allocation | None = None
 
     @property
     def total_max(self) -> float:

@@ -90,6 +90,20 @@ def load_config(path: str | Path) -> EffectiveTable:
 def check_config(path: str | Path) -> LoadResult:
     """Load a table or targets file and collect every error and warning instead of raising."""
     p = resolve_user_path(str(path))
+    try:
+        from campuseval.inputs import check_name
+
+        check_name(ConfigError, str(path), p)
+        p.resolve()
+    except ConfigError as exc:
+        return LoadResult(None, exc.diagnostics)
+    except (RuntimeError, OSError) as exc:  # a symlink loop, a name too long
+        from campuseval.inputs import os_error
+
+        if isinstance(exc, RuntimeError) and not str(exc).startswith("Symlink loop"):
+            raise
+        error = os_error(ConfigError, str(path), exc if isinstance(exc, OSError) else OSError(40, "Symlink loop"))
+        return LoadResult(None, error.diagnostics)
     if str(path).startswith(BUILTIN) and not p.is_file():
         return LoadResult(None, [diag(Location(file=str(path)), "cfg.extends_builtin_missing",
                                       "cfg.extends_builtin_missing.hint",
@@ -148,6 +162,24 @@ def _resolve_extends(tf: TargetsFile, doc: YamlDoc, path: Path, root: Path,
                      chain: list[Path]) -> tuple[Path | None, list[Diagnostic]]:
     loc = doc.location(("extends",), "extends")
     text = tf.extends
+    if "\x00" in text:  # "\0" in a double-quoted YAML string: no file system takes it
+        return None, [diag(loc, "file.nul_in_name", "file.nul_in_name.hint")]
+    try:
+        return _resolve_extends_path(tf, doc, path, root, chain, loc, text)
+    except RuntimeError as exc:  # Path.resolve() on a symlink loop, before Python 3.13
+        if not str(exc).startswith("Symlink loop"):
+            raise
+        return None, [diag(loc, "file.loop", "file.loop.hint")]
+    except OSError as exc:  # a name too long, a loop (Python 3.13), a folder that cannot be entered
+        from campuseval.inputs import os_error_key
+
+        key = os_error_key(exc)
+        return None, [diag(loc, key, f"{key}.hint" if key != "file.is_dir" else None,
+                           reason=exc.strerror or type(exc).__name__)]
+
+
+def _resolve_extends_path(tf: TargetsFile, doc: YamlDoc, path: Path, root: Path, chain: list[Path], loc: Location,
+                          text: str) -> tuple[Path | None, list[Diagnostic]]:
     if text.startswith(BUILTIN):
         target = shipped_dir() / text[len(BUILTIN):]
         # `builtin:../../x` must not reach past the shipped folder any more than a path may.
@@ -389,6 +421,7 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
         years=tuple(tf.years) if tf.years is not None else base.years,
         dropped=tuple(dropped),
         sources=(*base.sources, SourceFile(shown, doc.sha256, "targets")),
+        allocation=tf.allocation or base.allocation,
     )
     return eff, out
 

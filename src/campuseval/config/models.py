@@ -17,6 +17,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from campuseval.config.allocation import Allocation
 from campuseval.config.rules import Rule
 from campuseval.config.text import LocalText, Text
 from campuseval.years import YEAR_MAX, YEAR_MIN
@@ -56,7 +57,7 @@ IntOrStr = Annotated[str, BeforeValidator(_int_to_str), StringConstraints(min_le
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class Part(_Model):
@@ -130,7 +131,12 @@ YearTarget = Annotated[
     Annotated[float, Tag("number")] | Annotated[TargetRange, Tag("range")],
     Discriminator(_number_or_range),
 ]
-Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+def _year_key(v: Any) -> Any:
+    # A mapping key is text to the YAML reader and to JSON: `2023:` arrives as "2023" (models are strict).
+    return int(v) if isinstance(v, str) and v.isascii() and v.isdigit() and len(v) <= 4 else v
+
+
+Year = Annotated[int, BeforeValidator(_year_key), Field(ge=YEAR_MIN, le=YEAR_MAX)]
 
 
 def _target_kind(v: Any) -> str:
@@ -334,3 +340,4 @@ class TargetsFile(_Model):
     applies_to: dict[CodeKey, list[Code]] = Field(default_factory=dict,
                                                    description="limit indicators to some campuses")
     notes: Text | None = None
+    allocation: Allocation | None = Field(None, description="a funding pool shared out by result (经费补助)")

@@ -19,7 +19,7 @@ from campuseval.config.text import Text
 
 
 class _Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     # Which directions a rule makes sense for, whether it reads the indicator's target,
     # and whether its points count towards the parts; checked against its indicator.
@@ -75,7 +75,7 @@ class LinearBand(_Rule):
 class Band(BaseModel):
     """One grade: values from `min` (inclusive) up to `max` (exclusive) earn `points`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
     min: float | None = Field(None, description="lowest value of the band, inclusive; omit for no lower bound")
     max: float | None = Field(None, description="upper bound of the band, exclusive; omit for no upper bound")
     points: Annotated[float, Field(ge=0)]
@@ -243,6 +243,17 @@ class Qualitative(_Rule):
     scored: ClassVar[bool] = False
 
 
+class Expert(_Rule):
+    """Scored by a panel (党建、清廉医院建设): reviewers' marks from the 专家评分 sheet, combined as the table says."""
+
+    type: Literal["expert"]
+    combine: Literal["mean", "trimmed_mean"] = Field(
+        "mean", description="mean: the average of every reviewer's mark; trimmed_mean: the average without "
+                            "the highest and the lowest mark (needs at least 3 reviewers)")
+    goal: Text | None = Field(None, description="what the panel judges, in words")
+    directions: ClassVar[frozenset[str]] = frozenset({"higher"})
+
+
 Rule = Annotated[
     TargetProRata
     | CapProRata
@@ -257,7 +268,8 @@ Rule = Annotated[
     | Veto
     | MeetsTarget
     | WithinRange
-    | Qualitative,
+    | Qualitative
+    | Expert,
     Field(discriminator="type"),
 ]
 
@@ -276,5 +288,6 @@ RULE_CLASSES: dict[str, type[_Rule]] = {
     "meets_target": MeetsTarget,
     "within_range": WithinRange,
     "qualitative": Qualitative,
+    "expert": Expert,
 }
 RULE_TYPES: tuple[str, ...] = tuple(RULE_CLASSES)

@@ -8,14 +8,19 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, 
 
 from campuseval.i18n import Lang
 
+MAX_TEXT = 2000  # characters in one name, definition or note; the longest shipped definition has ~200
+PLAIN_TEXT = "^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+
 
 class LocalText(BaseModel):
     """A text in Chinese and optionally English; a plain string is taken as the Chinese text."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    # Stripped, so that a text of blanks is refused as empty.
-    zh: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-    en: Annotated[str, StringConstraints(strip_whitespace=True)] | None = None
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # Stripped, so that a text of blanks is refused as empty. Bounded, and free of control and bidi
+    # characters: a name reaches terminals, xlsx cells and chart labels laid out character by character.
+    zh: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True,
+                                         pattern=PLAIN_TEXT)]
+    en: Annotated[str, StringConstraints(max_length=MAX_TEXT, strip_whitespace=True, pattern=PLAIN_TEXT)] | None = None
 
     def get(self, lang: Lang) -> str:
         return (self.en or self.zh) if lang == "en" else self.zh

@@ -38,6 +38,11 @@ _FALSES = {"false", "False", "FALSE"}
 # optional list dash), with no ASCII colon before it.
 _FULLWIDTH_COLON_KEY = re.compile(r"^[ ]*(- +)?[A-Za-z_][A-Za-z0-9_\-]*[ \t]*：")
 MAX_NODES = 200_000  # alias bombs expand exponentially; no honest config comes close
+MAX_DEPTH = 20  # mappings and lists nested in one another; the deepest real setting is 7 levels down
+# Every number in a config is a plain decimal within these bounds, so that no sum, ratio or half-up
+# rounding of points, targets and bands can overflow, divide by a denormal or give nan/inf.
+MAX_NUMBER = 1e9
+MIN_NONZERO = 1e-6
 
 
 def resolve_plain(text: str) -> Any:
@@ -211,10 +216,17 @@ class _Builder:
     def loc(self, node: yaml.Node) -> Location:
         return Location(file=self.path, line=node.start_mark.line + 1, col=node.start_mark.column + 1)
 
+    def at(self, node: yaml.Node, path: Path_) -> Location:
+        return Location(file=self.path, line=node.start_mark.line + 1, col=node.start_mark.column + 1,
+                        path=".".join(map(str, path)) or None)
+
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise ConfigError([diag(self.loc(node), "yaml.too_large", "yaml.too_large.hint")])
+        if len(path) > MAX_DEPTH:
+            raise ConfigError([diag(self.loc(node), "yaml.too_deep", "yaml.too_deep.hint",
+                                    hint_params={"limit": MAX_DEPTH})])
         if isinstance(node, yaml.CollectionNode) and not node.flow_style and path in self.key_marks:
             # A block mapping or list starts on the line after its key; an error about the
             # whole of it (bands overlap, parts' sum) is best shown on the key's line.
@@ -257,7 +269,17 @@ class _Builder:
             self.errors.append(diag(self.loc(node), "yaml.tag", "yaml.tag.hint", tag=_shown_tag(node.tag)))
             return None
         if node.style is None:
-            return resolve_plain(node.value)
+            if len(node.value) > 40 and _INT_RE.match(node.value):  # int() refuses 4,300+ digits
+                self.errors.append(diag(self.at(node, path), "yaml.number_range", "yaml.number_range.hint",
+                                        value=node.value[:20] + "...", max=f"{MAX_NUMBER:g}", min=f"{MIN_NONZERO:g}"))
+                return None
+            value = resolve_plain(node.value)
+            if isinstance(value, int | float) and not isinstance(value, bool) and not (
+                    value == 0 or MIN_NONZERO <= abs(value) <= MAX_NUMBER):
+                self.errors.append(diag(self.at(node, path), "yaml.number_range", "yaml.number_range.hint",
+                                        value=node.value, max=f"{MAX_NUMBER:g}", min=f"{MIN_NONZERO:g}"))
+                return None
+            return value
         return node.value
 
 
@@ -298,14 +320,9 @@ def parse_yaml_text(text: str, path: str, sha256: str = "") -> YamlDoc:
 
 def read_yaml(path: Path, display: str | None = None) -> YamlDoc:
     """Read and parse one YAML config file; `display` is the name shown in messages."""
+    from campuseval.inputs import MAX_CONFIG_BYTES, read_input
+
     shown = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError([diag(Location(file=shown), "file.not_found", "file.not_found.hint")]) from None
-    except IsADirectoryError:
-        raise ConfigError([diag(Location(file=shown), "file.is_dir")]) from None
-    except OSError as exc:
-        raise ConfigError([diag(Location(file=shown), "file.unreadable", reason=exc.strerror)]) from None
+    raw = read_input(path, shown, ConfigError, MAX_CONFIG_BYTES)
     text = decode_config_bytes(raw, shown)
     return parse_yaml_text(text, shown, hashlib.sha256(raw).hexdigest())

@@ -22,6 +22,14 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 EXCEL_ERRORS = {"#div/0!", "#value!", "#ref!", "#name?", "#num!", "#null!", "#spill!", "#calc!", "#getting_data",
                 "#field!", "#blocked!", "#connect!", "#busy!", "#unknown!", "#python!"}
 _UNIT_SUFFIX = re.compile(r"(人次|人·年|人年|人|例|台次|台|项|个|次|天|日|万元|元|级|分)$")
+# No yearly figure of a hospital comes near 10^15 (a thousand trillion); beyond it a double no
+# longer holds every digit typed, and Decimal arithmetic (rounding, 1e26 and up) can raise.
+MAX_MAGNITUDE = 1e15
+# Below 10^-9 (other than 0) a value is noise, and dividing by it could overflow a ratio to infinity.
+MIN_MAGNITUDE = 1e-9
+# Scales in which a percent sign means percentage points (45% is 45): percent, and ratio for the
+# growth rates (增幅) that may be negative. In a fraction field 45% is 0.45; elsewhere it is a mistake.
+POINT_SCALES = ("percent", "ratio")
 
 
 class CellProblem(Exception):
@@ -33,7 +41,7 @@ class CellProblem(Exception):
         super().__init__(key)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per cell read: slots halve the memory of a large workbook
 class RawCell:
     """A cell as read from CSV or xlsx: its value, and for xlsx its number format."""
 
@@ -83,13 +91,17 @@ def parse_cell(cell: RawCell, scale: str, yes_no: bool) -> float | None:
     if isinstance(value, int | float):
         try:
             number = float(value)
-        except OverflowError:  # an xlsx integer of hundreds of digits
-            raise CellProblem("data.not_finite", value=show(value)) from None
+        except OverflowError:  # an xlsx integer of hundreds of digits; str() of it may itself raise
+            raise CellProblem("data.too_large", value=f"{'-' if value < 0 else ''}1e308+",
+                              limit=f"{MAX_MAGNITUDE:.0e}") from None
         if not math.isfinite(number):
             raise CellProblem("data.not_finite", value=show(value))
-        if "%" in cell.number_format and scale == "percent":
-            number = denoise(number * 100)
-        return _check_range(number, scale)
+        shown = percent_display(cell.number_format, number)
+        if shown is None:
+            return _check_range(number, scale)
+        # Read as the text Excel shows: 0.064 formatted 0.0% shows 6.4%; 45 formatted 0.00"%" shows 45.00%.
+        displayed = denoise(number * 100) if shown == "scaled" else number
+        return _check_range(_percent_in_scale(displayed, scale, f"{displayed:g}%"), scale)
     # The common case, a plain decimal such as 1234 or 45.6, needs no normalising.
     if isinstance(value, str) and _PLAIN.match(value):
         return _check_range(float(value), scale)
@@ -118,7 +130,7 @@ def _parse_text(raw: str, scale: str, yes_no: bool) -> float | None:
     elif text.endswith("‰"):
         raise CellProblem("data.permille", value=show(raw))
     text = _UNIT_SUFFIX.sub("", text).strip() if scale in ("count", "money", "days", "level") else text
-    compact = text.replace(" ", "")
+    compact = re.sub(r"^([+-])\s+", r"\1", text.strip())  # "- 3.2" is -3.2, but "4 5" is not 45
     if _THOUSANDS.match(compact):
         compact = compact.replace(",", "")
     if not _NUMBER.match(compact):
@@ -131,16 +143,84 @@ def _parse_text(raw: str, scale: str, yes_no: bool) -> float | None:
     if not math.isfinite(number):
         raise CellProblem("data.not_finite", value=show(raw))
     if percent:
-        if scale == "percent":
-            pass
-        elif scale == "fraction":
-            number = denoise(number / 100)
-        else:
-            raise CellProblem("data.percent_sign", value=show(raw), scale=scale)
+        number = _percent_in_scale(number, scale, show(raw))
     return _check_range(number, scale)
 
 
+def _percent_in_scale(number: float, scale: str, shown: str) -> float:
+    """A number followed by a percent sign, in the field's scale: 45% is 45 points or the fraction 0.45."""
+    if scale in POINT_SCALES:
+        return number
+    if scale == "fraction":
+        return denoise(number / 100)
+    raise CellProblem("data.percent_sign", value=shown, scale=scale)
+
+
+def percent_display(number_format: str, value: float) -> str | None:
+    """How an Excel number format shows `value` with a percent sign: "scaled" (0%, 0.0%: shown x100),
+    "literal" (0.00"%", 0.00\\%: a printed sign, the number as stored) or None (no percent sign).
+
+    The format's section for the value's sign is used (positive;negative;zero;text), as Excel does.
+    """
+    if "%" not in number_format:  # the common case: General, 0.00, #,##0
+        return None
+    sections = _sections(number_format)
+    if value < 0 and len(sections) > 1:
+        section = sections[1]
+    elif value == 0 and len(sections) > 2:
+        section = sections[2]
+    else:
+        section = sections[0]
+    literal = False
+    i = 0
+    while i < len(section):
+        ch = section[i]
+        if ch == '"':  # quoted text is printed as it is
+            end = section.find('"', i + 1)
+            end = len(section) if end < 0 else end
+            literal = literal or "%" in section[i + 1:end]
+            i = end + 1
+        elif ch == "\\":  # the next character is printed as it is
+            literal = literal or section[i + 1:i + 2] == "%"
+            i += 2
+        elif ch == "[":  # [Red], [>=100], [$-804]: colours, conditions, locales
+            end = section.find("]", i + 1)
+            i = len(section) if end < 0 else end + 1
+        elif ch in "_*":  # _x leaves the width of x, *x repeats x: neither prints a percent
+            i += 2
+        elif ch == "%":
+            return "scaled"
+        else:
+            i += 1
+    return "literal" if literal else None
+
+
+@functools.lru_cache(maxsize=256)
+def _sections(number_format: str) -> tuple[str, ...]:
+    """The `;`-separated sections of a format, ignoring semicolons inside quotes or after a backslash."""
+    out, cur, quoted, escaped = [], [], False, False
+    for ch in number_format:
+        if escaped:
+            cur.append(ch)
+            escaped = False
+        elif ch == "\\":
+            cur.append(ch)
+            escaped = True
+        elif ch == '"':
+            cur.append(ch)
+            quoted = not quoted
+        elif ch == ";" and not quoted:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return tuple(out)
+
+
 def _check_range(number: float, scale: str) -> float:
+    if not -MAX_MAGNITUDE <= number <= MAX_MAGNITUDE or 0 < abs(number) < MIN_MAGNITUDE:
+        raise CellProblem("data.too_large", value=f"{number:.6g}", limit=f"{MAX_MAGNITUDE:.0e}")
     if scale == "percent" and not 0 <= number <= 100:
         raise CellProblem("data.percent_range", value=f"{number:g}")
     if scale == "fraction" and not 0 <= number <= 1:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import pandas as pd
 
 from campuseval.errors import Diagnostic, Location
+
+if TYPE_CHECKING:
+    from campuseval.expert import ExpertMark
 
 UnitKind = Literal["campus", "hq", "locality"]
 
@@ -76,6 +79,8 @@ class Dataset:
     refs: dict[tuple[str, int, str], CellRef] = field(default_factory=dict)
     files: list[DataFile] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    # Expert panel marks by (unit, year, indicator code), from 专家评分 sheets.
+    experts: dict[tuple[str, int, str], list[ExpertMark]] = field(default_factory=dict)
     sheets: list[SheetRead] = field(default_factory=list)
     unknown_headers: list[UnknownHeader] = field(default_factory=list)
 

@@ -24,13 +24,18 @@ from campuseval.data.dataset import (
     UnknownHeader,
     empty_values,
 )
+from campuseval.data.experts import ExpertReader
+from campuseval.data.experts import find_header as find_expert_header
 from campuseval.data.sources import Sheet, open_data_file
 from campuseval.errors import DataError, Diagnostic, Location, diag
 from campuseval.i18n import t
+from campuseval.safetext import visible
 from campuseval.years import check_year
 
 Layout = Literal["auto", "wide", "long"]
 MAX_PROBLEMS = 30
+MAX_NAME_CHARS = 200  # a unit's name in a data file; the longest real campus name has about 20
+UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 HEADER_SCAN_ROWS = 15
 
 KEY_ALIASES: dict[str, set[str]] = {
@@ -92,6 +97,8 @@ class Vocabulary:
         v = cls()
         for ind in eff.indicators:
             s = ind.spec
+            if s.rule.type == "expert":
+                continue  # marks come from the 专家评分 sheet; a data column of that name is not one of them
             spec = FieldSpec(s.code, s.scale, s.rule.type in ("yes_no", "veto"), s.name.zh)
             v._add_field(spec, [s.code, s.name.zh, s.name.en or ""])
         for raw in eff.raw_fields:
@@ -363,6 +370,10 @@ class _Reader:
                       loc: object) -> UnitInfo | None:
         assert callable(loc)
         raw_name = norm_text(str(self._cell(row, roles["unit"]).value))
+        if len(raw_name) > MAX_NAME_CHARS:  # a name goes into every message, chart label and hint
+            self.problem(diag(loc(roles["unit"]), "data.name_too_long", "data.name_too_long.hint",
+                              hint_params={"limit": MAX_NAME_CHARS}, chars=len(raw_name), limit=MAX_NAME_CHARS))
+            return None
         key = norm_header(raw_name)
         known = self.vocab.units.get(key)
         if known is not None:
@@ -403,6 +414,13 @@ class _Reader:
                                           unit=raw_name, kind=t(f"subject.{kind}", "zh"),
                                           kind_en=t(f"subject.{kind}", "en")))
             return None
+        # A unit the data itself defines goes into every output by its name: no control or bidi characters.
+        for role in ("unit", "hq", "district") if kind == "campus" else ("unit",):
+            text = norm_text(str(self._cell(row, roles.get(role)).value or ""))
+            if UNSAFE_NAME.search(text):
+                self.problem(diag(loc(roles[role]), "data.name_unsafe", "data.name_unsafe.hint",
+                                  name=visible(show(text))))
+                return None
         unit_id = raw_name
         existing = self.units.get(unit_id)
         hq = district = None
@@ -466,6 +484,7 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
     if year is not None:
         check_year(year)
     reader = _Reader(Vocabulary.of(eff), default_year=year, layout=layout)
+    experts = ExpertReader(eff, reader.problem)
     files: list[DataFile] = []
     given: dict[Path, str] = {}
     for p in paths:
@@ -486,6 +505,14 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
                     reader.warnings.append(diag(Location(file=shown, sheet=sheet.name), "data.hidden_sheet",
                                                 "data.hidden_sheet.hint", severity="warning"))
                 continue
+            panel = find_expert_header(sheet)
+            if panel is not None:  # a 专家评分 sheet: marks per reviewer, not a year's figures
+                before = len(experts.marks)
+                experts.read(sheet, shown, *panel)
+                reader.sheets.append(SheetRead(shown, sheet.name, len(experts.marks) - before))
+                read_any = True
+                reader.rows_read.setdefault(shown, 1)
+                continue
             read_any |= reader.read_sheet(sheet, shown)
         if not read_any and reader.no_unit_header is not None:
             reader.problem(diag(reader.no_unit_header, "data.no_unit_column", "data.no_unit_column.hint"))
@@ -496,6 +523,7 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
                                 sheets="、".join(sheet_names)))
         elif not reader.rows_read.get(shown) and not reader.problems:
             reader.problem(diag(Location(file=shown), "data.no_rows", "data.no_rows.hint"))
+    marks = experts.finish(reader.units, reader.vocab.units, year, sorted({r[1] for r in reader.records}))
     if reader.problems:
         raise DataError(reader.problems)
     if reader.unknown_headers:
@@ -506,13 +534,13 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
     else:
         values = empty_values()
     return Dataset(values=values, units=reader.units, refs=reader.refs, files=files, warnings=reader.warnings,
-                   sheets=reader.sheets, unknown_headers=reader.unknown_headers)
+                   sheets=reader.sheets, unknown_headers=reader.unknown_headers, experts=marks)
 
 
 def _resolved(path: Path) -> Path:
     try:
         return path.resolve()
-    except (OSError, RuntimeError):  # a loop or an unreadable path: the opening reports it
+    except (OSError, RuntimeError, ValueError):  # a loop, a NUL byte, an unreadable path: the opening says so
         return path
 
 

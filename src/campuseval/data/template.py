@@ -34,8 +34,8 @@ def template_fields(eff: EffectiveTable, sheet: str) -> list[TemplateField]:
     users: dict[str, list[str]] = {}
     for ind in eff.indicators:
         s = ind.spec
-        if s.subject not in SUBJECTS[sheet]:
-            continue
+        if s.subject not in SUBJECTS[sheet] or s.rule.type == "expert":
+            continue  # an expert-scored indicator's marks go to the 专家评分 sheet
         if s.formula:
             from campuseval import formula
 
@@ -129,6 +129,9 @@ def write_template(eff: EffectiveTable, path: Path, *, years: list[int] | None =
         ws.column_dimensions["B"].width = 8
         for c in range(3, len(headers) + 1):
             ws.column_dimensions[get_column_letter(c)].width = 18
+    from campuseval.data.experts import write_expert_sheet
+
+    write_expert_sheet(wb, eff, lang, years)
     _readme(info, eff, lang, bold)
     wb.properties.creator = "campuseval"
     wb.save(path)

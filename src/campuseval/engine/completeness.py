@@ -11,6 +11,7 @@ from campuseval.config.effective import EffectiveTable, EffIndicator
 from campuseval.data.dataset import Dataset, UnitInfo
 from campuseval.data.read import norm_header
 from campuseval.errors import Diagnostic, Location, diag
+from campuseval.expert import marks_missing
 from campuseval.i18n import t
 from campuseval.results import MissingInput, Text
 
@@ -32,7 +33,9 @@ class Needs:
 
 def needs_value(ind: EffIndicator) -> bool:
     """Whether the indicator is scored from a value (qualitative goals and monitor-only ones are not)."""
-    return ind.spec.rule.type not in ("qualitative",) and (ind.scored or ind.spec.rule.type in ("bonus", "veto"))
+    # An expert-marked indicator reads no column: its marks are checked by expert.marks_missing.
+    return ind.spec.rule.type not in ("qualitative", "expert") and (
+        ind.scored or ind.spec.rule.type in ("bonus", "veto"))
 
 
 def _roles_of(ind: EffIndicator) -> tuple[Role, ...]:
@@ -117,6 +120,7 @@ def missing_inputs(eff: EffectiveTable, data: Dataset, year: int, campuses: list
                    if i.spec.rule.type == "change_vs_previous" and _roles_of(i)[0] == need.role]
         if changes and not any(g.what == "subject" for g in now):  # no rows at all: said once
             out += _gaps(eff, data, need, changes, year - 1, seen, names, previous=True)
+    out += marks_missing(eff, data, year, campuses, names)
     return out
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import math
 from collections import defaultdict
 
@@ -110,32 +109,13 @@ def _year_jumps(eff: EffectiveTable, lookup: dict[tuple[str, int], dict[str, flo
     return out
 
 
-def share_parts(text: str) -> tuple[str, str] | None:
-    """(numerator, denominator) when a formula is a share: a / b, optionally × 100."""
-    try:
-        node = ast.parse(formula.normalise(text), mode="eval").body
-    except SyntaxError:
-        return None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-        for a, b in ((node.left, node.right), (node.right, node.left)):
-            if isinstance(b, ast.Constant) and b.value in (100, 100.0):
-                node = a
-                break
-        else:
-            return None
-    if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.left, ast.Name)
-            and isinstance(node.right, ast.Name)):
-        return node.left.id, node.right.id
-    return None
-
-
 def _shares_above_one(eff: EffectiveTable, lookup: dict[tuple[str, int], dict[str, float]],
                       refs: dict[tuple[str, int, str], CellRef], year: int) -> list[Diagnostic]:
     """A share's numerator above its denominator (四级手术台次 > 手术台次): columns swapped or a typo."""
     shares = {}
     for ind in eff.indicators:
         if ind.spec.formula and ind.spec.scale in ("percent", "fraction"):
-            parts = share_parts(ind.spec.formula)
+            parts = formula.fraction(ind.spec.formula)
             if parts is not None:
                 shares[ind.code] = parts
     out = []

@@ -67,6 +67,11 @@ def score_rule(rule: Rule, direction: str, value: float, points: float, target: 
     if isinstance(rule, r.Qualitative):
         return Outcome(None, f"not scored from data: {rule.goal.zh}",
                        words=_w("qualitative", goal={"zh": rule.goal.zh, "en": rule.goal.en or rule.goal.zh}))
+    if isinstance(rule, r.Expert):
+        # The panel marks out of the indicator's points; the reader refused any mark above them.
+        earned = min(max(value, 0.0), points)
+        return Outcome(earned, f"expert {_n(value)} -> {_n(earned)}",
+                       words=_w("expert", v=value, p=points, e=earned))
     assert not isinstance(target, TargetRange)
     if isinstance(rule, r.MeetsTarget):
         assert target is not None

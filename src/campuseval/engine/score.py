@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from campuseval import __version__, formula
+from campuseval.allocation import allocate_results
 from campuseval.config.effective import EffectiveTable, EffIndicator
 from campuseval.config.models import TargetRange
 from campuseval.config.peryear import for_year
@@ -19,6 +20,7 @@ from campuseval.engine.homogeneity import gap as homogeneity_gap
 from campuseval.engine.method import build_method, target_out, text
 from campuseval.engine.rules import score_rule
 from campuseval.errors import DataError, Diagnostic, Location, UsageError, diag
+from campuseval.expert import combine
 from campuseval.formatting import num
 from campuseval.i18n import t
 from campuseval.results import (
@@ -26,6 +28,7 @@ from campuseval.results import (
     MISSING_FLAGS,
     CampusScore,
     CampusStatus,
+    ExpertMarkOut,
     Flag,
     Gap,
     IndicatorScore,
@@ -238,6 +241,7 @@ def score_year(eff: EffectiveTable, data: Dataset, year: int, *, generated_at: s
         as_errors += [diag(Location(), "warning.text", zh=w.zh, en=w.en) for w in ctx.conflicts]
         raise DataError([*as_errors, diag(Location(), "strict.failed", "strict.failed.hint", n=len(warnings))])
     ranking.rank(scores, eff.table.ranking, eff.table.insufficient, eff.table.rank_on)
+    allocation = allocate_results(eff.allocation, scores) if eff.allocation is not None else None
     results = Results(
         tool_version=tool_version, generated_at=generated_at, year=year, previous_year=prev_year,
         locality=RefOut(id=eff.locality.id, name=text(eff.locality.name)) if eff.locality else None,
@@ -245,7 +249,10 @@ def score_year(eff: EffectiveTable, data: Dataset, year: int, *, generated_at: s
         data_files=[SourceOut(path=f.path, sha256=f.sha256, role="data") for f in data.files],
         method=build_method(eff), complete=not gaps, missing_inputs=gaps,
         missing_values=sum(1 for c in scores for i in c.indicators if set(i.flags) & MISSING_FLAGS),
-        campuses=scores, warnings=warnings,
+        campuses=scores, warnings=warnings, allocation=allocation,
+        expert_marks=[ExpertMarkOut(campus=u, indicator=code, reviewer=m.reviewer, score=m.score, remark=m.remark,
+                                    cell=m.ref.short() if m.ref else None)
+                      for (u, y, code), marks in sorted(data.experts.items()) if y == year for m in marks],
     )
     results.diagnostics.extend(located)
     return results
@@ -372,6 +379,9 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
                       [("words.not_applicable", {})])
     unit = {"campus": campus.id, "both": campus.id, "hq": campus.hq, "locality": campus.district}[spec.subject]
     own = ctx.resolve(ind, unit, ctx.year)
+    panel = ""
+    if spec.rule.type == "expert":  # the value is the panel's combined mark, not a data cell
+        own, panel = _panel(ctx, ind, unit)
     hq = ctx.resolve(ind, campus.hq, ctx.year, "hq.") if spec.subject == "both" else None
     prev = ctx.resolve(ind, unit, ctx.year - 1, "prev.") if spec.rule.type == "change_vs_previous" else None
     target = ind.target_for(campus.id)
@@ -408,7 +418,7 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
         # Scored at the indicator's own points, then scaled to its effective maximum in _reweight, so
         # absolute amounts (band points, deductions) scale with a drop just as pro-rata ones do.
         outcome = score_rule(spec.rule, spec.direction, own.value, spec.points, target, hq_value, prev_value)
-        arithmetic = outcome.arithmetic
+        arithmetic = f"{panel}; {outcome.arithmetic}" if panel else outcome.arithmetic
         if outcome.words is not None:
             steps.append(outcome.words)
         raw_points = outcome.points
@@ -454,6 +464,18 @@ def _small_sample(ctx: _Context, ind: EffIndicator, own: Resolved, hq: Resolved 
         return False
     events = [r.inputs.get(prefix + parts[0]) for r, prefix in ((own, ""), (hq, "hq.")) if r is not None]
     return any(e is not None and e < threshold for e in events)
+
+
+def _panel(ctx: _Context, ind: EffIndicator, unit: str | None) -> tuple[Resolved, str]:
+    """An expert-scored indicator's value: its reviewers' marks combined as the rule says, one input each."""
+    marks = ctx.data.experts.get((unit or "", ctx.year, ind.code), [])
+    rule = ind.spec.rule
+    if not marks or rule.type != "expert":
+        return Resolved(None, "missing", problem="missing"), ""
+    value, text = combine(marks, rule.combine)
+    inputs: dict[str, float | None] = {f"expert.{m.reviewer}": m.score for m in marks}
+    cells = {f"expert.{m.reviewer}": m.ref.short() for m in marks if m.ref is not None}
+    return Resolved(value, "reported", inputs, cells), text
 
 
 def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | None, prev_value: float | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 
 from campuseval.config.schema import DRAFT_07, _to_draft07
 from campuseval.errors import DataError, Location, diag
+from campuseval.inputs import MAX_RESULTS_BYTES, read_input
 from campuseval.results import SCHEMA_VERSION, Results
 
 
@@ -18,29 +20,88 @@ def dumps(results: Results) -> str:
     return results.model_dump_json(indent=2) + "\n"
 
 
+# A saved scores.json read back is untrusted input (it may have been edited by hand): these bounds
+# hold before any value reaches the renderers, so that no number overflows and no nesting recurses.
+MAX_DEPTH = 32  # the file nests 6 levels; deeper is not a scores.json
+MAX_NUMBER = 1e15  # as for data cells: no score, value or target comes near
+MAX_INT_DIGITS = 18
+
+
+class _BadNumber:
+    """A number the bounds refuse, kept as its text so that the walk below can say where it is."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _parse_float(text: str) -> float | _BadNumber:
+    value = float(text)
+    return value if math.isfinite(value) and abs(value) <= MAX_NUMBER else _BadNumber(text)
+
+
+def _parse_int(text: str) -> int | _BadNumber:
+    digits = text.lstrip("-")
+    return int(text) if len(digits) <= MAX_INT_DIGITS else _BadNumber(text)
+
+
 def load(path: Path | str, shown: str | None = None) -> Results:
-    """Read a scores.json back; DataError when it is not one or is of another schema version."""
+    """Read a scores.json back; DataError, located by JSON path, when it is not one or breaks a bound."""
     path = Path(path)
-    loc = Location(file=shown or str(path))
+    name = shown or str(path)
+    loc = Location(file=name)
+    raw = read_input(path, name, DataError, MAX_RESULTS_BYTES)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise DataError([diag(loc, "file.not_found", "file.not_found.hint")]) from None
+        data = json.loads(raw.decode("utf-8-sig"), parse_float=_parse_float, parse_int=_parse_int,
+                          parse_constant=_BadNumber)
     except json.JSONDecodeError as exc:
-        where = Location(file=shown or str(path), line=exc.lineno, col=exc.colno)
+        where = Location(file=name, line=exc.lineno, col=exc.colno)
         raise DataError([diag(where, "results.not_json_text", "results.not_json.hint")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise DataError([diag(loc, "results.not_json", "results.not_json.hint", reason=str(exc)[:120])]) from None
+    except RecursionError:  # [[[[... thousands deep
+        raise DataError([diag(loc, "results.too_deep", "results.not_json.hint", limit=MAX_DEPTH)]) from None
+    _check_tree(data, name)
     if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
         found = data.get("schema_version") if isinstance(data, dict) else None
         raise DataError([diag(loc, "results.wrong_version", "results.not_json.hint",
-                              found=found or "-", expected=SCHEMA_VERSION)])
+                              found=str(found)[:40] if found else "-", expected=SCHEMA_VERSION)])
     try:
-        return Results.model_validate(data)
+        results = Results.model_validate(data, strict=True)  # "nan" or "1e999" as text is not a number
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise DataError([diag(loc, "results.invalid", "results.not_json.hint",
-                              path=".".join(str(p) for p in first["loc"]), reason=first["msg"])]) from None
+        raise DataError([diag(Location(file=name, path=_json_path(first["loc"])), "results.invalid",
+                              "results.not_json.hint", path=_json_path(first["loc"]),
+                              reason=first["msg"])]) from None
+    rounding = results.method.rounding
+    for key in ("indicator", "total"):
+        places = rounding.get(key)
+        if not isinstance(places, int) or not 0 <= places <= 6:
+            field = f"method.rounding.{key}"
+            raise DataError([diag(Location(file=name, path=field), "results.invalid", "results.not_json.hint",
+                                  path=field, reason="an integer from 0 to 6")])
+    return results
+
+
+def _check_tree(data: Any, name: str) -> None:
+    """Every number within bounds and nesting at most MAX_DEPTH deep; the first fault located by JSON path."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        node, at = stack.pop()
+        if len(at) > MAX_DEPTH:
+            raise DataError([diag(Location(file=name, path=_json_path(at[:MAX_DEPTH])), "results.too_deep",
+                                  "results.not_json.hint", limit=MAX_DEPTH)])
+        if isinstance(node, _BadNumber):
+            text = node.text if len(node.text) <= 24 else node.text[:12] + "..." + f"({len(node.text)} digits)"
+            raise DataError([diag(Location(file=name, path=_json_path(at)), "results.number_range",
+                                  "results.not_json.hint", path=_json_path(at), value=text, limit=f"{MAX_NUMBER:.0e}")])
+        if isinstance(node, dict):
+            stack.extend((v, (*at, str(k))) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, (*at, n)) for n, v in enumerate(node))
+
+
+def _json_path(at: Any) -> str:
+    return ".".join(str(p) for p in at) or "(root)"
 
 
 def scores_schema() -> dict[str, Any]:

@@ -12,6 +12,7 @@ from campuseval import formatting
 from campuseval.i18n import Lang, t
 from campuseval.results import INFORMATIONAL_FLAGS, Results
 from campuseval.runinfo import incomplete_lines, ranking_sentence
+from campuseval.safetext import xlsx_safe
 from campuseval.trend import trend, trend_banner
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and WPS
@@ -226,6 +227,9 @@ def write_xlsx(path: Path, results: Results, lang: Lang, *, cells: bool = False)
                  for c in results.campuses for i in c.indicators for k, v in i.trace.cells.items()]
         _fill(wb.create_sheet(t("xlsx.cells", lang)), ccols, [t(f"col.{c.key}", lang) for c in ccols], crows, None,
               rounding, lang)
+    from campuseval.export.allocation_sheet import add_allocation_sheet
+
+    add_allocation_sheet(wb, results, lang)
     wb.properties.creator = "campuseval"
     wb.save(path)
 
@@ -262,7 +266,7 @@ def _about(ws: Any, results: Results, lang: Lang) -> None:
     ]
     ws.append([t("xlsx.about.item", lang), t("xlsx.about.value", lang)])
     for item, value in rows:
-        ws.append([item, value])
+        ws.append([xlsx_safe(item), xlsx_safe(value)])  # file and sheet names are the user's
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in ws.iter_rows(min_row=2):
@@ -307,18 +311,18 @@ def _fill(ws: Any, cols: list[Column], headers: list[str], rows: list[list[Any]]
     alert_fill = PatternFill("solid", fgColor="FBE3E3")
     pp = '0.00" ' + t("xlsx.pp", lang) + '"'
     for line in banner or []:  # above the table, where nobody opening the sheet can miss it
-        ws.append([line])
+        ws.append([xlsx_safe(line)])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True, color="C00000")
         ws.cell(row=ws.max_row, column=1).data_type = "s"
     head = ws.max_row + 1 if banner else 1
-    ws.append([str(h) for h in headers])
+    ws.append([xlsx_safe(str(h)) for h in headers])
     for cell in ws[head]:
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.data_type = "s"
     for n, row in enumerate(rows):
-        ws.append(row)
+        ws.append([xlsx_safe(v) for v in row])  # a control character in a name would end the run
         scale = scales[n] if scales else ""
         for col, cell in zip(cols, ws[ws.max_row], strict=True):
             if flagged is not None and flagged[n]:

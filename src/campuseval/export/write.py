@@ -35,6 +35,9 @@ def parse_formats(text: str) -> list[str]:
         if f not in FORMATS:
             raise UsageError([diag(Location(file="--format"), "out.bad_format", "out.bad_format.hint",
                                    hint_params={"choices": ", ".join(FORMATS)}, fmt=f)])
+    if not formats:  # `--format ","`: nothing would be written, yet the run would say it succeeded
+        raise UsageError([diag(Location(file="--format"), "out.bad_format", "out.bad_format.hint",
+                               hint_params={"choices": ", ".join(FORMATS)}, fmt=text)])
     return list(dict.fromkeys(formats))
 
 
@@ -99,15 +102,7 @@ def safe_stem(unit_id: str, used: set[str]) -> str:
 
 def unit_results(results: Results, campus_id: str) -> Results:
     """`results` holding only `campus_id` (and its last year): what its feedback workbook shows."""
-    prev = results.previous
-    if prev is not None:
-        prev = prev.model_copy(update={"campuses": [c for c in prev.campuses if c.id == campus_id]})
-    # The earlier years of a multi-year run: this campus only there too (its trend sheet), never the others'.
-    series = None if results.series is None else [
-        r.model_copy(update={"campuses": [c for c in r.campuses if c.id == campus_id], "warnings": []})
-        for r in results.series]
-    return results.model_copy(update={"campuses": [results.campus(campus_id)], "previous": prev, "warnings": [],
-                                      "series": series})
+    return results.for_unit(campus_id)
 
 
 def _unit_writer(results: Results, campus_id: str, fmt: str, lang: Lang) -> Callable[[Path], None]:
@@ -143,35 +138,39 @@ def check_target(out_dir: Path, formats: list[str], force: bool, results: Result
 
 
 def write_outputs(results: Results, out_dir: Path, formats: list[str], lang: Lang, *,
-                  force: bool = False, per_unit: bool = False) -> list[Path]:
+                  force: bool = False, per_unit: bool = False, inputs: tuple[Path, ...] = ()) -> list[Path]:
     """Write the chosen formats into `out_dir`; on any failure or interrupt nothing is left half-written.
 
     `per_unit` adds one HTML and one xlsx per campus under units/, each holding that campus alone.
+    `inputs` are files read to make `results` beyond those it records (the scores.json `report` reads):
+    like the data and config files, none of them is ever written over, --force or not.
     """
     check_target(out_dir, formats, force, results, per_unit)
     names = planned_files(formats, results, per_unit)
-    _refuse_inputs(results, out_dir, names)
+    _refuse_inputs(results, out_dir, names, inputs)
     writers = _writers(results, lang, per_unit)
     with interrupts_unwind():
         return _write_all(writers, out_dir, names)
 
 
-def _refuse_inputs(results: Results, out_dir: Path, names: list[str]) -> None:
+def _refuse_inputs(results: Results, out_dir: Path, names: list[str], inputs: tuple[Path, ...] = ()) -> None:
     """Never write over a file the results were read from, even with --force (`--out data/`)."""
+    sources = [str(p) for p in inputs] + [s.path for s in [*results.data_files, *results.config_files]]
     for name in names:
         target = out_dir / name
-        for source in [*results.data_files, *results.config_files]:
-            with contextlib.suppress(OSError):
-                if target.exists() and os.path.samefile(target, source.path):
+        for source in sources:
+            with contextlib.suppress(OSError, ValueError):
+                if target.exists() and os.path.samefile(target, source):
                     raise UsageError([diag(Location(file=str(target)), "out.is_input", "out.is_input.hint",
-                                           source=source.path)])
+                                           source=source)])
 
 
 def _write_all(writers: dict[str, Callable[[Path], None]], out_dir: Path, names: list[str]) -> list[Path]:
     created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".campuseval-", dir=out_dir))
+        clean_stale_staging(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     except OSError as exc:
         raise _cannot_write(out_dir, exc) from None
     ok = False
@@ -190,6 +189,52 @@ def _write_all(writers: dict[str, Callable[[Path], None]], out_dir: Path, names:
         if created and not ok:
             with contextlib.suppress(OSError):
                 out_dir.rmdir()  # only if empty: a folder we made for nothing is not left behind
+
+
+STAGING_PREFIX = ".campuseval-"
+STALE_AFTER = 3600  # seconds; a staging folder whose run cannot be identified is left alone this long
+
+
+def clean_stale_staging(out_dir: Path) -> list[Path]:
+    """Remove staging folders that a killed run (SIGKILL, power cut) left in `out_dir`; the removed ones.
+
+    A folder is stale when the process that made it (its id is in the name) no longer runs, or, for a
+    name without one, when it is over an hour old. Earlier results that the killed run had set aside
+    in `.previous` go back into place first: a kill between two moves must not lose them.
+    """
+    import time
+
+    removed: list[Path] = []
+    for entry in out_dir.iterdir():
+        if not entry.name.startswith(STAGING_PREFIX) or entry.is_symlink() or not entry.is_dir():
+            continue
+        pid_text = entry.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        if pid_text.isdigit() and os.name != "nt":  # on Windows os.kill(pid, 0) would end the process
+            if int(pid_text) == os.getpid() or _running(int(pid_text)):
+                continue
+        elif time.time() - entry.stat().st_mtime < STALE_AFTER:
+            continue
+        previous = entry / ".previous"
+        if previous.is_dir():
+            for old in sorted(p for p in previous.rglob("*") if not p.is_dir()):  # units/<id>.html too
+                back = out_dir / old.relative_to(previous)
+                with contextlib.suppress(OSError):
+                    back.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(old, back)
+        with contextlib.suppress(OSError):
+            shutil.rmtree(entry)
+            removed.append(entry)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # someone else's process, or an id the OS cannot take: leave its folder alone
+    return True
 
 
 def _move_into_place(staging: Path, out_dir: Path, names: list[str]) -> None:

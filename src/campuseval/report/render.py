@@ -9,6 +9,8 @@ import jinja2
 
 from campuseval.i18n import Lang, t
 from campuseval.report import charts
+from campuseval.report.allocation import allocation_view
+from campuseval.report.experts_view import experts_view
 from campuseval.report.markdown import md_escape
 from campuseval.report.trend import small_multiples
 from campuseval.report.view import ReportView, build, ranked
@@ -65,4 +67,5 @@ def render(results: Results, fmt: str, lang: Lang, *, unit: str | None = None) -
         return t(key, lang, **params)
 
     template = _env(fmt).get_template(f"report.{fmt}.j2")
-    return template.render(v=view, t=label)
+    mine = results.for_unit(unit) if unit is not None else results  # a feedback sheet names no other campus
+    return template.render(v=view, t=label, alloc=allocation_view(mine, lang), experts=experts_view(mine, lang))

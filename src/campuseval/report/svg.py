@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 
 from markupsafe import Markup, escape
@@ -39,23 +40,40 @@ def text_width(text: str, size: float) -> float:
     return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.58 for ch in text)
 
 
+def _prefix_widths(text: str, size: float) -> list[float]:
+    """Widths of text[:0], text[:1], ... summed in the order text_width sums them (the same floats)."""
+    out = [0.0]
+    total = 0.0
+    for ch in text:
+        total += size if unicodedata.east_asian_width(ch) in "WF" else size * 0.58
+        out.append(total)
+    return out
+
+
 def fit(text: str, size: float, width: float) -> str:
-    """`text` cut with an ellipsis so that it fits `width`; the full text is in the tables."""
-    if text_width(text, size) <= width:
+    """`text` cut with an ellipsis so that it fits `width`; the full text is in the tables.
+
+    Linear in the text's length (a name from a file may be thousands of characters long).
+    """
+    prefix = _prefix_widths(text, size)
+    if prefix[-1] <= width:
         return text
-    while text and text_width(text + "…", size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    ellipsis = text_width("…", size)
+    k = len(text)
+    while k and prefix[k] + ellipsis > width:
+        k -= 1
+    return text[:k].rstrip() + "…"
 
 
 def wrap(text: str, size: float, width: float, max_lines: int = 2) -> list[str]:
     """`text` broken into lines that fit `width`: at spaces for Latin text, anywhere in CJK text."""
     lines: list[str] = []
     rest = text
-    while rest and len(lines) < max_lines - 1 and text_width(rest, size) > width:
-        cut = len(rest)
-        while cut > 1 and text_width(rest[:cut], size) > width:
-            cut -= 1
+    while rest and len(lines) < max_lines - 1:
+        prefix = _prefix_widths(rest, size)
+        if prefix[-1] <= width:
+            break
+        cut = max(1, bisect.bisect_right(prefix, width) - 1)  # the longest start that fits, as the old loop
         space = rest.rfind(" ", 0, cut + 1)
         if space > 0 and not any(unicodedata.east_asian_width(ch) in "WF" for ch in rest[space:cut]):
             cut = space  # break at the last space rather than inside a word
