@@ -22,12 +22,13 @@ from campuseval.report.svg import (
     rect,
     svg,
     text_width,
+    wrap,
 )
 from campuseval.results import Results, Text
 from campuseval.trend import CampusTrend, Trend, YearPoint, trend
 
 WIDTH = 760.0
-PANEL_H = 196.0
+PANEL_H = 210.0
 COLUMNS = 3
 
 
@@ -136,11 +137,12 @@ def _panel(cid: str, ct: CampusTrend, tr: Trend, x0: float, y0: float, w: float,
            lang: Lang) -> list[str]:
     maximum = t("trend.chart.max", lang, max=num(tr.total_max))
     out = [rect(x0, y0, w, PANEL_H - 10, "#ffffff", stroke=TRACK_EDGE),
-           label(x0 + 8, y0 + 18, fit(_name(ct.name, lang), 13, w - 24 - text_width(maximum, 10)), size=13,
-                 weight="bold"),
            # The maximum sits beside the name, where no total label can run into it.
            label(x0 + w - 8, y0 + 17, maximum, size=10, anchor="end", fill=MUTED)]
-    top, bottom = y0 + 40, y0 + PANEL_H - 50
+    # The name on up to two lines (English names are long); every panel keeps the same plot height.
+    for k, text in enumerate(wrap(_name(ct.name, lang), 13, w - 24 - text_width(maximum, 10), max_lines=2)):
+        out.append(label(x0 + 8, y0 + 18 + 15 * k, text, size=13, weight="bold"))
+    top, bottom = y0 + 54, y0 + PANEL_H - 50
     height = bottom - top
     left, right = x0 + 10, x0 + w - 10
     slot = (right - left) / len(tr.years)
