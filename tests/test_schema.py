@@ -171,6 +171,11 @@ def test_schema_errors_inside_an_added_indicator(item: dict[str, Any], where: li
     ({"min": 5, "default": 3}, False),
     ("十", False),
     ({"defualt": 3}, False),
+    ({2023: 28, 2024: 30}, True),  # per year (YAML keys are ints; JSON's are the strings below)
+    ({"2023": 28, "2024": {"min": 5}}, True),
+    ({"default": {"2023": 8}, "campuses": {"yi": {"2024": 5}}}, True),
+    ({"2023": "十"}, False),
+    ({"2023": 28, "min": 5}, False),
 ])
 def test_schema_of_a_targets_value(value: Any, valid: bool) -> None:
     data = {"extends": "x.yaml", "locality": {"id": "x", "name": "某区"}, "targets": {"C1": value}}

@@ -24,7 +24,8 @@ from campuseval.config.load import load_config
 from campuseval.config.rules import RULE_CLASSES
 from campuseval.data.read import read_data
 from campuseval.engine.score import score
-from campuseval.errors import CampusevalError, ConfigError, DataError
+from campuseval.engine.series import score_years
+from campuseval.errors import CampusevalError, ConfigError, DataError, UsageError
 from campuseval.results import CampusScore, IndicatorScore, Results
 
 CASES_DIR = Path(__file__).parent / "scoring_cases"
@@ -34,7 +35,7 @@ KIND_WORDS = {"campus": "院区", "hq": "总院", "locality": "区县"}
 KEY_COLUMNS = ("单位", "类型", "总院", "区县", "年份")
 ROW_KEYS = {"unit": "单位", "kind": "类型", "hq": "总院", "district": "区县", "year": "年份"}
 
-CASE_KEYS = {"description", "arithmetic", "table", "targets", "data", "expert_marks", "year", "expected",
+CASE_KEYS = {"description", "arithmetic", "table", "targets", "data", "expert_marks", "year", "years", "expected",
              "expected_error", "allow_incomplete", "xfail_reason"}
 CAMPUS_KEYS = {"total", "total_unrounded", "max_total", "rank", "rate", "status", "bonus", "veto", "flag_count",
                "deadline", "before_deadline", "parts", "part_max", "part_scored", "indicators"}
@@ -135,6 +136,9 @@ def run_case(case: dict[str, Any], tmp_path: Path) -> Results:
     if case.get("expert_marks"):
         files.append(write_marks(case["expert_marks"], tmp_path / "专家评分.csv"))
     data = read_data(files, eff)
+    if case.get("years"):  # a multi-year run: the latest year's Results, the earlier ones in `series`
+        return score_years(eff, data, case["years"], generated_at="2025-01-01T00:00:00",
+                           allow_incomplete=bool(case.get("allow_incomplete")))
     return score(eff, data, year=case.get("year"), generated_at="2025-01-01T00:00:00",
                  allow_incomplete=bool(case.get("allow_incomplete")))
 
@@ -215,7 +219,8 @@ def test_scoring_case(case: dict[str, Any], tmp_path: Path) -> None:
     check_case_shape(case)
     if "expected_error" in case:
         key = case["expected_error"]
-        error = ConfigError if key.startswith("cfg.") else DataError
+        error = ConfigError if key.startswith(("cfg.", "targets.year_outside")) else (
+            UsageError if key.startswith(("targets.year_missing", "data.year_not_covered")) else DataError)
         with pytest.raises(CampusevalError) as info:
             run_case(case, tmp_path)
         assert isinstance(info.value, error), f"expected {error.__name__}, got {type(info.value).__name__}"
@@ -223,12 +228,19 @@ def test_scoring_case(case: dict[str, Any], tmp_path: Path) -> None:
         assert key in keys, f"expected a diagnostic {key}, got {keys}: {info.value.render('en')}"
         return
     results = run_case(case, tmp_path)
-    expected = case["expected"]
-    got_ids = [c.id for c in results.campuses]
-    assert set(got_ids) == set(expected), f"campuses scored {got_ids}, expected {sorted(expected)}"
+    # With `years`, `expected` is by year, then by campus; each year is checked in its own Results.
+    by_year = {y: r for r in [*(results.series or []), results] for y in [r.year]}
+    runs = [(by_year[y], exp, f"{y}.") for y, exp in case["expected"].items()] if case.get("years") else [
+        (results, case["expected"], "")]
+    if case.get("years"):
+        assert sorted(by_year) == sorted(case["years"]), f"years scored {sorted(by_year)}"
+        assert set(case["expected"]) == set(case["years"]), "with `years`, give `expected` for every year"
     out: list[str] = []
-    for cid, exp in expected.items():
-        compare_campus(cid, results.campus(cid), exp or {}, out)
+    for res, expected, where in runs:
+        got_ids = [c.id for c in res.campuses]
+        assert set(got_ids) == set(expected), f"{where}campuses scored {got_ids}, expected {sorted(expected)}"
+        for cid, exp in expected.items():
+            compare_campus(where + cid, res.campus(cid), exp or {}, out)
     assert not out, "\n".join(out)
 
 

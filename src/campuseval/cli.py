@@ -472,8 +472,12 @@ def score_cmd(
                                               show_default=False)],
     table: TableOpt = None,
     targets: TargetsOpt = None,
-    year: Annotated[int | None, typer.Option(
-        "--year", help="评价年度（默认：数据中最近的年度）/ year to score (default: the latest in the data)")] = None,
+    year: Annotated[list[int] | None, typer.Option(
+        "--year", help="评价年度（默认：数据中最近的年度）；可多次给出，评价多个年度并生成趋势 / year to score "
+                       "(default: the latest in the data); repeat it to score several years with a trend")] = None,
+    years: Annotated[str | None, typer.Option(
+        "--years", help="连续多个年度，如 2020-2024，各年度按当年的目标值评分 / a range of years such as "
+                        "2020-2024, each scored with the targets in force that year")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="结果文件夹 / output folder")] = Path("campuseval-results"),
     formats: Annotated[str, typer.Option(
         "--format", help="json,csv,xlsx,md,html,docx 中的若干项，逗号分隔 / comma-separated",
@@ -493,25 +497,40 @@ def score_cmd(
 ) -> None:
     from campuseval.data.read import read_data
     from campuseval.engine.score import score
+    from campuseval.engine.series import score_years, years_to_run
     from campuseval.export.write import check_target, parse_formats, write_outputs
     from campuseval.runinfo import read_lines
 
     lg = _lang(lang)
     fmts = parse_formats(formats)
     stamp = _timestamp(generated_at)
+    asked = years_to_run(year, years)
     check_target(out_dir, fmts, force)  # before the work, so a refusal costs nothing
     eff = load_effective(table, targets, lg)
-    dataset = read_data(data, eff, year=year, layout=layout.value)
-    results = score(eff, dataset, year=year, generated_at=stamp, allow_incomplete=allow_incomplete, strict=strict)
-    print_diagnostics(results.diagnostics, lg)  # reading and plausibility warnings, at their cells
-    located = {d.render("zh") for d in results.diagnostics}
-    for w in results.warnings:
-        if w.zh not in located:
-            err.print(visible(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg)), markup=False,
-                      style="yellow")
+    one = asked[0] if len(asked) == 1 else None
+    dataset = read_data(data, eff, year=one, layout=layout.value)
+    if len(asked) > 1:
+        results = score_years(eff, dataset, asked, generated_at=stamp, allow_incomplete=allow_incomplete,
+                              strict=strict)
+    else:
+        results = score(eff, dataset, year=one, generated_at=stamp, allow_incomplete=allow_incomplete, strict=strict)
+    seen: set[str] = set()  # every year carries the reading warnings: print them once
+    for r in [*(results.series or []), results]:  # each year's warnings, oldest first
+        fresh = [d for d in r.diagnostics if d.render("zh") not in seen]
+        print_diagnostics(fresh, lg)  # reading and plausibility warnings, at their cells
+        seen.update(d.render("zh") for d in r.diagnostics)
+        for w in r.warnings:
+            if w.zh not in seen:
+                seen.add(w.zh)
+                err.print(visible(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg)), markup=False,
+                          style="yellow")
     for line in read_lines(dataset, results, lg):  # file and sheet names are the user's: shown escaped
         err.print(visible(line), markup=False)
     print_summary(results, lg)
+    if results.series:
+        from campuseval.cli_series import print_trend
+
+        print_trend(results, lg, out, err)
     from campuseval.cli_cycle import print_allocation
 
     print_allocation(results, lg)

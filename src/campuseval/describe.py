@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from campuseval.config.effective import EffIndicator
 from campuseval.config.models import TargetRange
 from campuseval.config.rules import Rule
@@ -10,9 +12,9 @@ from campuseval.formatting import target as target_text
 from campuseval.i18n import Lang, t
 
 
-def rule_text(rule: Rule, scale: str, direction: str, points: float, target: float | TargetRange | None,
-              lang: Lang) -> str:
-    """One sentence saying how `rule` turns a value into points."""
+def rule_text(rule: Rule, scale: str, direction: str, points: float,
+              target: float | TargetRange | Mapping[int, float | TargetRange] | None, lang: Lang) -> str:
+    """One sentence saying how `rule` turns a value into points (a per-year target listed year by year)."""
     tgt = target_text(target, scale)
     if rule.type == "meets_target":
         text = t(f"rule.meets_target.{rule.op}", lang, target=tgt)

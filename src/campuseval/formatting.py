@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from campuseval.rounding import round_half_up
 
 
@@ -41,6 +43,8 @@ def target(t: object, scale: str, comparison: str | None = None, places: int = 4
     """
     if t is None:
         return "-"
+    if isinstance(t, Mapping):  # per year: 2023: 28; 2024: 30
+        return "; ".join(f"{y}: {target(v, scale, comparison, places)}" for y, v in sorted(t.items()))
     if isinstance(t, int | float):
         text = value(float(t), scale, places)
         return f"{COMPARISON[comparison]} {text}" if comparison in COMPARISON else text

@@ -302,6 +302,12 @@ class Results(_Out):
         return self._diagnostics
     previous: Results | None = Field(None, description="the year before, scored with the same table, when the "
                                                        "data holds it (see engine/history.py)")
+    # Absent (not null) in a one-year run, so that its scores.json is what it always was.
+    series: list[Results] | None = Field(
+        None, exclude_if=lambda v: v is None,
+        description="a multi-year run (--year Y --year Z, --years A-B): the earlier years, oldest first, each "
+                    "scored with the targets in force that year and with its own `complete`; this document's "
+                    "own fields are the latest year's. Absent in a one-year run")
 
     def summary_frame(self) -> pd.DataFrame:
         """One row per campus in rank order: HQ, district, total and each part."""
@@ -352,6 +358,11 @@ class Results(_Out):
         if self.allocation is not None:
             update["allocation"] = self.allocation.model_copy(
                 update={"rows": [r for r in self.allocation.rows if r.campus == campus_id]})
+        if self.series is not None:  # the earlier years of a multi-year run: this campus only (its trend)
+            update["series"] = [r.for_unit(campus_id) if any(c.id == campus_id for c in r.campuses) else
+                                r.model_copy(update={"campuses": [], "previous": None, "warnings": [],
+                                                     "expert_marks": [], "missing_inputs": [], "allocation": None})
+                                for r in self.series]
         return self.model_copy(update=update)
 
     def campus(self, campus_id: str) -> CampusScore:

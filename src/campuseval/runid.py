@@ -12,6 +12,8 @@ def run_id(results: Results) -> str:
     version: the same inputs give the same id wherever they were run from, and any changed byte a new one."""
     h = hashlib.sha256()
     h.update(f"campuseval {results.tool_version}\nyear {results.year}\n".encode())
+    if results.series:  # a multi-year run is another run than its latest year alone (a one-year id is unchanged)
+        h.update(f"earlier years {' '.join(str(r.year) for r in results.series)}\n".encode())
     for s in [*results.config_files, *results.data_files]:
         h.update(f"{s.role} {s.sha256}\n".encode())
     return h.hexdigest()[:12]

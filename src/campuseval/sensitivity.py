@@ -11,6 +11,7 @@ import numpy as np
 
 from campuseval.config.effective import EffectiveTable, build
 from campuseval.config.models import Indicator, TargetRange
+from campuseval.config.peryear import concrete, for_year
 from campuseval.data.dataset import Dataset
 from campuseval.engine.score import pick_year, score
 from campuseval.errors import Location, UsageError, diag
@@ -107,8 +108,10 @@ def perturb(eff: EffectiveTable, part_k: np.ndarray, ind_k: np.ndarray, target_k
         k = float(target_k[n]) if ind.spec.rule.type in TARGET_RULES else 1.0
         changed = replace(ind, points=maxima[ind.code])
         if k != 1.0:
-            per_campus = {c: _scale_target(v, k) for c, v in ind.campus_targets.items()}
-            changed = replace(changed, spec=ind.spec.model_copy(update={"target": _scale_target(ind.spec.target, k)}),
+            # concrete(): the table was resolved to the year (for_year), so no target is per year here.
+            per_campus = {c: _scale_target(concrete(v), k) for c, v in ind.campus_targets.items()}
+            changed = replace(changed, spec=ind.spec.model_copy(
+                update={"target": _scale_target(concrete(ind.spec.target), k)}),
                               campus_targets=MappingProxyType({c: v for c, v in per_campus.items() if v is not None}))
         indicators.append(changed)
     new_part_models = tuple(p.model_copy(update={"points": part_points[p.code]}) for p in eff.parts)
@@ -197,6 +200,7 @@ def simulate(eff: EffectiveTable, data: Dataset, *, year: int | None = None, run
     variation = variation or Variation()
     check_settings(runs, variation)
     year = pick_year(eff, data, year)
+    eff = for_year(eff, year)  # targets given per year: perturb the year's own, as score() would use them
     plain = score(eff, data, year=year)
     rng = np.random.default_rng(seed)
     n_parts, n_ind = len(eff.table.parts), len(eff.indicators)
@@ -280,6 +284,7 @@ def _summarise(plain: Results, ids: list[str], ranks: np.ndarray) -> tuple[Campu
 def drop_one(eff: EffectiveTable, data: Dataset, *, year: int | None = None) -> tuple[DropOne, ...]:
     """For each indicator that carries points, the ranks with it dropped, as a district's `drop:` would."""
     year = pick_year(eff, data, year)
+    eff = for_year(eff, year)
     out = []
     specs = [i.spec for i in eff.indicators]
     for ind in eff.indicators:

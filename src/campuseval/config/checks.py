@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from campuseval import formula
 from campuseval.config import composite
@@ -61,7 +61,8 @@ def check_target_value(scale: str, value: float | TargetRange, loc: Location) ->
     return []
 
 
-def check_rule_fit(ind: Indicator, rule: Rule, target: float | TargetRange | None, rule_at: At,
+def check_rule_fit(ind: Indicator, rule: Rule, target: float | TargetRange | Mapping[int, float | TargetRange] | None,
+                   rule_at: At,
                    target_at: At, points_at: At) -> list[Diagnostic]:
     """Does the rule fit the indicator's direction, subject, points and target?"""
     out: list[Diagnostic] = []
@@ -109,8 +110,11 @@ def check_rule_fit(ind: Indicator, rule: Rule, target: float | TargetRange | Non
     return out
 
 
-def check_target_fit(ind: Indicator, rule: Rule, target: float | TargetRange, target_at: At) -> list[Diagnostic]:
+def check_target_fit(ind: Indicator, rule: Rule, target: float | TargetRange | Mapping[int, float | TargetRange],
+                     target_at: At) -> list[Diagnostic]:
     """A target of a rule that uses one: number or range as the rule wants, within the scale, above 0 for ratios."""
+    if isinstance(target, Mapping):  # per year: each year's value must fit as a plain target would
+        return [d for v in target.values() for d in check_target_fit(ind, rule, v, target_at)]
     out: list[Diagnostic] = []
     is_range = isinstance(target, TargetRange)
     if rule.range_target and not is_range:

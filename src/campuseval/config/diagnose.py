@@ -25,7 +25,7 @@ _KNOWN = {
 }
 # Tags of callable-discriminated unions that pydantic puts in error locations, and the
 # member names of plain unions such as `float | CampusTargets`.
-UNION_TAGS = {"number", "by_campus", "range", "float", "int", "str", "bool", "indicator", "catalog_ref"}
+UNION_TAGS = {"number", "by_campus", "by_year", "range", "float", "int", "str", "bool", "indicator", "catalog_ref"}
 # Errors that only say "the value has the other shape": when a union member of the shape
 # the user wrote has its own error, these add nothing but a second, contradicting line.
 _SHAPE_SCALAR = {"float_type", "int_type", "string_type", "bool_type"}

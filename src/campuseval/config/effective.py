@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import Any
 
 from campuseval.config.allocation import Allocation
 from campuseval.config.models import (
@@ -50,7 +51,9 @@ class EffIndicator:
 
     spec: Indicator
     points: float  # effective maximum after re-weighting, allocated at the rounding places
-    campus_targets: Mapping[str, float | TargetRange] = field(default_factory=lambda: MappingProxyType({}))
+    # A value may be per year ({2023: 28}) until config/peryear.for_year resolves the table to one year.
+    campus_targets: Mapping[str, float | TargetRange | Mapping[int, float | TargetRange]] = field(
+        default_factory=lambda: MappingProxyType({}))
     origin: str = ""
     changes: tuple[Change, ...] = ()
 
@@ -67,7 +70,11 @@ class EffIndicator:
         return self.spec.rule.scored
 
     def target_for(self, campus_id: str) -> float | TargetRange | None:
-        return self.campus_targets.get(campus_id, self.spec.target)
+        """The campus's target; the table must be resolved to one year first (config/peryear.for_year)."""
+        t = self.campus_targets.get(campus_id, self.spec.target)
+        if isinstance(t, Mapping):  # a bug in the caller, not a user error
+            raise TypeError(f"{self.code}: per-year target not resolved to a year")
+        return t
 
     def applies(self, campus_id: str) -> bool:
         return self.spec.applies_to is None or campus_id in self.spec.applies_to
@@ -156,7 +163,7 @@ def build(
     *,
     reweight: Reweight,
     missing: MissingPolicy,
-    campus_targets: dict[str, dict[str, float | TargetRange]] | None = None,
+    campus_targets: dict[str, dict[str, Any]] | None = None,
     origins: dict[str, str] | None = None,
     changes: dict[str, list[Change]] | None = None,
     **extra: object,

@@ -11,11 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from campuseval.config import checks, composite
+from campuseval.config import checks, composite, peryear
 from campuseval.config.catalog import Catalog, resolve_refs
 from campuseval.config.diagnose import display_path, translate
 from campuseval.config.effective import Change, Dropped, EffectiveTable, SourceFile, build
-from campuseval.config.models import Campus, CampusTargets, Indicator, Table, TargetRange, TargetsFile
+from campuseval.config.models import Campus, CampusTargets, Indicator, Table, TargetsFile
 from campuseval.config.rules import Rule
 from campuseval.config.yamlsource import YamlDoc, read_yaml
 from campuseval.errors import ConfigError, Diagnostic, Location, diag
@@ -243,7 +243,7 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
     specs: dict[str, Indicator] = {i.code: i for i in (e.spec for e in base.indicators)}
     origins = {e.code: e.origin for e in base.indicators}
     changes: dict[str, list[Change]] = {e.code: list(e.changes) for e in base.indicators}
-    campus_targets: dict[str, dict[str, float | TargetRange]] = {
+    campus_targets: dict[str, dict[str, Any]] = {
         e.code: dict(e.campus_targets) for e in base.indicators}
     raw_fields = list(base.raw_fields)
     part_codes = [p.code for p in base.parts]
@@ -401,6 +401,7 @@ def apply_targets(base: EffectiveTable, tf: TargetsFile, doc: YamlDoc) -> tuple[
             [p for p in base.parts if p.code in touched_parts], indicators,
             lambda code: at("add" if tf.add else "points"), severity="warning",
             reweight=tf.reweight or base.reweight))
+    out.extend(peryear.check_file_years(tf, adds, at))
     if tf.years is not None and base.years is not None and not set(tf.years) <= set(base.years):
         out.append(diag(at("years"), "cfg.years_outside", severity="warning",
                         years=", ".join(map(str, tf.years)), base=", ".join(map(str, base.years))))
@@ -479,7 +480,7 @@ def _first_section(tf: TargetsFile, code: str, prefer: str = "rules") -> str:
     return prefer
 
 
-def _fmt(v: float | TargetRange | None, scale: str = "count") -> str:
+def _fmt(v: object, scale: str = "count") -> str:
     return "-" if v is None else target_text(v, scale)
 
 

@@ -127,9 +127,33 @@ def _number_or_range(v: Any) -> str:
 
 
 # A number, or a mapping {min, max}; told apart by shape so an error names only the one meant.
-Target = Annotated[
+YearTarget = Annotated[
     Annotated[float, Tag("number")] | Annotated[TargetRange, Tag("range")],
     Discriminator(_number_or_range),
+]
+def _year_key(v: Any) -> Any:
+    # A mapping key is text to the YAML reader and to JSON: `2023:` arrives as "2023" (models are strict).
+    return int(v) if isinstance(v, str) and v.isascii() and v.isdigit() and len(v) <= 4 else v
+
+
+Year = Annotated[int, BeforeValidator(_year_key), Field(ge=YEAR_MIN, le=YEAR_MAX)]
+
+
+def _target_kind(v: Any) -> str:
+    # `{2023: 28, 2024: 30}`: every key a year (an int, or digits) makes a target per year.
+    if isinstance(v, dict) and v and all((isinstance(k, int) and not isinstance(k, bool))
+                                         or (isinstance(k, str) and k.isdigit()) for k in v):
+        return "by_year"
+    return _number_or_range(v)
+
+
+# Keys are years: an editor then tells `{2023: 28}` from a range `{min: 150}` (else both are objects).
+_BY_YEAR_SCHEMA = Field(json_schema_extra={"propertyNames": {"pattern": "^[0-9]{4}$"}})
+# Also a target per year, {2023: 28, 2024: 30}: each year of a run is scored with its own (config/peryear.py).
+Target = Annotated[
+    Annotated[float, Tag("number")] | Annotated[TargetRange, Tag("range")]
+    | Annotated[dict[Year, YearTarget], Tag("by_year"), Field(min_length=1), _BY_YEAR_SCHEMA],
+    Discriminator(_target_kind),
 ]
 
 
@@ -278,11 +302,12 @@ class CampusTargets(_Model):
 def _override_kind(v: Any) -> str:
     if isinstance(v, CampusTargets) or (isinstance(v, dict) and ("default" in v or "campuses" in v)):
         return "by_campus"
-    return _number_or_range(v)
+    return _target_kind(v)
 
 
 TargetOverride = Annotated[
     Annotated[float, Tag("number")] | Annotated[TargetRange, Tag("range")]
+    | Annotated[dict[Year, YearTarget], Tag("by_year"), Field(min_length=1), _BY_YEAR_SCHEMA]
     | Annotated[CampusTargets, Tag("by_campus")],
     Discriminator(_override_kind),
 ]

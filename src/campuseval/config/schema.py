@@ -24,15 +24,30 @@ _CHOSEN_BY: dict[str, dict[str, Any]] = {
 }
 
 
+# A target per year ({2023: 28}): a non-empty mapping whose keys are all years, tested before a range.
+_BY_YEAR = "by_year"
+_CHOSEN_BY[_BY_YEAR] = {"type": "object", "minProperties": 1, "propertyNames": {"pattern": "^[0-9]{4}$"}}
+_ORDER = ["#/definitions/CatalogRef", "#/definitions/CampusTargets", _BY_YEAR, "#/definitions/TargetRange"]
+
+
+def _chosen_key(m: Any) -> str | None:
+    if not isinstance(m, dict):
+        return None
+    if m.get("propertyNames") == _CHOSEN_BY[_BY_YEAR]["propertyNames"]:
+        return _BY_YEAR
+    ref = m.get("$ref")
+    return ref if ref in _CHOSEN_BY else None
+
+
 def _if_then_else(members: list[Any]) -> dict[str, Any] | None:
     """A oneOf of a callable-discriminated union as if/then/else, so errors are the chosen member's."""
-    tested = [m for m in members if isinstance(m, dict) and m.get("$ref") in _CHOSEN_BY]
+    tested = [m for m in members if _chosen_key(m) is not None]
     rest = [m for m in members if m not in tested]
     if not tested or len(rest) != 1:
         return None  # a union tagged by `type` (the rules): const already picks the member
     node: dict[str, Any] = rest[0]
-    for m in sorted(tested, key=lambda m: list(_CHOSEN_BY).index(m["$ref"]), reverse=True):
-        node = {"if": _CHOSEN_BY[m["$ref"]], "then": m, "else": node}
+    for m in sorted(tested, key=lambda m: _ORDER.index(_chosen_key(m) or ""), reverse=True):
+        node = {"if": _CHOSEN_BY[_chosen_key(m) or ""], "then": m, "else": node}
     return node
 
 

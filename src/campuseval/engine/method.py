@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from campuseval.config.effective import EffectiveTable
 from campuseval.config.models import LocalText, TargetRange
+from campuseval.config.peryear import concrete
 from campuseval.describe import indicator_rule_text
 from campuseval.results import ChangeOut, Method, MethodIndicator, PartScore, RangeOut, TargetOut, Text
 
@@ -32,8 +33,9 @@ def build_method(eff: EffectiveTable) -> Method:
             effective_points=ind.points, direction=s.direction, subject=s.subject, scale=s.scale,
             rule=s.rule.type,
             rule_text=Text(zh=indicator_rule_text(ind, "zh"), en=indicator_rule_text(ind, "en")),
-            target=target_out(s.target), campus_targets={k: v for k, v in
-                                                           ((c, target_out(t)) for c, t in ind.campus_targets.items())
+            target=target_out(concrete(s.target)), campus_targets={k: v for k, v in
+                                                           ((c, target_out(concrete(t))) for c, t in
+                                                            ind.campus_targets.items())
                                                            if v is not None},
             applies_to=list(s.applies_to) if s.applies_to is not None else None, formula=s.formula,
             national_no=s.national_no, definition=Text(zh=s.definition.zh, en=s.definition.en or s.definition.zh),

@@ -10,6 +10,7 @@ from campuseval import __version__, formula
 from campuseval.allocation import allocate_results
 from campuseval.config.effective import EffectiveTable, EffIndicator
 from campuseval.config.models import TargetRange
+from campuseval.config.peryear import for_year
 from campuseval.config.rules import Qualitative
 from campuseval.data.dataset import Dataset, UnitInfo
 from campuseval.data.read import unknown_columns_warning
@@ -186,6 +187,7 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
     year's totals, ranks and points beside this year's.
     """
     year = pick_year(eff, data, year)
+    eff = for_year(eff, year)  # per-year targets: the ones in force this year
     results = score_year(eff, data, year, generated_at=generated_at, tool_version=tool_version,
                          allow_incomplete=allow_incomplete, strict=strict)
     if previous:

@@ -13,6 +13,7 @@ from campuseval.i18n import Lang, t
 from campuseval.results import INFORMATIONAL_FLAGS, Results
 from campuseval.runinfo import incomplete_lines, ranking_sentence
 from campuseval.safetext import xlsx_safe
+from campuseval.trend import trend, trend_banner
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and WPS
 # (CSV injection): `=HYPERLINK(...)`, `+cmd|...`, `@SUM(...)`, and `-` before a formula.
@@ -215,6 +216,10 @@ def write_xlsx(path: Path, results: Results, lang: Lang, *, cells: bool = False)
     _fill(wb.create_sheet(t("xlsx.detail", lang)), dcols, dheaders, drows, scales, rounding, lang, flagged)
     lcols, lheaders, lrows = losses(results, lang)
     _fill(wb.create_sheet(t("xlsx.losses", lang)), lcols, lheaders, lrows, None, rounding, lang)
+    if results.series:  # a multi-year run: one row per campus and year
+        tcols, theaders, trows = trend_table(results, lang)
+        _fill(wb.create_sheet(t("xlsx.trend", lang)), tcols, theaders, trows, None, rounding, lang,
+              banner=trend_banner(results, lang))
     if cells:
         ccols = [Column("campus", "text", 26), Column("indicator", "text", 8), Column("field", "text", 24),
                  Column("cell_value", "count", 14), Column("cell", "text", 50)]
@@ -370,3 +375,31 @@ def places_format(places: int) -> str:
 
 def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+TREND_COLUMNS = [Column("campus_id", "text", 14), Column("campus", "text", 28), Column("year", "int", 8),
+                 Column("rank", "int", 6), Column("rank_change", "int", 10), Column("total", "total", 9),
+                 Column("max_total", "total", 8), Column("status", "text", 10), Column("complete", "text", 10)]
+
+
+def trend_table(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[list[Any]]]:
+    """The trend sheet of a multi-year run: one row per campus and year, in the latest year's rank order."""
+    tr = trend(results)
+    cols = list(TREND_COLUMNS)
+    headers = headers_for(cols, results, lang)
+    if tr is None:
+        return cols, headers, []
+    for p in tr.parts:
+        cols.append(Column(f"part_{p.code}", "score", 12))
+        headers.append(f"{p.code} {_name(p.name, lang)}")
+    rows: list[list[Any]] = []
+    for ct in tr.campuses:
+        for k, pt in enumerate(ct.points):
+            if pt is None:
+                continue
+            rows.append([ct.id, _name(ct.name, lang), pt.year,
+                         pt.rank if pt.rank is not None else t(f"status.{pt.status}", lang), ct.rank_change(k),
+                         pt.total if pt.evaluated else None, pt.max_total, t(f"status.{pt.status}", lang),
+                         t("trend.complete.yes" if pt.complete else "trend.complete.no", lang),
+                         *(pt.parts.get(p.code) for p in tr.parts)])
+    return cols, headers, rows

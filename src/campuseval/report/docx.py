@@ -42,6 +42,8 @@ def render_docx(results: Results, lang: Lang, *, unit: str | None = None) -> byt
     _cover(doc, view)
     if not view.unit_mode:
         _overview(doc, view)
+    if view.trend is not None:
+        _trend(doc, view)
     if view.campuses:
         doc.add_heading(t("report.sec.campuses", lang, entity=view.entity), level=1)
     for n, c in enumerate(view.campuses, start=1):
@@ -249,6 +251,24 @@ def _overview(doc: Any, v: ReportView) -> None:
     for line in [v.part_legend, *v.ranking_legend]:
         doc.add_paragraph(line, style="Caption")
     doc.add_paragraph(t("docx.no_charts", lang), style="Caption")
+
+
+def _trend(doc: Any, v: ReportView) -> None:
+    """A multi-year run's trend: the same tables as the HTML, without its chart."""
+    lang, tr = v.lang, v.trend
+    doc.add_heading(t("report.sec.trend", lang), level=1)
+    for line in tr.intro:
+        doc.add_paragraph(line)
+    doc.add_heading(t("report.trend.totals", lang), level=2)
+    headers = [v.col_entity] + [f"{y} {t(k, lang)}" for y in tr.years for k in ("col.total", "col.rank")]
+    rows = [[r.name, *(x for cell in r.cells for x in cell)] for r in tr.totals]
+    _table(doc, headers, rows, numeric=list(range(1, len(headers))), size=8)
+    for line in tr.legend:
+        doc.add_paragraph(line, style="Caption")
+    doc.add_heading(t("report.trend.parts", lang), level=2)
+    headers = [v.col_entity, t("col.part", lang), *tr.years]
+    _table(doc, headers, [[r.name, r.part, *r.cells] for r in tr.parts], numeric=list(range(2, len(headers))),
+           size=8)
 
 
 def _campus(doc: Any, v: ReportView, c: CampusView, n: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from campuseval.i18n import Lang
 from campuseval.results import CampusScore
@@ -193,3 +194,4 @@ class ReportView:
     small_sample: str = ""
     run_id: str = ""
     unit_mode: bool = False  # a per-campus feedback sheet: one campus, no ranking of the others
+    trend: Any = None  # report/trend.TrendView of a multi-year run; None for one year

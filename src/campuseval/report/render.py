@@ -12,8 +12,10 @@ from campuseval.report import charts
 from campuseval.report.allocation import allocation_view
 from campuseval.report.experts_view import experts_view
 from campuseval.report.markdown import md_escape
+from campuseval.report.trend import small_multiples
 from campuseval.report.view import ReportView, build, ranked
 from campuseval.results import Results
+from campuseval.trend import trend
 
 FORMATS = ("md", "html")
 
@@ -39,6 +41,9 @@ def _with_charts(view: ReportView, results: Results, lang: Lang, unit: str | Non
     order = [c for _, c in ranked(results)]
     # Not-evaluated campuses have no scores to draw: empty bars would read as zeros.
     view.charts["parts"] = charts.part_scores(results, [c for c in order if c.status != "not_evaluated"], lang)
+    tr = trend(results)
+    if view.trend is not None and tr is not None:
+        view.trend.chart = small_multiples(tr, results, lang)
     codes = [p.code for p in results.method.parts]
     shown = [(pos, c) for pos, c in enumerate(order, start=1) if unit is None or c.id == unit]
     for cv, (pos, c) in zip(view.campuses, shown, strict=True):

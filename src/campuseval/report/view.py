@@ -28,6 +28,7 @@ from campuseval.report.model import (
     ReportView,
     SourceRow,
 )
+from campuseval.report.trend import build_trend
 from campuseval.results import (
     INFORMATIONAL_FLAGS,
     CampusScore,
@@ -42,6 +43,7 @@ from campuseval.results import (
 )
 from campuseval.runid import run_id
 from campuseval.runinfo import incomplete_lines, ranking_sentence
+from campuseval.trend import trend_banner
 
 # Flags in one fixed order, whatever order the engine listed them in.
 FLAG_ORDER: tuple[str, ...] = get_args(Flag)
@@ -652,7 +654,7 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
         lang=lang, html_lang="zh-CN" if lang == "zh" else "en", title=title, subtitle=subtitle,
         entity=entity, col_entity=w.col_entity(), col_value=w.col_value(), has_hq=w.has_hq,
         meta=meta, findings=_findings(results, w) if unit is None else [],
-        banner=incomplete_lines(results, lang),
+        banner=incomplete_lines(results, lang) + trend_banner(results, lang),
         part_heads=[w.t("report.col.part_head", code=p.code, max=num(p.max)) for p in m.parts],
         part_legend=w.t("report.ranking.parts", list=w.t("list.sep").join(f"{p.code} {w.name(p.name)}"
                                                                            for p in m.parts)),
@@ -685,6 +687,7 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
                           k=m.small_sample) if m.small_sample > 0 else
                       w.t("report.method.small_sample.off")),
         run_id=run_id(results), unit_mode=unit is not None,
+        trend=build_trend(results, lang) if unit is None else None,
     )
 
 
