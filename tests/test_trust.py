@@ -477,3 +477,84 @@ def test_the_same_file_twice_is_refused(data: Path) -> None:
     with pytest.raises(DataError) as info:
         read_data([data / "campus.csv", data / ".." / "data" / "campus.csv"], eff)
     assert "同一个文件给了两次" in info.value.render("zh")
+
+
+# ---------------------------------------------------------------- the second outside attack
+
+
+def test_a_row_of_zeros_is_named_as_a_fall_to_zero(data: Path) -> None:
+    """A campus row typed as zeros is no blank row: it reads, but every figure "fell to 0" from last year."""
+    _edit(data, "campus.csv", lambda rows: [r[:2] + ["0"] * (len(r) - 2) if r[0] == "示例三院北塘院区" and r[1] == "2024"
+                                            else r for r in rows])
+    eff = load_config(TARGETS)
+    results = score(eff, read_data([data / n for n in CSVS], eff), generated_at=STAMP)
+    jumps = [w.en for w in results.warnings if "more than 10 times away" in w.en and "row 8" in w.en]
+    assert any("'出院患者手术台次数' is 0, more than 10 times away from" in w for w in jumps), jumps
+    # ... and its parts fall below min_coverage? No: zeros are values. What it scores is said per indicator;
+    # a campus set apart for too little data is said as a warning too (see the next test).
+
+
+def test_insufficient_data_is_a_warning_so_strict_stops_it(tmp_path: Path) -> None:
+    """coverage_below_min: 甲 has P 10 of 30 scorable -> 数据不足; the run warns, and --strict refuses."""
+    table = {"id": "t", "version": 1, "name": "测试表", "provenance": "测试", "total_points": 40,
+             "parts": [{"code": "P", "name": "甲部", "points": 30}, {"code": "Q", "name": "乙部", "points": 10}],
+             "indicators": [{"code": c, "name": n, "part": part, "points": 10, "scale": "count",
+                             "direction": "higher", "subject": "campus", "definition": "测试",
+                             "rule": {"type": "target_pro_rata"}, "target": 10}
+                            for c, n, part in (("X1", "一", "P"), ("X2", "二", "P"), ("X3", "三", "P"),
+                                               ("Y1", "四", "Q"))]}
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump(table, allow_unicode=True), encoding="utf-8")
+    eff = load_config(path)
+    csv_path = write_rows(tmp_path / "d.csv", [["单位", "类型", "年份", "一", "二", "三", "四"],
+                                               ["甲院区", "院区", "2024", "10", "", "", "5"],
+                                               ["乙院区", "院区", "2024", "10", "10", "10", "10"]])
+    results = score(eff, read_data([csv_path], eff), generated_at=STAMP)
+    assert any("甲院区 数据不足：P 部分可评分的分值不足 50%" in w.zh for w in results.warnings)
+    # Lost points for a part set aside are not counted: 甲 scores Q 5 of 10, so it lost 5 of its maximum 10.
+    from campuseval.losses import lost_points
+    jia = results.campus("甲院区")
+    assert (jia.total, jia.max_total) == (5.0, 10.0)
+    assert sum(x.lost for x in lost_points(jia)) == pytest.approx(10.0 - 5.0)
+    with pytest.raises(DataError):
+        score(eff, read_data([csv_path], eff), generated_at=STAMP, strict=True)
+
+
+def test_funding_on_incomplete_data_is_marked_provisional(data: Path, tmp_path: Path) -> None:
+    _edit(data, "campus.csv", lambda rows: [r for r in rows if not (r[0] == "示例三院北塘院区" and r[1] == "2024")])
+    out = tmp_path / "out"
+    code, output = run("score", *(str(data / n) for n in CSVS), "--targets", str(TARGETS),
+                       "--out", str(out), "--allow-incomplete", "--format", "json,md,xlsx,docx", "--per-unit",
+                       "--lang", "zh")
+    assert code == 0, output
+    assert "（暂定，数据不完整）" in output and "不能作为拨付依据" in output
+    saved = json.loads((out / "scores.json").read_text(encoding="utf-8"))
+    assert saved["allocation"]["provisional"] is True
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "不能作为拨付依据" in md
+    row = next(line for line in md.splitlines() if line.startswith("| 未评价 | 示例三院北塘院区"))
+    assert "| - |" in row  # not evaluated: no total, not 0.00
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out / "scores.xlsx")
+    assert any("不能作为拨付依据" in str(c.value) for row in wb["经费分配"].iter_rows() for c in row)
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(out / "report.docx")).paragraphs)
+    assert "经费分配" in text and "不能作为拨付依据" in text
+    # Each campus's own sheet names only its own gaps: 北塘's missing row is not on 西山's page.
+    assert "示例三院北塘院区" not in (out / "units" / "xishan.html").read_text(encoding="utf-8")
+
+
+def test_marks_of_a_dropped_indicator_or_a_year_without_data_are_not_used(data: Path, tmp_path: Path) -> None:
+    targets = tmp_path / "drop.yaml"
+    targets.write_text(f"extends: {TARGETS}\nlocality: {{id: demo_city, name: 示例市}}\ndrop: [C5]\n", encoding="utf-8")
+    eff = load_config(targets)
+    results = score(eff, read_data([data / n for n in CSVS], eff), generated_at=STAMP)
+    assert "C5" not in {i.code for i in results.campuses[0].indicators}
+    marks = read_rows(DATA / "expert.csv")
+    write_rows(tmp_path / "expert.csv", [*marks, ["示例一院东湖院区", "C5", "0.5", "评审专家E", "", "2022"]])
+    eff = load_config(TARGETS)
+    files = [data / n for n in CSVS if n != "expert.csv"] + [tmp_path / "expert.csv"]
+    results = score(eff, read_data(files, eff), generated_at=STAMP)
+    assert results.complete

@@ -91,7 +91,7 @@ def allocate_pool(spec: Allocation, claims: list[Claim]) -> AllocationOut:
         arithmetic = ""
         if total_w > 0 and w > 0:
             quota = Fraction(pool_fen, FEN) * w / total_w
-            arithmetic = (f"{spec.pool:g} × {_num(w)} ÷ {_num(total_w)} = {float(quota):.4f}"
+            arithmetic = (f"{_num(Fraction(spec.pool))} × {_num(w)} ÷ {_num(total_w)} = {float(quota):.4f}"
                           f" -> {_yuan(f):.2f}")
         rows.append(AllocationRow(
             campus=c.campus, name=c.name, total=c.total, rank=c.rank, qualified=ok and w > 0,

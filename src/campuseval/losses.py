@@ -50,14 +50,19 @@ def lost_points(c: CampusScore, total_places: int = 2) -> list[Loss]:
     step. Indicators that lost nothing are left out.
     """
     out: list[Loss] = []
+    if c.status == "not_evaluated":  # not scored at all: nothing was lost, and its page says why
+        return out
+    # A part set aside for too little data counts in neither the total nor the maximum: its
+    # indicators lost nothing of max_total.
+    set_aside = {p.code for p in c.parts if not p.scored}
     for ind in c.indicators:
-        if not ind.scored or ind.points is None:
+        if not ind.scored or ind.points is None or ind.part in set_aside:
             continue
         lost = clean(ind.max_points) - clean(ind.points)
         if lost != 0:
             out.append(Loss(ind.code, ind.name, float(lost), reason_of(ind), ind.trace.words))
     out.sort(key=lambda x: -x.lost)  # stable: equal losses keep the table's order
-    parts = sum((clean(p.score) for p in c.parts), start=Decimal(0))
+    parts = sum((clean(p.score) for p in c.parts if p.scored), start=Decimal(0))
     if c.bonus:
         out.append(Loss(_code(c, "bonus"), None, -c.bonus, "bonus"))
     before_veto = Decimal(repr(round_half_up(float(parts + clean(c.bonus)), total_places)))

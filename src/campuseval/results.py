@@ -257,6 +257,8 @@ class AllocationOut(_Out):
     unit: Text
     rows: list[AllocationRow]
     undistributed: float = Field(0.0, description="left over only when no campus qualifies")
+    provisional: bool = Field(False, description="true when the run's data was incomplete (--allow-incomplete): "
+                                                 "the amounts are for reference, not for payment")
 
 
 class ExpertMarkOut(_Out):

@@ -27,6 +27,8 @@ MESSAGES.update({
     "alloc.col.amount": ("金额（{unit}）", "Amount ({unit})"),
     "alloc.sum": ("合计 {amount} {unit}（按最大余数法精确到分，合计等于资金总额；未排名的单位不参与分配）",
                   "Sum {amount} {unit} (to the fen by largest remainder, summing to the pool; unranked units get nothing)"),
+    "alloc.provisional.title": ("（暂定，数据不完整）", " (provisional: incomplete data)"),
+    "alloc.provisional": ("数据不完整：以上金额仅供参考，不能作为拨付依据；补齐数据后重新评分。", "Incomplete data: the amounts above are for reference only, not for payment; score again once the data is complete."),
     "alloc.undistributed": ("注意：没有单位达到分配条件，{amount} {unit} 未分配",
                             "Note: no unit qualifies; {amount} {unit} is left undistributed"),
     "alloc.sheet": ("经费分配", "Funding"),

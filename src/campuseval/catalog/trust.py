@@ -3,8 +3,8 @@
 # key: (zh, en). Parameters use str.format names; both languages take the same ones.
 MESSAGES: dict[str, tuple[str, str]] = {
     "complete.gap": ("{zh}", "{en}"),
-    "complete.gap.hint": ("补齐后重新运行；如确需在数据不全时出结果，加 --allow-incomplete（每份输出都会注明“数据不完整”）",
-                          "add what is missing and run again; to go on with incomplete data anyway, add --allow-incomplete (every output then says the data is incomplete)"),
+    "complete.gap.hint": ("补齐后重新运行；如确需在数据不全时出结果，score 命令可加 --allow-incomplete（每份输出都会注明“数据不完整”；compare 和 sensitivity 只接受完整的数据）",
+                          "add what is missing and run again; to go on with incomplete data anyway, score takes --allow-incomplete (every output then says the data is incomplete; compare and sensitivity take complete data only)"),
     "complete.no_campus_rows": ("没有读到任何{role_zh} {year} 年的数据：{codes} 需要{role_zh}的数值；是否漏传了院区文件或“院区”工作表？",
                                 "no {role_en} rows for {year} were read; {role_en} values are needed by {codes}. Was the campus file or the 院区 sheet left out?"),
     "complete.no_hq_rows": ("没有读到任何总院 {year} 年的数据：{codes} 需要总院值；是否漏传了总院文件或“总院”工作表？",
@@ -53,6 +53,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.scored": ("已评价", "scored"),
     "status.insufficient_data": ("数据不足", "insufficient data"),
     "status.not_evaluated": ("未评价", "not evaluated"),
+    "status.insufficient_warning": ("{unit} 数据不足：{parts} 部分可评分的分值不足 {min}%，该部分不计分，{unit}不参与排名（也不参与经费分配）",
+                                    "{unit} has insufficient data: part(s) {parts} had less than {min}% of their points scorable, so they are not scored and the unit is not ranked (nor funded)"),
     "status.not_evaluated.reason": ("没有 {year} 年的数据行", "no data row for {year}"),
     "status.insufficient_data.reason": ("{parts} 部分可评分的分值不足 {min}%", "part(s) {parts} had less than {min}% of their points scorable"),
     "ranking.total": ("按总分排名（四舍五入后的总分），同分并列（1、1、3）", "ranked by total (the rounded total); equal totals share a rank (1, 1, 3)"),

@@ -91,6 +91,7 @@ class ExpertReader:
                               "data.expert_columns.hint", columns="、".join(ROLES[r][0] for r in missing)))
             return
         codes = self.expert_codes()
+        dropped = {_key(n) for d in self.eff.dropped for n in (d.code, d.name.zh, d.name.en or "") if n}
         for r in range(header_row + 1, len(sheet.rows)):
             row = sheet.rows[r]
 
@@ -111,6 +112,8 @@ class ExpertReader:
                 continue
             indicator = norm_text(str(cell("indicator").value or ""))
             code = codes.get(_key(indicator))
+            if code is None and _key(indicator) in dropped:
+                continue  # this locality dropped the indicator: its marks are simply not used
             if code is None:
                 names = ", ".join(dict.fromkeys(codes.values())) or "-"
                 self.problem(diag(loc("indicator"), "data.expert_unknown_indicator",
@@ -167,8 +170,8 @@ class ExpertReader:
                                   unit=show(m.unit)))
                 continue
             year = m.year if m.year is not None else year_default
-            if year is None:
-                continue  # no data rows at all: the data reader says so
+            if year is None or year not in years:
+                continue  # no data rows for that year: nothing is scored for it, so its marks are not used
             key = (unit.id, year, m.code)
             seen = (*key, m.mark.reviewer)
             if seen in first:
@@ -187,7 +190,8 @@ class ExpertReader:
             if rule.type == "expert" and rule.combine == "trimmed_mean" and len(marks) < MIN_TRIMMED:
                 ref = marks[0].ref
                 self.problem(diag(ref.location() if ref else Location(), "data.expert_too_few",
-                                  "data.expert_too_few.hint", n=len(marks), indicator=code, unit=unit_id, year=year,
+                                  "data.expert_too_few.hint", n=len(marks), indicator=code,
+                                  unit=units[unit_id].name if unit_id in units else unit_id, year=year,
                                   min=MIN_TRIMMED))
         return out
 

@@ -182,6 +182,8 @@ def _gaps(eff: EffectiveTable, data: Dataset, need: Needs, inds: list[EffIndicat
                 absent.setdefault(f, []).append(ind.code)
             continue
         for u in mine:
+            # A blank cell, this year or last, is a scattered gap under the missing policy (flagged,
+            # counted, shown); a column a unit's file lacks while others have it is not.
             cells = seen.cells[(u, year)]
             if own in cells or (raw and raw <= cells):
                 continue
@@ -196,6 +198,7 @@ def _gaps(eff: EffectiveTable, data: Dataset, need: Needs, inds: list[EffIndicat
             what="field", subject=need.role, field=f, year=year, indicators=ind_codes, campuses=affected,
             message=_both("complete.field_absent", role_zh=role_zh, role_en=role_en, field=shown_name, code=f,
                           year=year, codes=", ".join(ind_codes))))
+    key = "complete.field_absent_units"
     for f, (ind_codes, lacking) in partly.items():
         name = field_names.get(f)
         shown_name = name.zh if name else f
@@ -204,10 +207,10 @@ def _gaps(eff: EffectiveTable, data: Dataset, need: Needs, inds: list[EffIndicat
         out.append(MissingInput(
             what="field", subject=need.role, field=f, year=year, indicators=sorted(set(ind_codes)),
             campuses=sorted({c for u in lacking for c in units[u]}),
-            message=Text(zh=t("complete.field_absent_units", "zh", units="、".join(w.zh for w in who),
-                              field=shown_name, code=f, year=year, codes=listed),
-                         en=t("complete.field_absent_units", "en", units=", ".join(w.en for w in who),
-                              field=shown_name, code=f, year=year, codes=listed))))
+            message=Text(zh=t(key, "zh", units="、".join(w.zh for w in who), field=shown_name, code=f, year=year,
+                              codes=listed),
+                         en=t(key, "en", units=", ".join(w.en for w in who), field=shown_name, code=f, year=year,
+                              codes=listed))))
     return out
 
 

@@ -99,10 +99,12 @@ def _year_jumps(eff: EffectiveTable, lookup: dict[tuple[str, int], dict[str, flo
             continue
         for field, v in row.items():
             p = prev.get(field)
-            if p is None or math.isnan(v) or math.isnan(p) or v == 0 or p == 0 or (v > 0) != (p > 0):
+            if p is None or math.isnan(v) or math.isnan(p) or p == 0 or (v != 0 and (v > 0) != (p > 0)):
                 continue
+            # A fall to 0 from a real figure is the largest jump of all (a row of zeros typed for blanks);
+            # from a handful (1 death last year, none this year) it is ordinary, so only from `factor` up.
             change = abs(v / p)
-            if change > factor or change < 1 / factor:
+            if (v == 0 and abs(p) >= factor) or (v != 0 and (change > factor or change < 1 / factor)):
                 out.append(diag(_loc(refs, unit, year, field), "plaus.year_jump", "plaus.year_jump.hint",
                                 severity="warning", field=field, value=num(v, 6), previous=num(p, 6),
                                 prev_year=year - 1, factor=num(factor, 4)))

@@ -236,12 +236,23 @@ def score_year(eff: EffectiveTable, data: Dataset, year: int, *, generated_at: s
     if ctx.problems:
         raise DataError(reading + ctx.problems)
     warnings += ctx.conflicts
+    for cs in scores:  # set apart from the ranking (and from any funding): said, so --strict can stop it
+        if cs.status == "insufficient_data":
+            low = ", ".join(p.code for p in cs.parts if not p.scored)
+            ctx.conflicts.append(Text(
+                zh=t("status.insufficient_warning", "zh", unit=cs.name.zh, parts=low,
+                     min=f"{eff.table.min_coverage * 100:g}"),
+                en=t("status.insufficient_warning", "en", unit=cs.name.en, parts=low,
+                     min=f"{eff.table.min_coverage * 100:g}")))
+            warnings.append(ctx.conflicts[-1])
     if strict and warnings:
         as_errors = [replace(d, severity="error") for d in located]
         as_errors += [diag(Location(), "warning.text", zh=w.zh, en=w.en) for w in ctx.conflicts]
         raise DataError([*as_errors, diag(Location(), "strict.failed", "strict.failed.hint", n=len(warnings))])
     ranking.rank(scores, eff.table.ranking, eff.table.insufficient, eff.table.rank_on)
     allocation = allocate_results(eff.allocation, scores) if eff.allocation is not None else None
+    if allocation is not None and gaps:  # money on incomplete data is never a payment list
+        allocation.provisional = True
     results = Results(
         tool_version=tool_version, generated_at=generated_at, year=year, previous_year=prev_year,
         locality=RefOut(id=eff.locality.id, name=text(eff.locality.name)) if eff.locality else None,

@@ -37,6 +37,9 @@ def add_allocation_sheet(wb: Any, results: Results, lang: Lang) -> None:
     ws.append([t("alloc.title", lang, pool=f"{a.pool:,.2f}", unit=unit)])
     ws.append([method_text(a, lang)])
     ws.append([t("alloc.sum", lang, amount=f"{sum(r.amount for r in a.rows):,.2f}", unit=unit)])
+    if a.provisional:  # money on incomplete data: said on the sheet a finance office would print
+        ws.append([t("alloc.provisional", lang)])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, color="C00000")
     for row in ws.iter_rows(min_row=ws.max_row - 2):
         for cell in row:
             if isinstance(cell.value, str):

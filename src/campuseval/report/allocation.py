@@ -45,8 +45,11 @@ def allocation_view(results: Results, lang: Lang) -> AllocationView | None:
         name = r.name.zh if lang == "zh" else r.name.en
         tier = (r.tier.zh if lang == "zh" else r.tier.en) if r.tier else ("-" if a.method == "tiers" else "")
         places = results.method.rounding.get("total", 2)
-        row = ["-" if r.rank is None else str(r.rank), name, fixed(by_id[r.campus].total if r.campus in by_id
-                                                                    else r.total, places)]
+        c = by_id.get(r.campus)
+        status = c.status if c is not None else "scored"
+        shown_total = "-" if status == "not_evaluated" else fixed(c.total if c is not None else r.total, places)
+        rank = str(r.rank) if r.rank is not None else (t(f"status.{status}", lang) if status != "scored" else "-")
+        row = [rank, name, shown_total]
         if a.method == "tiers":
             row.append(tier)
         row += [num(r.weight, 6) if r.qualified else "-", money(r.amount)]
@@ -56,6 +59,10 @@ def allocation_view(results: Results, lang: Lang) -> AllocationView | None:
         heads.append(t("alloc.col.tier", lang))
     heads += [t(f"alloc.col.weight.{a.method}", lang), t("alloc.col.amount", lang, unit=unit)]
     note = t("alloc.undistributed", lang, amount=money(a.undistributed), unit=unit) if a.undistributed else ""
+    title = t("alloc.title", lang, pool=money(a.pool), unit=unit)
+    if a.provisional:
+        title += t("alloc.provisional.title", lang)
+        note = t("alloc.provisional", lang) + (" " + note if note else "")
     return AllocationView(
-        title=t("alloc.title", lang, pool=money(a.pool), unit=unit), method=method_text(a, lang), heads=heads,
+        title=title, method=method_text(a, lang), heads=heads,
         rows=rows, total=t("alloc.sum", lang, amount=money(sum(r.amount for r in a.rows)), unit=unit), note=note)

@@ -42,6 +42,7 @@ def render_docx(results: Results, lang: Lang, *, unit: str | None = None) -> byt
     _cover(doc, view)
     if not view.unit_mode:
         _overview(doc, view)
+        _funding(doc, results, lang)
     if view.trend is not None:
         _trend(doc, view)
     if view.campuses:
@@ -251,6 +252,21 @@ def _overview(doc: Any, v: ReportView) -> None:
     for line in [v.part_legend, *v.ranking_legend]:
         doc.add_paragraph(line, style="Caption")
     doc.add_paragraph(t("docx.no_charts", lang), style="Caption")
+
+
+def _funding(doc: Any, results: Results, lang: Lang) -> None:
+    """The funding table, as in the HTML and Markdown reports, when the targets file allocates a pool."""
+    from campuseval.report.allocation import allocation_view
+
+    a = allocation_view(results, lang)
+    if a is None:
+        return
+    doc.add_heading(a.title, level=2)
+    doc.add_paragraph(a.method)
+    _table(doc, a.heads, a.rows, numeric=[0, *range(2, len(a.heads))], size=8)
+    for line in (a.total, a.note):
+        if line:
+            doc.add_paragraph(line, style="Caption")
 
 
 def _trend(doc: Any, v: ReportView) -> None:

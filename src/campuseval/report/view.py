@@ -654,7 +654,9 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
         lang=lang, html_lang="zh-CN" if lang == "zh" else "en", title=title, subtitle=subtitle,
         entity=entity, col_entity=w.col_entity(), col_value=w.col_value(), has_hq=w.has_hq,
         meta=meta, findings=_findings(results, w) if unit is None else [],
-        banner=incomplete_lines(results, lang) + trend_banner(results, lang),
+        # A feedback sheet names only the gaps that touch its own campus.
+        banner=incomplete_lines(results.for_unit(unit) if unit is not None else results, lang)
+        + trend_banner(results, lang),
         part_heads=[w.t("report.col.part_head", code=p.code, max=num(p.max)) for p in m.parts],
         part_legend=w.t("report.ranking.parts", list=w.t("list.sep").join(f"{p.code} {w.name(p.name)}"
                                                                            for p in m.parts)),
