@@ -34,7 +34,9 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 # Data on stdout, messages on stderr. No emoji or check marks: a redirected
 # Chinese-Windows console (GBK) cannot encode them.
 # Redirected to a file, a table must not be cut to 80 columns (rich's default off a terminal).
-out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+# sys.stdout is None when the shell closed it (>&-): no terminal, and nothing to measure.
+out = Console(highlight=False, soft_wrap=False,
+              width=None if sys.stdout is not None and sys.stdout.isatty() else 200)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -524,6 +526,8 @@ def score_cmd(
                 seen.add(w.zh)
                 err.print(visible(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg)), markup=False,
                           style="yellow")
+    # The files first: a reader of stdout that stops early (| head) must not cost the results.
+    written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit)
     for line in read_lines(dataset, results, lg):  # file and sheet names are the user's: shown escaped
         err.print(visible(line), markup=False)
     print_summary(results, lg)
@@ -534,7 +538,6 @@ def score_cmd(
     from campuseval.cli_cycle import print_allocation
 
     print_allocation(results, lg)
-    written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit)
     _print_written(written, lg)
 
 
@@ -564,6 +567,9 @@ def template_cmd(
     if out_file.exists() and not force:
         raise UsageError([diag(Location(file=str(out_file)), "out.file_exists", "out.file_exists.hint")])
     eff = load_effective(table, targets, lg)
+    from campuseval.export.write import refuse_inputs
+
+    refuse_inputs([out_file], [src.path for src in eff.sources])  # never the table or targets it read
     write_with(out_file, lambda p: write_template(eff, p, years=year, lang=lg))
     err.print(t("tpl.written", lg, path=str(out_file)), markup=False)
 

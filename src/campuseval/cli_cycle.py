@@ -63,12 +63,15 @@ def _formats(text: str, choices: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(fmts))
 
 
-def _write_files(out_dir: Path, files: dict[str, Callable[[Path], None]], force: bool, lang: Lang) -> None:
+def _write_files(out_dir: Path, files: dict[str, Callable[[Path], None]], force: bool, lang: Lang,
+                 inputs: list[str]) -> None:
     """Write the files as a set (staged, then moved in; nothing half-written on failure or interrupt), refusing
-    to overwrite earlier ones unless forced."""
+    to overwrite earlier ones unless forced, and any file that was read (`inputs`) even when forced."""
     from campuseval.errors import Location, UsageError, diag
     from campuseval.export.atomic import interrupts_unwind
-    from campuseval.export.write import _write_all
+    from campuseval.export.write import _write_all, refuse_inputs
+
+    refuse_inputs([out_dir / n for n in files], inputs)
 
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError([diag(Location(file=str(out_dir)), "out.not_dir", "out.not_dir.hint")])
@@ -160,7 +163,8 @@ def compare_cmd(
         return write
 
     writers = {f"compare.{f}": writer(f) for f in fmts}
-    _write_files(out_dir, writers, force, lg)
+    read = [f.path for r in results for f in [*r.data_files, *r.config_files]]
+    _write_files(out_dir, writers, force, lg, read)
 
 
 # ---------------------------------------------------------------- sensitivity
@@ -238,7 +242,8 @@ def sensitivity_cmd(
     files = {f"sensitivity.{f}": writer(f) for f in fmts}
     if "md" in fmts:
         files[SVG_FILE] = writer("svg")  # the Markdown page shows the chart from this file
-    _write_files(out_dir, files, force, lg)
+    read = [f.path for f in dataset.files] + [s.path for s in eff.sources]
+    _write_files(out_dir, files, force, lg, read)
 
 
 # ---------------------------------------------------------------- diff

@@ -14,10 +14,15 @@ from campuseval.safetext import visible
 
 # Options whose value names a file, a folder or a list: an empty value is a slip, never a request
 # (`--out ""` is the working directory, `--format ""` no output at all).
-NONEMPTY_OPTIONS = ("--out", "--format", "--table", "--targets", "--generated-at", "--year", "--layout", "--lang")
+NONEMPTY_OPTIONS = ("--out", "--format", "--table", "--targets", "--generated-at", "--year", "--layout", "--lang",
+                    "--seed", "--runs")
 PATH_OPTIONS = ("--out", "--table", "--targets")
 _YEAR = re.compile(r"[0-9]{4}")
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a timestamp can print
+
+
+COUNT_OPTIONS = frozenset({"--seed", "--runs"})
+_COUNT = re.compile(r"[0-9]{1,12}")
 
 
 def check_args(args: Sequence[str]) -> None:
@@ -36,6 +41,9 @@ def check_args(args: Sequence[str]) -> None:
         if name == "--year" and not _YEAR.fullmatch(value):
             # int() takes "2_024" and " 2024 "; a year is four digits.
             raise fail(UsageError, Location(path=name), "cli.bad_year_option", "data.bad_year.hint", value=value)
+        if name in COUNT_OPTIONS and not _COUNT.fullmatch(value):
+            # int() takes "1_000" and "-1": a count or a seed is plain digits, 0 or more.
+            raise fail(UsageError, Location(path=name), "cli.bad_count_option", value=value)
         if name in PATH_OPTIONS:
             check_name(UsageError, value, value)
 

@@ -64,6 +64,9 @@ def check_name(cls: type[CampusevalError], shown: str, name: str | os.PathLike[s
         raise fail(cls, Location(file=_escaped(text)), "file.control_in_name", "file.control_in_name.hint")
     try:
         encoded = os.fsencode(text)
+        # Bytes that are no UTF-8 arrive as surrogates: readable here, but no output (scores.json,
+        # a report naming its inputs) could write the name down.
+        text.encode("utf-8")
     except UnicodeEncodeError:  # a name that is not valid in the file system's encoding
         raise fail(cls, Location(file=ascii(text)), "file.bad_name", "file.bad_name.hint") from None
     if len(encoded) > MAX_NAME_BYTES:

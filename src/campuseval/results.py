@@ -350,7 +350,9 @@ class Results(_Out):
 
         What a feedback sheet (一院区一单) may show: nothing that names another campus.
         """
-        prev = self.previous.for_unit(campus_id) if self.previous is not None else None
+        # Last year may lack the campus (it opened this year, or a hand-edited file): then no last year.
+        prev = (self.previous.for_unit(campus_id)
+                if self.previous is not None and any(c.id == campus_id for c in self.previous.campuses) else None)
         update: dict[str, Any] = {
             "campuses": [self.campus(campus_id)], "previous": prev, "warnings": [],
             "expert_marks": [m for m in self.expert_marks if m.campus == campus_id],

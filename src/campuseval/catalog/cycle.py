@@ -7,6 +7,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pyd.ce_alloc_floor": ("分配方法 above_floor 需要给出 floor（计入分配的起点分）", "method above_floor needs a floor"),
     "pyd.ce_alloc_tiers": ("分配方法 tiers 需要给出 by（band 按分数段或 rank 按名次）和 tiers（各档）",
                            "method tiers needs `by` (band or rank) and `tiers`"),
+    "pyd.ce_alloc_tier_twice": ("两档的 {key} 都是 {value}：每个分档界限只能出现一次", "two tiers give {key} {value}: each tier bound may appear once"),
     "pyd.ce_alloc_tier_key": ("第 {n} 档：按 {by} 分档时每档只能给出 {key}（按分数段用 min_total，按名次用 max_rank）",
                               "tier {n}: by {by} each tier gives {key} only (min_total for band, max_rank for rank)"),
     "pyd.ce_alloc_tiers_unused": ("tiers 和 by 只用于分配方法 tiers，不用于 {method}",

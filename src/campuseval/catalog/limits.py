@@ -45,6 +45,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "yaml.too_deep.hint": ("配置最多嵌套 {limit} 层：检查缩进和括号", "a config nests at most {limit} levels: check the indentation and brackets"),
     "cli.empty_value": ("选项 {option} 的值是空的", "the option {option} was given an empty value"),
     "cli.empty_value.hint": ("给出一个值，或去掉这个选项以使用默认值", "give a value, or leave the option out for its default"),
+    "cli.bad_count_option": ("“{value}”不是非负整数：请只写数字，如 1000", "'{value}' is not a whole number of 0 or more: write digits only, such as 1000"),
     "cli.bad_year_option": ("--year 的值“{value}”不是四位年份", "--year '{value}' is not a four-digit year"),
     "cli.bad_epoch": ("环境变量 SOURCE_DATE_EPOCH 的值“{value}”不是时间戳", "the environment variable SOURCE_DATE_EPOCH is '{value}', not a timestamp"),
     "cli.bad_epoch.hint": ("应为 1970 年以来的秒数（如 1735689600），或取消设置这个变量", "it must be the seconds since 1970 (e.g. 1735689600), or unset it"),

@@ -16,7 +16,11 @@ MAX_POOL = 1e12
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # strict as every config model: `pool: true` or `pool: "1000000"` is an error, not 1.0 or a string.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
+
+
+Total = Annotated[float, Field(ge=0, le=1e9)]  # a total or a floor on the table's own points scale
 
 
 class Tier(_Model):
@@ -24,9 +28,10 @@ class Tier(_Model):
     `min_total`; by rank: rank at most `max_rank`)."""
 
     name: Text | None = None
-    min_total: float | None = Field(None, description="by band: the lowest total in this tier, inclusive")
-    max_rank: Annotated[int, Field(ge=1)] | None = Field(None, description="by rank: the lowest rank in this tier")
-    weight: Annotated[float, Field(gt=0, description="shares of the pool each campus in the tier gets")]
+    min_total: Total | None = Field(None, description="by band: the lowest total in this tier, inclusive")
+    max_rank: Annotated[int, Field(ge=1, le=1_000_000)] | None = Field(
+        None, description="by rank: the lowest rank in this tier")
+    weight: Annotated[float, Field(gt=0, le=1e9, description="shares of the pool each campus in the tier gets")]
 
 
 class Allocation(_Model):
@@ -35,8 +40,8 @@ class Allocation(_Model):
     pool: Annotated[float, Field(gt=0, le=MAX_POOL, description="the amount to share out, in yuan (元)")]
     method: AllocationMethod = Field(
         description="proportional: by total; above_floor: by the points above `floor`; tiers: by `tiers`")
-    floor: float | None = Field(None, description="above_floor: only points above this total count")
-    min_total: float | None = Field(None, description="a campus with a lower total gets nothing")
+    floor: Total | None = Field(None, description="above_floor: only points above this total count")
+    min_total: Total | None = Field(None, description="a campus with a lower total gets nothing")
     by: Literal["band", "rank"] | None = Field(None, description="tiers: by score band (min_total) or by rank")
     tiers: list[Tier] = Field(default_factory=list, description="tiers: highest tier first or in any order")
     unit: Text | None = Field(None, description="how the amount is shown, default 元")
@@ -57,6 +62,11 @@ class Allocation(_Model):
             if self.by is None or not self.tiers:
                 raise PydanticCustomError("ce_alloc_tiers", "method tiers needs `by` (band or rank) and `tiers`", {})
             key = "min_total" if self.by == "band" else "max_rank"
+            bounds = [getattr(tier, key) for tier in self.tiers]
+            twice = sorted({b for b in bounds if b is not None and bounds.count(b) > 1})
+            if twice:  # two tiers with one bound: which weight applies would depend on their order
+                raise PydanticCustomError("ce_alloc_tier_twice", "two tiers give {key} {value}",
+                                          {"key": key, "value": twice[0]})
             for n, tier in enumerate(self.tiers, start=1):
                 if getattr(tier, key) is None or getattr(tier, "max_rank" if key == "min_total" else "min_total") \
                         is not None:

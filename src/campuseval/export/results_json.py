@@ -79,7 +79,31 @@ def load(path: Path | str, shown: str | None = None) -> Results:
             field = f"method.rounding.{key}"
             raise DataError([diag(Location(file=name, path=field), "results.invalid", "results.not_json.hint",
                                   path=field, reason="an integer from 0 to 6")])
+    years = [(results, ""), (results.previous, "previous.")]
+    years += [(r, f"series[{n}].") for n, r in enumerate(results.series or [])]
+    for year_results, prefix in years:
+        if year_results is not None:
+            _check_consistent(year_results, name, prefix)
     return results
+
+
+def _check_consistent(results: Results, name: str, prefix: str) -> None:
+    """What the schema cannot say: a year in range, campuses present once each, ranks from 1."""
+    def bad(field: str, reason: str) -> DataError:
+        return DataError([diag(Location(file=name, path=prefix + field), "results.invalid", "results.not_json.hint",
+                               path=prefix + field, reason=reason)])
+
+    if not 1900 <= results.year <= 2100:
+        raise bad("year", "a year from 1900 to 2100")
+    if not results.campuses:
+        raise bad("campuses", "at least one campus")
+    seen: set[str] = set()
+    for n, c in enumerate(results.campuses):
+        if c.id in seen:
+            raise bad(f"campuses[{n}].id", f"each campus once; {c.id!a} appears twice")
+        seen.add(c.id)
+        if c.rank is not None and not 1 <= c.rank <= len(results.campuses):
+            raise bad(f"campuses[{n}].rank", f"a rank from 1 to {len(results.campuses)}, or null")
 
 
 def _check_tree(data: Any, name: str) -> None:

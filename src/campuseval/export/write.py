@@ -156,8 +156,15 @@ def write_outputs(results: Results, out_dir: Path, formats: list[str], lang: Lan
 def _refuse_inputs(results: Results, out_dir: Path, names: list[str], inputs: tuple[Path, ...] = ()) -> None:
     """Never write over a file the results were read from, even with --force (`--out data/`)."""
     sources = [str(p) for p in inputs] + [s.path for s in [*results.data_files, *results.config_files]]
-    for name in names:
-        target = out_dir / name
+    refuse_inputs([out_dir / name for name in names], sources)
+
+
+def refuse_inputs(targets: list[Path], sources: list[str]) -> None:
+    """UsageError when a file about to be written is one that was read (by any path, hard link included).
+
+    Every command that writes goes through here: an input is never written over, --force or not.
+    """
+    for target in targets:
         for source in sources:
             with contextlib.suppress(OSError, ValueError):
                 if target.exists() and os.path.samefile(target, source):
