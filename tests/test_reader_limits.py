@@ -175,7 +175,7 @@ def test_count_sees_every_prefix_across_chunk_boundaries(prefix: str, tmp_path: 
         z.writestr("s.xml", data)
     zf = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
     reader = xlsx._Workbook(zf, {i.filename: i for i in zf.infolist()}, "t.xlsx")
-    assert reader._count("s.xml", b"c") == n
+    assert reader._count("s.xml", b"c") == (n, 2 * n)  # the cells, and every element (<c> and <v>)
 
 
 def test_utf16_part_is_refused(tmp_path: Path) -> None:
@@ -192,6 +192,26 @@ def test_element_name_of_megabytes_is_refused(tmp_path: Path) -> None:
     xml = f'<worksheet {NS}><sheetData><{"x" * 2_500_000} a="1"/></sheetData></worksheet>'
     path = make_xlsx(tmp_path / "院区.xlsx", xml)
     refused(path, tmp_path, f"{path}: 无法打开 xlsx", f"{path}: cannot open the xlsx")
+
+
+def test_elements_of_the_sheets_are_counted_before_parsing(tmp_path: Path) -> None:
+    """Not only cells cost a call to Python: ten million empty rows are refused before the parse."""
+    path = make_xlsx(tmp_path / "院区.xlsx", sheet("<row/>" * 10_000_001))
+    refused(path, tmp_path, f"{path}，工作表“院区”: xlsx 中的 XML 元素超过 10,000,000 个",
+            f'{path}, sheet "院区": the xlsx holds more than 10,000,000 XML elements', limit=10)
+
+
+def test_elements_of_the_workbook_part_are_bounded(tmp_path: Path) -> None:
+    path = make_xlsx(tmp_path / "院区.xlsx", sheet('<row r="1"><c r="A1"><v>1</v></c></row>'))
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"</workbook>", b"<definedNames>" + b"<definedName/>" * 1_000_001 + b"</definedNames></workbook>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    refused(path, tmp_path, f"{path}: xlsx 中的 XML 元素超过 1,000,000 个",
+            f"{path}: the xlsx holds more than 1,000,000 XML elements", limit=10)
 
 
 # ---------------------------------------------------------------- 3. CSV memory

@@ -44,6 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "check whether the row lacks its line breaks or holds pasted text; each cell needs only one value"),
     "data.too_many_styles": ("xlsx 的样式表中 {what} 条目超过 {limit} 个（Excel 本身最多 64,000 个单元格格式）",
                              "the styles of the xlsx hold more than {limit} {what} entries (Excel itself allows 64,000 cell formats)"),
+    "data.xlsx_elements": ("xlsx 中的 XML 元素超过 {limit} 个，远多于数据表所需", "the xlsx holds more than {limit} XML elements, far more than a data table needs"),
     "data.styles_too_large": ("xlsx 的样式表中元素超过 {limit} 个", "the styles of the xlsx hold more than {limit} elements"),
     "data.too_many_styles.hint": ("用 Excel 打开，把数据复制到一个新建的工作簿（只粘贴数值）后保存",
                                   "open it in Excel, copy the data into a new workbook (paste values only) and save that"),

@@ -19,7 +19,7 @@ from typing import Any
 from xml.parsers import expat
 
 from campuseval.data.cells import RawCell, column_letter
-from campuseval.errors import DataError, Location, fail
+from campuseval.errors import CampusevalError, DataError, Location, fail
 
 # Limits, checked before (or, for what only parsing reveals, while) the work is done.
 MAX_XLSX_BYTES = 300_000_000  # declared unpacked size of all parts; zipfile never reads past it
@@ -35,6 +35,8 @@ MAX_MERGED_AREA = 1_000_000  # cells all merged ranges of a sheet cover together
 MAX_CELL_CHARS = 10_000  # longer texts are cut; no honest number is this long
 MAX_STYLES = 65_000  # cell formats (<xf>) and number formats (<numFmt>); Excel itself allows 64,000
 MAX_STYLE_ELEMENTS = 1_000_000  # every element of the styles part (fonts, fills, borders, ...)
+MAX_PART_ELEMENTS = 1_000_000  # elements of the workbook part and of a relationships part
+MAX_ELEMENTS = 10_000_000  # elements of all sheets and the shared strings, counted before parsing
 _CHUNK = 1 << 20
 # Numbers in the XML are ASCII digits only: str.isdigit() and int() also take "²" and "٣".
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
@@ -85,6 +87,7 @@ class _Workbook:
         self.infos = infos
         self.shown = shown
         self.cells = 0
+        self.elements = 0
 
     # ----------------------------------------------------------- parts
 
@@ -110,8 +113,12 @@ class _Workbook:
             raise _Bad(name) from exc
 
     def _parse(self, name: str, start: Callable[[str, dict[str, str]], None],
-               end: Callable[[str], None] | None = None, text: Callable[[str], None] | None = None) -> None:
-        """Run expat over a part; namespace prefixes are dropped from element and attribute names."""
+               end: Callable[[str], None] | None = None, text: Callable[[str], None] | None = None,
+               limit: int | None = None) -> None:
+        """Run expat over a part; namespace prefixes are dropped from element and attribute names.
+
+        With `limit`, the parse stops at the first element over it (parts not counted beforehand).
+        """
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.buffer_text = True
 
@@ -121,7 +128,18 @@ class _Workbook:
         parser.StartDoctypeDeclHandler = refuse_dtd
         parser.EntityDeclHandler = refuse_dtd
         parser.ExternalEntityRefHandler = refuse_dtd  # type: ignore[assignment]
-        parser.StartElementHandler = lambda tag, attrs: start(_local(tag), attrs)
+        if limit is None:
+            parser.StartElementHandler = lambda tag, attrs: start(_local(tag), attrs)
+        else:
+            seen = [0]
+
+            def bounded(tag: str, attrs: dict[str, str]) -> None:
+                seen[0] += 1
+                if seen[0] > limit:
+                    raise self._too_many_elements(limit)
+                start(_local(tag), attrs)
+
+            parser.StartElementHandler = bounded
         if end is not None:
             parser.EndElementHandler = lambda tag: end(_local(tag))
         if text is not None:
@@ -148,7 +166,7 @@ class _Workbook:
                 else:
                     found[attrs["Id"]] = posixpath.normpath(posixpath.join(folder, target))
 
-        self._parse(rels_name, start)
+        self._parse(rels_name, start, limit=MAX_PART_ELEMENTS)
         return found
 
     # ----------------------------------------------------------- workbook
@@ -171,7 +189,7 @@ class _Workbook:
             elif tag == "workbookPr":
                 date1904[0] = attrs.get("date1904", "0") in ("1", "true")
 
-        self._parse(wb_part, start)
+        self._parse(wb_part, start, limit=MAX_PART_ELEMENTS)
         rels = self._rels(wb_part)
         folder = posixpath.dirname(wb_part)
         formats = self._styles(rels, folder)
@@ -233,7 +251,9 @@ class _Workbook:
         part = self._find(rels, folder, "sharedStrings.xml")
         if part is None:
             return []
-        if self._count(part, b"si") > MAX_CELLS:
+        counted, elements = self._count(part, b"si")
+        self._add_elements(elements)
+        if counted > MAX_CELLS:
             raise fail(DataError, Location(file=self.shown), "data.too_many_cells", "data.too_many_cells.hint",
                        limit=f"{MAX_CELLS:,}")
         strings: list[str] = []
@@ -270,8 +290,19 @@ class _Workbook:
 
     # ----------------------------------------------------------- sheets
 
-    def _count(self, part: str, tag: bytes) -> int:
-        """Elements `tag` in a part's XML, counted on the raw bytes (at C speed) before any parsing.
+    def _too_many_elements(self, limit: int, sheet: str | None = None) -> CampusevalError:
+        return fail(DataError, Location(file=self.shown, sheet=sheet), "data.xlsx_elements", "data.too_many_cells.hint",
+                    limit=f"{limit:,}")
+
+    def _add_elements(self, elements: int, sheet: str | None = None) -> None:
+        self.elements += elements
+        if self.elements > MAX_ELEMENTS:
+            raise self._too_many_elements(MAX_ELEMENTS, sheet)
+
+    def _count(self, part: str, tag: bytes) -> tuple[int, int]:
+        """Elements `tag` in a part's XML, and all its elements, counted on the raw bytes (at C speed) before parsing.
+
+        All elements are the "<" not followed by "/", "!" or "?": what costs a call to Python while parsing.
 
         Both forms are counted in every chunk: "<c" and "<x:c" with any prefix (non-ASCII or long),
         each followed by a space, ">" or "/"; the part is UTF-8 or ASCII (see _open). Each chunk is
@@ -283,11 +314,14 @@ class _Workbook:
         colon = b":" + tag
 
         def count(data: bytes, cut: int) -> int:
+            elements[0] += (data.count(b"<", 0, cut) - data.count(b"</", 0, cut) - data.count(b"<!", 0, cut)
+                            - data.count(b"<?", 0, cut))
             n = sum(data.count(p, 0, cut) for p in plain)
             if data.find(colon, 0, cut) >= 0:  # a writer that prefixes nothing pays for no regex
                 n += sum(1 for _ in prefixed.finditer(data, 0, cut))
             return n
 
+        elements = [0]
         n = 0
         tail = b""
         for chunk in self._open(part):
@@ -302,12 +336,14 @@ class _Workbook:
                     raise _Bad(f"{part}: an element name of {_MAX_TAG_START:,} bytes")
                 n += count(tail, len(tail))  # the tag at the "<" is complete: count it and go on after it
                 tail = b""
-        return n + count(tail, len(tail))
+        n += count(tail, len(tail))
+        return n, elements[0]
 
     def _sheet(self, part: str, name: str, formats: list[str], strings: list[str],
                epoch: dt.datetime | None) -> tuple[list[list[RawCell]], list[tuple[int, int, int, int]],
                                                    dict[tuple[int, int], str]]:
-        counted = self._count(part, b"c")
+        counted, elements = self._count(part, b"c")
+        self._add_elements(elements, name)
         if self.cells + counted > MAX_CELLS:
             raise fail(DataError, Location(file=self.shown, sheet=name), "data.too_many_cells",
                        "data.too_many_cells.hint", limit=f"{MAX_CELLS:,}")
