@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,15 @@ from campuseval.inputs import MAX_DATA_BYTES, read_input
 
 MAX_CELL_CHARS = 10_000  # longer cells are cut for messages; no honest number is this long
 csv.field_size_limit(10_000_000)
-# A CSV's rows and cells, checked once the text is split and before any cell is parsed. Long
-# layout has a row per value, so the row limit is that of the cells an xlsx may hold.
+# A CSV's rows and cells, checked row by row as the text is split (blank lines are rows too), so
+# the read stops at the first row over a limit. Long layout has a row per value, so the row limit is
+# that of the cells an xlsx may hold. A row's text is bounded before the csv module splits it: a line
+# of 99 million commas would otherwise become a list of 99 million cells before its width is seen.
 MAX_CSV_ROWS = 1_000_000
 MAX_CSV_COLUMNS = 1_000
 MAX_CSV_CELLS = 2_000_000
+MAX_CSV_ROW_CHARS = 1_000_000
+_LINE_END = re.compile(r"\r\n?|\n")
 _OLE = b"\xd0\xcf\x11\xe0"
 
 
@@ -91,31 +96,87 @@ def _read_csv(raw: bytes, shown: str) -> Sheet:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
-    row = _unclosed_quote(text, dialect)
+    row = _unclosed_quote(text, dialect, shown)
     if row is not None:
         raise fail(DataError, Location(file=shown, row=row), "data.unclosed_quote", "data.unclosed_quote.hint")
+    empty = RawCell(None)  # one object for every blank: a large sparse file costs a pointer per blank
+    rows: list[list[RawCell]] = []
+    lines = _Lines(text, shown)
+    width = filled = 0
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        for rec in csv.reader(lines, dialect):
+            width = max(width, len(rec))
+            filled += len(rec)
+            if len(rows) >= MAX_CSV_ROWS or width > MAX_CSV_COLUMNS or filled > MAX_CSV_CELLS:
+                _too_large(shown, len(rows) + 1 + lines.rest(), width, filled)
+            rows.append([RawCell(_clip(v)) if v.strip() else empty for v in rec])
+            lines.next_row()
     except csv.Error as exc:
         raise fail(DataError, Location(file=shown), "data.csv_broken", reason=str(exc)) from None
-    width = max(map(len, records), default=0)
-    filled = sum(map(len, records))
-    if len(records) > MAX_CSV_ROWS or width > MAX_CSV_COLUMNS or filled > MAX_CSV_CELLS:
-        raise fail(DataError, Location(file=shown), "data.csv_too_large", "file.too_large.hint",
-                   rows=f"{len(records):,}", columns=f"{width:,}", cells=f"{filled:,}",
-                   max_rows=f"{MAX_CSV_ROWS:,}", max_columns=f"{MAX_CSV_COLUMNS:,}", max_cells=f"{MAX_CSV_CELLS:,}")
-    empty = RawCell(None)  # one object for every blank: a large sparse file costs a pointer per blank
-    rows = [[RawCell(_clip(v)) if v.strip() else empty for v in rec] for rec in records]
     return Sheet(name=None, rows=rows, cut_off=not text.endswith(("\n", "\r")))
 
 
-def _unclosed_quote(text: str, dialect: Any) -> int | None:
+def _too_large(shown: str, rows: int, width: int, filled: int) -> None:
+    raise fail(DataError, Location(file=shown), "data.csv_too_large", "file.too_large.hint",
+               rows=f"{rows:,}", columns=f"{width:,}", cells=f"{filled:,}",
+               max_rows=f"{MAX_CSV_ROWS:,}", max_columns=f"{MAX_CSV_COLUMNS:,}", max_cells=f"{MAX_CSV_CELLS:,}")
+
+
+class _Lines:
+    """The lines of a CSV text for csv.reader (line ends kept, as with newline=""), each row's text bounded.
+
+    A row's lines are measured before the csv module sees them, so no row longer than
+    MAX_CSV_ROW_CHARS is ever split into cells; `next_row` is called after each row the reader gives.
+    """
+
+    def __init__(self, text: str, shown: str) -> None:
+        self.text = text
+        self.shown = shown
+        self.pos = 0
+        self.row = 1  # as Excel counts: the row the reader is in
+        self.row_chars = 0
+        self.row_lines = 0
+
+    def __iter__(self) -> Iterator[str]:
+        text = self.text
+        while self.pos < len(text):
+            m = _LINE_END.search(text, self.pos)
+            end = m.end() if m else len(text)
+            self.row_chars += end - self.pos
+            self.row_lines += 1
+            if self.row_chars > MAX_CSV_ROW_CHARS:
+                loc = Location(file=self.shown, row=self.row)
+                if self.row_lines > 1:  # a quoted cell running over many lines: an opening quote never closed
+                    raise fail(DataError, loc, "data.unclosed_quote", "data.unclosed_quote.hint")
+                raise fail(DataError, loc, "data.csv_row_too_long", "data.csv_row_too_long.hint",
+                           chars=f"{self.row_chars:,}", limit=f"{MAX_CSV_ROW_CHARS:,}")
+            line = text[self.pos:end]
+            self.pos = end
+            yield line
+
+    def next_row(self) -> None:
+        self.row += 1
+        self.row_chars = 0
+        self.row_lines = 0
+
+    def rest(self) -> int:
+        """Lines not yet read (a count in C, for the message only): the rows the file still holds."""
+        text, pos = self.text, self.pos
+        breaks = text.count("\n", pos) + text.count("\r", pos) - text.count("\r\n", pos)
+        return breaks + (1 if pos < len(text) and not text.endswith(("\n", "\r")) else 0)
+
+
+def _unclosed_quote(text: str, dialect: Any, shown: str) -> int | None:
     """The row (as Excel counts) whose opening quote is never closed; the lenient reader would swallow the rest."""
-    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    lines = _Lines(text, shown)
+    reader = csv.reader(lines, dialect, strict=True)
     rows = 0
     try:
         for _ in reader:
             rows += 1
+            lines.next_row()
+            if rows > MAX_CSV_ROWS:  # refused for its size by the reading that follows
+                return None
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             return rows + 1

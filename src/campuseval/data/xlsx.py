@@ -19,7 +19,7 @@ from typing import Any
 from xml.parsers import expat
 
 from campuseval.data.cells import RawCell, column_letter
-from campuseval.errors import DataError, Location, fail
+from campuseval.errors import CampusevalError, DataError, Location, fail
 
 # Limits, checked before (or, for what only parsing reveals, while) the work is done.
 MAX_XLSX_BYTES = 300_000_000  # declared unpacked size of all parts; zipfile never reads past it
@@ -33,8 +33,17 @@ MAX_GRID = 4_000_000  # rows x columns up to the last value of a sheet (the grid
 MAX_MERGED = 10_000  # merged ranges in a sheet
 MAX_MERGED_AREA = 1_000_000  # cells all merged ranges of a sheet cover together
 MAX_CELL_CHARS = 10_000  # longer texts are cut; no honest number is this long
+MAX_STYLES = 65_000  # cell formats (<xf>) and number formats (<numFmt>); Excel itself allows 64,000
+MAX_STYLE_ELEMENTS = 1_000_000  # every element of the styles part (fonts, fills, borders, ...)
+MAX_PART_ELEMENTS = 1_000_000  # elements of the workbook part and of a relationships part
+MAX_ELEMENTS = 10_000_000  # elements of all sheets and the shared strings, counted before parsing
 _CHUNK = 1 << 20
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+# Numbers in the XML are ASCII digits only: str.isdigit() and int() also take "²" and "٣".
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+_REF_ROW = re.compile(r"[0-9]{1,7}")
+_NAME_RUN = re.compile(rb"<[^\s<>/!?=\"']*")  # the start of a tag whose name goes on
+_MAX_TAG_START = 1 << 16  # no element name is this long
+_INDEX = re.compile(r"[0-9]{1,9}")
 EMPTY = RawCell(None)
 
 _BUILTIN_FORMATS: dict[int, str] | None = None
@@ -78,6 +87,7 @@ class _Workbook:
         self.infos = infos
         self.shown = shown
         self.cells = 0
+        self.elements = 0
 
     # ----------------------------------------------------------- parts
 
@@ -90,7 +100,12 @@ class _Workbook:
                        size=f"{info.file_size / 1e6:.0f}")
         try:
             with self.zf.open(info) as f:
+                first = True
                 while chunk := f.read(_CHUNK):
+                    if first and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]):
+                        # UTF-16, which expat reads too: the counts on the raw bytes (_count) would see nothing.
+                        raise _Bad(f"{name}: not UTF-8")
+                    first = False
                     yield chunk
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
             raise _Bad(name) from exc
@@ -98,8 +113,12 @@ class _Workbook:
             raise _Bad(name) from exc
 
     def _parse(self, name: str, start: Callable[[str, dict[str, str]], None],
-               end: Callable[[str], None] | None = None, text: Callable[[str], None] | None = None) -> None:
-        """Run expat over a part; namespace prefixes are dropped from element and attribute names."""
+               end: Callable[[str], None] | None = None, text: Callable[[str], None] | None = None,
+               limit: int | None = None) -> None:
+        """Run expat over a part; namespace prefixes are dropped from element and attribute names.
+
+        With `limit`, the parse stops at the first element over it (parts not counted beforehand).
+        """
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.buffer_text = True
 
@@ -109,7 +128,18 @@ class _Workbook:
         parser.StartDoctypeDeclHandler = refuse_dtd
         parser.EntityDeclHandler = refuse_dtd
         parser.ExternalEntityRefHandler = refuse_dtd  # type: ignore[assignment]
-        parser.StartElementHandler = lambda tag, attrs: start(_local(tag), attrs)
+        if limit is None:
+            parser.StartElementHandler = lambda tag, attrs: start(_local(tag), attrs)
+        else:
+            seen = [0]
+
+            def bounded(tag: str, attrs: dict[str, str]) -> None:
+                seen[0] += 1
+                if seen[0] > limit:
+                    raise self._too_many_elements(limit)
+                start(_local(tag), attrs)
+
+            parser.StartElementHandler = bounded
         if end is not None:
             parser.EndElementHandler = lambda tag: end(_local(tag))
         if text is not None:
@@ -136,7 +166,7 @@ class _Workbook:
                 else:
                     found[attrs["Id"]] = posixpath.normpath(posixpath.join(folder, target))
 
-        self._parse(rels_name, start)
+        self._parse(rels_name, start, limit=MAX_PART_ELEMENTS)
         return found
 
     # ----------------------------------------------------------- workbook
@@ -159,7 +189,7 @@ class _Workbook:
             elif tag == "workbookPr":
                 date1904[0] = attrs.get("date1904", "0") in ("1", "true")
 
-        self._parse(wb_part, start)
+        self._parse(wb_part, start, limit=MAX_PART_ELEMENTS)
         rels = self._rels(wb_part)
         folder = posixpath.dirname(wb_part)
         formats = self._styles(rels, folder)
@@ -189,14 +219,25 @@ class _Workbook:
         custom: dict[int, str] = {}
         xf_ids: list[int] = []
         in_xfs = [False]
+        seen = {"xf": 0, "numFmt": 0, "all": 0}
 
         def start(tag: str, attrs: dict[str, str]) -> None:
+            # Counted while parsing: the parse stops at the first entry over a limit.
+            seen["all"] += 1
+            if seen["all"] > MAX_STYLE_ELEMENTS:
+                raise fail(DataError, Location(file=self.shown), "data.styles_too_large", "data.too_many_styles.hint",
+                           limit=f"{MAX_STYLE_ELEMENTS:,}")
+            if tag in ("xf", "numFmt"):
+                seen[tag] += 1
+                if seen[tag] > MAX_STYLES:
+                    raise fail(DataError, Location(file=self.shown), "data.too_many_styles",
+                               "data.too_many_styles.hint", what=tag, limit=f"{MAX_STYLES:,}")
             if tag == "numFmt":
-                custom[_int(attrs.get("numFmtId"))] = attrs.get("formatCode", "General")
+                custom[_index(attrs.get("numFmtId"))] = attrs.get("formatCode", "General")
             elif tag == "cellXfs":
                 in_xfs[0] = True
             elif tag == "xf" and in_xfs[0]:
-                xf_ids.append(_int(attrs.get("numFmtId")))
+                xf_ids.append(_index(attrs.get("numFmtId")))
 
         def end(tag: str) -> None:
             if tag == "cellXfs":
@@ -210,7 +251,9 @@ class _Workbook:
         part = self._find(rels, folder, "sharedStrings.xml")
         if part is None:
             return []
-        if self._count(part, b"si") > MAX_CELLS:
+        counted, elements = self._count(part, b"si")
+        self._add_elements(elements)
+        if counted > MAX_CELLS:
             raise fail(DataError, Location(file=self.shown), "data.too_many_cells", "data.too_many_cells.hint",
                        limit=f"{MAX_CELLS:,}")
         strings: list[str] = []
@@ -247,32 +290,60 @@ class _Workbook:
 
     # ----------------------------------------------------------- sheets
 
-    def _count(self, part: str, tag: bytes) -> int:
-        """Elements `tag` in a part's XML, counted on the raw bytes (at C speed) before any parsing."""
-        pattern = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + tag + rb"[\s>/]")
+    def _too_many_elements(self, limit: int, sheet: str | None = None) -> CampusevalError:
+        return fail(DataError, Location(file=self.shown, sheet=sheet), "data.xlsx_elements", "data.too_many_cells.hint",
+                    limit=f"{limit:,}")
+
+    def _add_elements(self, elements: int, sheet: str | None = None) -> None:
+        self.elements += elements
+        if self.elements > MAX_ELEMENTS:
+            raise self._too_many_elements(MAX_ELEMENTS, sheet)
+
+    def _count(self, part: str, tag: bytes) -> tuple[int, int]:
+        """Elements `tag` in a part's XML, and all its elements, counted on the raw bytes (at C speed) before parsing.
+
+        All elements are the "<" not followed by "/", "!" or "?": what costs a call to Python while parsing.
+
+        Both forms are counted in every chunk: "<c" and "<x:c" with any prefix (non-ASCII or long),
+        each followed by a space, ">" or "/"; the part is UTF-8 or ASCII (see _open). Each chunk is
+        counted up to its last "<", from where the next one goes on, so no tag is split or seen twice.
+        The same bytes in a comment count too: a bound from above, which is what a limit needs.
+        """
+        plain = [b"<" + tag + end for end in (b" ", b">", b"/", b"\n", b"\t", b"\r")]
+        prefixed = re.compile(rb"<[^\s<>/!?:=\"']+:" + re.escape(tag) + rb"[\s>/]")
+        colon = b":" + tag
+
+        def count(data: bytes, cut: int) -> int:
+            elements[0] += (data.count(b"<", 0, cut) - data.count(b"</", 0, cut) - data.count(b"<!", 0, cut)
+                            - data.count(b"<?", 0, cut))
+            n = sum(data.count(p, 0, cut) for p in plain)
+            if data.find(colon, 0, cut) >= 0:  # a writer that prefixes nothing pays for no regex
+                n += sum(1 for _ in prefixed.finditer(data, 0, cut))
+            return n
+
+        elements = [0]
         n = 0
         tail = b""
-        prefixed: bool | None = None
-        keep = len(tag) + 1
         for chunk in self._open(part):
             data = tail + chunk
-            if prefixed is None:  # <x:c r="A1">: a writer that prefixes one element prefixes them all
-                prefixed = re.search(rb"<[A-Za-z_][\w.-]*:" + tag + rb"[\s>/]", data) is not None
-            if prefixed:
-                n += sum(1 for _ in pattern.finditer(data, 0, max(0, len(data) - 64)))
-                tail = data[max(0, len(data) - 64):]
-            else:
-                # A match is len(tag) + 2 bytes, so none lies wholly in the tail: each is counted once.
-                n += sum(data.count(b"<" + tag + end) for end in (b" ", b">", b"/", b"\n", b"\t", b"\r"))
-                tail = data[-keep:]
-        if prefixed:
-            n += sum(1 for _ in pattern.finditer(tail))
-        return n
+            cut = data.rfind(b"<")
+            if cut < 0:
+                cut = len(data)
+            n += count(data, cut)
+            tail = data[cut:]  # a "<" and what follows it: no other "<" there
+            if len(tail) > _MAX_TAG_START:
+                if _NAME_RUN.fullmatch(tail):
+                    raise _Bad(f"{part}: an element name of {_MAX_TAG_START:,} bytes")
+                n += count(tail, len(tail))  # the tag at the "<" is complete: count it and go on after it
+                tail = b""
+        n += count(tail, len(tail))
+        return n, elements[0]
 
     def _sheet(self, part: str, name: str, formats: list[str], strings: list[str],
                epoch: dt.datetime | None) -> tuple[list[list[RawCell]], list[tuple[int, int, int, int]],
                                                    dict[tuple[int, int], str]]:
-        counted = self._count(part, b"c")
+        counted, elements = self._count(part, b"c")
+        self._add_elements(elements, name)
         if self.cells + counted > MAX_CELLS:
             raise fail(DataError, Location(file=self.shown, sheet=name), "data.too_many_cells",
                        "data.too_many_cells.hint", limit=f"{MAX_CELLS:,}")
@@ -289,7 +360,7 @@ class _Workbook:
             if tag == "c":
                 ref = attrs.get("r")
                 if ref:
-                    m = _REF.match(ref)
+                    m = _REF.fullmatch(ref)
                     if m is None:
                         raise _Bad(ref)
                     state["col"] = _col_index(m.group(1))
@@ -297,13 +368,18 @@ class _Workbook:
                 else:
                     state["col"] += 1
                 state["t"] = attrs.get("t", "n")
-                state["s"] = _int(attrs.get("s"))
+                state["s"] = _index(attrs.get("s"))
                 state["v"] = None
                 state["f"] = None
                 state["is"] = False
             elif tag == "row":
                 r = attrs.get("r")
-                state["row"] = int(r) - 1 if r and r.isdigit() else state["row"] + 1
+                if not r:  # absent: the row after the last one, as for a cell without r
+                    state["row"] += 1
+                elif _REF_ROW.fullmatch(r):
+                    state["row"] = int(r) - 1
+                else:
+                    raise _Bad(f"row {r!r}")
                 state["col"] = -1
             elif tag in ("v", "f"):
                 state["in"] = tag
@@ -394,11 +470,10 @@ def _value(kind: str, raw: str | None, fmt: str, strings: list[str], epoch: dt.d
     if raw is None:
         return None
     if kind == "s":
-        try:
-            text = strings[int(raw)]
-        except (ValueError, IndexError):
-            raise _Bad("shared string") from None
-        return _text(text)
+        index = raw.strip(" \t\r\n")
+        if not _INDEX.fullmatch(index) or int(index) >= len(strings):  # never "-1" for the last string
+            raise _Bad("shared string")
+        return _text(strings[int(index)])
     if kind in ("str", "inlineStr"):
         return _text(raw)
     if kind == "e":
@@ -428,6 +503,8 @@ def _value(kind: str, raw: str | None, fmt: str, strings: list[str], epoch: dt.d
 
 def _number(raw: str) -> float | int | str:
     """The number a <v> holds: an int for plain digits (as openpyxl does), else a float; the text if neither."""
+    if not raw.isascii() or "_" in raw:  # float() reads "٣" and "1_0" as numbers; no writer puts them in <v>
+        raise _Bad(f"number {raw[:20]!r}")
     try:
         if len(raw) <= 18 and raw.lstrip("-").isdigit():
             return int(raw)
@@ -463,11 +540,13 @@ def _local(name: str) -> str:
     return name.rsplit(" ", 1)[-1]
 
 
-def _int(text: str | None) -> int:
-    try:
-        return int(text) if text is not None else 0
-    except ValueError:
+def _index(text: str | None) -> int:
+    """A style or number-format index: absent is 0; anything but ASCII digits is a broken workbook."""
+    if text is None:
         return 0
+    if not _INDEX.fullmatch(text):
+        raise _Bad(f"index {text!r}")
+    return int(text)
 
 
 def _col_index(letters: str) -> int:
@@ -480,7 +559,7 @@ def _col_index(letters: str) -> int:
 def _range(ref: str) -> tuple[int, int, int, int] | None:
     """"B2:C5" -> (1, 1, 4, 2), 0-based inclusive; None when it is not a range."""
     a, _, b = ref.partition(":")
-    ma, mb = _REF.match(a), _REF.match(b or a)
+    ma, mb = _REF.fullmatch(a), _REF.fullmatch(b or a)
     if ma is None or mb is None:
         return None
     r1, c1 = int(ma.group(2)) - 1, _col_index(ma.group(1))
