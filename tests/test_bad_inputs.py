@@ -164,7 +164,7 @@ def test_values_read_back(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch)
 
 def test_every_data_and_output_message_is_documented() -> None:
     """docs/errors.md names every message about data, outputs and saved results by its id."""
-    from campuseval.messages import MESSAGES
+    from campuseval.i18n.messages import MESSAGES
 
     doc = (REPO / "docs" / "errors.md").read_text(encoding="utf-8")
     families = ("data.", "out.", "results.", "file.", "complete.", "plaus.", "strict.")

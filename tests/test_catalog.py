@@ -22,7 +22,7 @@ from campuseval.cli import app
 from campuseval.config import catalog as catalog_mod
 from campuseval.config import check_config, load_config
 from campuseval.config.catalog import Catalog, national_catalog
-from campuseval.config.load import builtin_names
+from campuseval.config.shipped import builtin_names
 from campuseval.config.yamlsource import read_yaml
 from campuseval.errors import ConfigError
 

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from campuseval.cli import app
 from campuseval.config import check_config
 from campuseval.config.catalog import national_catalog
-from campuseval.config.load import builtin_names
+from campuseval.config.shipped import builtin_names
 
 CONFIG_CASES = Path(__file__).parent / "configs"
 REPO_CONFIGS = Path(__file__).resolve().parents[1] / "configs"

@@ -39,7 +39,7 @@ from campuseval.data.cells import CellProblem, RawCell, parse_cell, parse_year
 from campuseval.data.read import read_data
 from campuseval.errors import CampusevalError, ConfigError
 from campuseval.i18n import t
-from campuseval.messages import MESSAGES
+from campuseval.i18n.messages import MESSAGES
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_TABLE = REPO / "configs" / "indicators_shaoxing.yaml"

@@ -1,4 +1,4 @@
-"""The message catalog: every entry in both languages, formattable, and every key the code uses exists."""
+"""The messages: every entry in both languages, formattable, and every key the code uses exists."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from campuseval.i18n import t
-from campuseval.messages import MESSAGES
+from campuseval.i18n.messages import MESSAGES
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "campuseval"
 
@@ -33,8 +33,8 @@ def test_every_key_used_in_the_code_exists() -> None:
                          r"""scale|change|rulename|direction|subject|severity|unit|list|report|words|loss|docx|alloc|"""
                          r"""compare|sens|diff)\.[a-z0-9_.]+)["']""")
     for path in SRC.rglob("*.py"):
-        if path.parent.name == "catalog":
-            continue
+        if path.parent.name == "i18n" and path.name not in ("__init__.py", "messages.py"):
+            continue  # the message modules define the keys; they do not use them
         used.update(pattern.findall(path.read_text(encoding="utf-8")))
     # File names (report.html) and prefixes completed at run time (rule.meets_target.partial_) are not keys.
     missing = sorted(k for k in used if k not in MESSAGES and not k.endswith((".", "_", ".html", ".md", ".json", ".docx")))

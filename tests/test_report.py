@@ -15,7 +15,7 @@ import pytest
 from campuseval.export.results_json import dumps
 from campuseval.export.write import write_outputs
 from campuseval.i18n import t
-from campuseval.messages import MESSAGES
+from campuseval.i18n.messages import MESSAGES
 from campuseval.report import render
 from campuseval.report.markdown import md_escape
 from campuseval.report.view import show_target

@@ -21,8 +21,9 @@ from campuseval import __version__
 from campuseval.cli_zh import ZhGroup, ZhHelp
 from campuseval.clisafety import check_args, from_exception, safe_streams, source_date_epoch, visible
 from campuseval.config import check_config
-from campuseval.config.load import BUILTIN, LoadResult, resolve_user_path
+from campuseval.config.load import LoadResult, resolve_user_path
 from campuseval.config.schema import config_schema, dumps, table_schema, targets_schema
+from campuseval.config.shipped import BUILTIN
 from campuseval.describe import subject_text
 from campuseval.errors import CampusevalError, ConfigError, Diagnostic, Location, UsageError, diag
 from campuseval.formatting import fixed, num
@@ -298,7 +299,7 @@ TargetsOpt = Annotated[str | None, typer.Option("--targets", help="目标值文�
 
 def load_effective(table: str | None, targets: str | None, lang: Lang) -> Any:
     """The effective table from --table/--targets; warnings are printed, errors raised."""
-    from campuseval.config.load import default_table_path
+    from campuseval.config.shipped import default_table_path
 
     if targets is not None:
         res = check_config(targets)

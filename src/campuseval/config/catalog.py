@@ -20,6 +20,7 @@ from campuseval.config.models import (
     Text,
     _Model,
 )
+from campuseval.config.shipped import shipped_dir
 from campuseval.config.yamlsource import YamlDoc
 from campuseval.errors import ConfigError, Diagnostic, diag
 
@@ -73,8 +74,6 @@ def _load_catalog(path: str) -> Catalog:
 
 def national_catalog() -> Catalog:
     """The shipped national catalog, read once per process."""
-    from campuseval.config.load import shipped_dir
-
     return _load_catalog(str(shipped_dir() / CATALOG_FILE))
 
 

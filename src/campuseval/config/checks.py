@@ -14,7 +14,7 @@ from campuseval.config.rules import RULE_CLASSES, RULE_TYPES, Rule
 from campuseval.config.yamlsource import Path_, YamlDoc
 from campuseval.errors import Diagnostic, Location, diag
 from campuseval.i18n import t
-from campuseval.messages import MESSAGES
+from campuseval.i18n.messages import MESSAGES
 
 # Where to point for each role of an indicator's settings: a doc and the path inside it.
 At = Callable[..., Location]

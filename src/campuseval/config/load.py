@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,46 +16,13 @@ from campuseval.config.diagnose import display_path, translate
 from campuseval.config.effective import Change, Dropped, EffectiveTable, SourceFile, build
 from campuseval.config.models import Campus, CampusTargets, Indicator, Table, TargetsFile
 from campuseval.config.rules import Rule
+from campuseval.config.shipped import BUILTIN, builtin_names, shipped_dir, shown_path
 from campuseval.config.yamlsource import YamlDoc, read_yaml
 from campuseval.errors import ConfigError, Diagnostic, Location, diag
 from campuseval.formatting import target as target_text
 
-BUILTIN = "builtin:"
-DEFAULT_TABLE = "indicators_shaoxing.yaml"
 MAX_CHAIN = 10
 
-
-def shipped_dir() -> Path:
-    """The folder of configs shipped with the package (configs/ in the repository)."""
-    # configs/ is a regular package (it has an __init__.py) so that importlib gives a real
-    # folder both in a wheel install and in setuptools' editable install.
-    return Path(str(resources.files("campuseval.configs")))
-
-
-def builtin_names(extendable: bool = False) -> list[str]:
-    """Every shipped config as `builtin:` names, e.g. builtin:targets/keqiao.yaml (catalogs left out when
-    the names are for `extends`, which cannot extend a catalog)."""
-    root = shipped_dir()
-    names = (q.relative_to(root).as_posix() for q in root.rglob("*.yaml"))
-    return sorted(BUILTIN + n for n in names if not (extendable and n.startswith("catalog/")))
-
-
-def default_table_path() -> Path:
-    return shipped_dir() / DEFAULT_TABLE
-
-
-def shown_path(path: Path) -> str:
-    """A path as messages show it: builtin:NAME for a shipped config (the same wherever campuseval is
-    installed and run from), else relative to the working directory when that is shorter."""
-    resolved = path.resolve()
-    root = shipped_dir().resolve()
-    if resolved.is_relative_to(root):
-        return BUILTIN + resolved.relative_to(root).as_posix()
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return rel if not rel.startswith(".." + os.sep + "..") else str(path)
 
 
 @dataclass

@@ -11,8 +11,8 @@ from campuseval import formatting
 from campuseval.engine.history import CampusChange, changes
 from campuseval.formatting import fixed, num
 from campuseval.i18n import Lang, t
+from campuseval.i18n.messages import MESSAGES
 from campuseval.losses import lost_points
-from campuseval.messages import MESSAGES
 from campuseval.report import rows
 from campuseval.report.model import (
     CampusView,

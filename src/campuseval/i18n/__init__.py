@@ -1,4 +1,4 @@
-"""Language selection and message lookup: zh-CN by default, English on request."""
+"""Language selection and message lookup: zh-CN by default, English on request (messages: one module per area)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ def default_lang() -> Lang:
 
 
 def t(key: str, lang: Lang, /, **params: Any) -> str:
-    """The catalog text for `key` in `lang`, formatted with `params`."""
-    from campuseval.messages import MESSAGES
+    """The message text for `key` in `lang`, formatted with `params`."""
+    from campuseval.i18n.messages import MESSAGES
 
     try:
         entry = MESSAGES[key]

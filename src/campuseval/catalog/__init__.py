@@ -1,1 +1,0 @@
-"""The message catalog, one module per area; every user-facing sentence in Chinese and English."""
