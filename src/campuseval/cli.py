@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table as RichTable
 
 from campuseval import __version__
 from campuseval.cli_zh import ZhGroup, ZhHelp
-from campuseval.clisafety import check_args, from_exception, safe_streams, source_date_epoch, visible
-from campuseval.config import check_config
-from campuseval.config.load import LoadResult, resolve_user_path
-from campuseval.config.schema import config_schema, dumps, table_schema, targets_schema
-from campuseval.config.shipped import BUILTIN
-from campuseval.describe import subject_text
-from campuseval.errors import CampusevalError, ConfigError, Diagnostic, Location, UsageError, diag
 from campuseval.formatting import fixed, num
-from campuseval.formatting import target as target_text
 from campuseval.i18n import Lang, default_lang, t
+from campuseval.safetext import visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from campuseval.config.load import LoadResult
+    from campuseval.errors import Diagnostic
+
+# `--help`, `--version` and `validate` import neither rich, pandas, openpyxl, jinja2 nor the engine: every
+# heavier import sits in the command (or the helper) that needs it (tests/test_start.py keeps it so).
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -36,9 +33,43 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 # Chinese-Windows console (GBK) cannot encode them.
 # Redirected to a file, a table must not be cut to 80 columns (rich's default off a terminal).
 # sys.stdout is None when the shell closed it (>&-): no terminal, and nothing to measure.
-out = Console(highlight=False, soft_wrap=False,
-              width=None if sys.stdout is not None and sys.stdout.isatty() else 200)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+_OUT_WIDTH = None if sys.stdout is not None and sys.stdout.isatty() else 200
+
+
+class _LazyConsole:
+    """A rich Console made on its first use, so that `--help` and `--version` never import rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def _get(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+
+out = cast("Console", _LazyConsole(highlight=False, soft_wrap=False, width=_OUT_WIDTH))
+err = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
+
+
+def escape(markup: str) -> str:
+    """rich.markup.escape, imported on first use."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(markup)
+
+
+def RichTable(*args: Any, **kwargs: Any) -> Any:
+    """A rich.table.Table, imported on first use."""
+    from rich.table import Table
+
+    return Table(*args, **kwargs)
 
 
 class LangChoice(StrEnum):
@@ -50,6 +81,9 @@ class _Command(ZhHelp, typer.core.TyperCommand):
     """Every command runs here: user errors print without a traceback and exit 2."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from campuseval.clisafety import check_args
+        from campuseval.errors import CampusevalError
+
         try:
             check_args(args)
         except CampusevalError as exc:
@@ -61,6 +95,9 @@ class _Command(ZhHelp, typer.core.TyperCommand):
         return result
 
     def invoke(self, ctx: Any) -> Any:
+        from campuseval.clisafety import from_exception
+        from campuseval.errors import CampusevalError
+
         try:
             return super().invoke(ctx)
         except CampusevalError as exc:
@@ -112,7 +149,9 @@ LangOpt = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"campuseval {__version__}", markup=False)
+        if sys.stdout is not None:  # written as rich would, without importing it
+            sys.stdout.write(f"campuseval {__version__}\n")
+            sys.stdout.flush()
         raise typer.Exit()
 
 
@@ -122,6 +161,8 @@ def _main(
                                           help="显示版本 / show the version")] = False,
 ) -> None:
     """campuseval：按 YAML 指标表为院区评分。"""
+    from campuseval.clisafety import safe_streams
+
     safe_streams()
 
 
@@ -147,6 +188,9 @@ class ValidateFormat(StrEnum):
 
 def _config_files(paths: list[str]) -> list[str]:
     """Expand folders into the YAML files inside them; keep files and builtin: names as given."""
+    from campuseval.config.shipped import BUILTIN
+    from campuseval.errors import Location, UsageError, diag
+
     files: list[str] = []
     for p in paths:
         path = Path(p)
@@ -175,6 +219,8 @@ def validate_cmd(
         help="text, json, or github (GitHub Actions annotations; automatic when GITHUB_ACTIONS=true)")] = None,
     lang: LangOpt = None,
 ) -> None:
+    from campuseval.config import check_config
+
     lg = _lang(lang)
     if fmt is None:
         fmt = ValidateFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ValidateFormat.text
@@ -215,6 +261,8 @@ def validate_cmd(
                 out.print(visible(f"::{d.severity} {','.join(props)}::{_gh_escape(msg)}"), markup=False,
                           soft_wrap=True)
     if fmt == ValidateFormat.json:
+        import json
+
         payload = {
             "valid": n_err == 0,
             "errors": n_err,
@@ -253,6 +301,8 @@ class SchemaKind(StrEnum):
 
 
 def schema_for(kind: SchemaKind) -> dict[str, Any]:
+    from campuseval.config.schema import config_schema, table_schema, targets_schema
+
     if kind == SchemaKind.table:
         return table_schema()
     if kind == SchemaKind.targets:
@@ -278,6 +328,8 @@ def schema_cmd(
         "--out", help="把全部 schema 写入此文件夹 / write every schema into this folder")] = None,
     lang: LangOpt = None,
 ) -> None:
+    from campuseval.config.schema import dumps
+
     if out_dir is None:
         sys.stdout.write(dumps(schema_for(kind)))
         return
@@ -299,7 +351,12 @@ TargetsOpt = Annotated[str | None, typer.Option("--targets", help="目标值文�
 
 def load_effective(table: str | None, targets: str | None, lang: Lang) -> Any:
     """The effective table from --table/--targets; warnings are printed, errors raised."""
+    import hashlib
+
+    from campuseval.config import check_config
+    from campuseval.config.load import resolve_user_path
     from campuseval.config.shipped import default_table_path
+    from campuseval.errors import ConfigError, Location, UsageError, diag
 
     if targets is not None:
         res = check_config(targets)
@@ -330,6 +387,9 @@ def indicators_cmd(
         "--catalog", help="列出国考指标目录 / list the national indicator catalog")] = False,
     lang: LangOpt = None,
 ) -> None:
+    from campuseval.describe import subject_text
+    from campuseval.formatting import target as target_text
+
     lg = _lang(lang)
     if catalog:
         _print_catalog(lg)
@@ -402,6 +462,9 @@ class LayoutChoice(StrEnum):
 def _timestamp(given: str | None) -> str:
     """--generated-at (ISO 8601), else SOURCE_DATE_EPOCH (reproducible builds), else now, to the second."""
     import datetime as dt
+
+    from campuseval.clisafety import source_date_epoch
+    from campuseval.errors import Location, UsageError, diag
 
     if given:
         try:
@@ -560,6 +623,7 @@ def template_cmd(
     lang: LangOpt = None,
 ) -> None:
     from campuseval.data.template import write_template
+    from campuseval.errors import Location, UsageError, diag
     from campuseval.export.atomic import write_with
 
     lg = _lang(lang)

@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table as RichTable
 
-from campuseval.cli import LangOpt, TableOpt, TargetsOpt, _lang, command, err, load_effective, out
+from campuseval.cli import LangOpt, RichTable, TableOpt, TargetsOpt, _lang, command, err, escape, load_effective, out
 from campuseval.i18n import Lang, t
 
 

@@ -109,6 +109,9 @@ class ZhGroup(typer.core.TyperGroup):
     def get_help(self, ctx: Any) -> str:
         return _usage(super().get_help(ctx))
 
+    def get_help_option(self, ctx: Any) -> Any:
+        return _help_flag(super().get_help_option(ctx))
+
     def get_usage(self, ctx: Any) -> str:
         return _usage(super().get_usage(ctx))
 
@@ -122,6 +125,17 @@ class ZhHelp:
     def get_help(self, ctx: Any) -> str:
         text = super().get_help(ctx)  # type: ignore[misc]
         return help_text(text) if _lang_now() == "zh" else text
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _help_flag(super().get_help_option(ctx))  # type: ignore[misc]
+
+
+def _help_flag(option: Any) -> Any:
+    """The --help flag, False when not given: typer checks a bool as it is, but builds a pydantic adapter to
+    check None, which would import pydantic for `campuseval validate --help`."""
+    if option is not None and option.default is None:
+        option.default = False
+    return option
 
 
 def _lang_now() -> Lang:
