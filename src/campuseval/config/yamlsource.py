@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.resolver import Resolver
 
 from campuseval.errors import ConfigError, Diagnostic, Location, diag
 
@@ -25,6 +27,24 @@ class _NoImplicitLoader(yaml.SafeLoader):
 
 
 _NoImplicitLoader.yaml_implicit_resolvers = {}
+
+
+# libyaml's parser (about ten times faster) feeding PyYAML's own composer: the same nodes, marks (line and
+# column in characters) and composer checks as _NoImplicitLoader. A document libyaml refuses is parsed
+# again by the pure-Python loader, whose messages (and marks) the errors are written from.
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _FastLoader(Composer, CParser, Resolver):  # Composer's methods win over CParser's
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+    _FastLoader.yaml_implicit_resolvers = {}
+    FAST_LOADER: type | None = _FastLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    FAST_LOADER = None
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -241,7 +261,7 @@ class _Builder:
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge" or (
                     isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
-                    and key_node.style is None
+                    and not key_node.style
                 ):
                     self.errors.append(diag(self.loc(key_node), "yaml.merge_key", "yaml.merge_key.hint"))
                     continue
@@ -268,7 +288,7 @@ class _Builder:
         if node.tag != _STR_TAG:
             self.errors.append(diag(self.loc(node), "yaml.tag", "yaml.tag.hint", tag=_shown_tag(node.tag)))
             return None
-        if node.style is None:
+        if not node.style:  # plain: None from PyYAML's parser, "" from libyaml's
             if len(node.value) > 40 and _INT_RE.match(node.value):  # int() refuses 4,300+ digits
                 self.errors.append(diag(self.at(node, path), "yaml.number_range", "yaml.number_range.hint",
                                         value=node.value[:20] + "...", max=f"{MAX_NUMBER:g}", min=f"{MIN_NONZERO:g}"))
@@ -283,13 +303,41 @@ class _Builder:
         return node.value
 
 
+def _compose(text: str, loader: type) -> yaml.Node | None:
+    reader = loader(text)
+    try:
+        node: yaml.Node | None = reader.get_single_node()
+        return node
+    finally:
+        reader.dispose()
+
+
+# What libyaml may read otherwise than PyYAML: it takes a tab in a plain scalar and a `?` in a flow one (PyYAML
+# refuses both), counts columns past a BOM and marks an empty flow value one column off; tags, escapes,
+# directives and line breaks other than \n are left to PyYAML too, as rare in a config as they are odd.
+_NOT_FAST = re.compile(r"[\t\ufeff?!\\\r\x85\u2028\u2029]|^%|[|>][-+0-9]*#|:\s*[,}\]]", re.MULTILINE)
+
+
+def _fast_ok(text: str) -> bool:
+    """Whether libyaml surely reads `text` as PyYAML would (see _NOT_FAST)."""
+    return _NOT_FAST.search(text) is None
+
+
 def parse_yaml_text(text: str, path: str, sha256: str = "") -> YamlDoc:
     """Parse YAML text into a YamlDoc, raising ConfigError with every fault found."""
     pre = _prescan(text, path)
     if pre:
         raise ConfigError(pre)
+    node: yaml.Node | None = None
+    composed = False
+    if FAST_LOADER is not None and _fast_ok(text):
+        try:
+            node, composed = _compose(text, FAST_LOADER), True
+        except Exception:  # any fault is told again, in PyYAML's words, below
+            composed = False
     try:
-        node = yaml.compose(text, Loader=_NoImplicitLoader)
+        if not composed:
+            node = _compose(text, _NoImplicitLoader)
     except yaml.MarkedYAMLError as exc:
         raise ConfigError([_syntax_error(exc, path)]) from None
     except yaml.reader.ReaderError as exc:  # a control character, often pasted from Word or Excel
@@ -318,11 +366,30 @@ def parse_yaml_text(text: str, path: str, sha256: str = "") -> YamlDoc:
                    value_marks=builder.value_marks, key_marks=builder.key_marks)
 
 
+# Parsed files of this process by (name shown, SHA-256 of the bytes): `validate configs/` reads the Shaoxing
+# table once, not once per targets file that extends it. A file changed on disk has other bytes, so it is
+# parsed again. The YamlDoc is shared: read-only for everyone.
+_PARSED: dict[tuple[str, str], YamlDoc | list[Diagnostic]] = {}
+_PARSED_MAX = 64
+
+
 def read_yaml(path: Path, display: str | None = None) -> YamlDoc:
     """Read and parse one YAML config file; `display` is the name shown in messages."""
     from campuseval.inputs import MAX_CONFIG_BYTES, read_input
 
     shown = display or str(path)
     raw = read_input(path, shown, ConfigError, MAX_CONFIG_BYTES)
-    text = decode_config_bytes(raw, shown)
-    return parse_yaml_text(text, shown, hashlib.sha256(raw).hexdigest())
+    sha256 = hashlib.sha256(raw).hexdigest()
+    key = (shown, sha256)
+    found = _PARSED.get(key)
+    if found is None:
+        try:
+            found = parse_yaml_text(decode_config_bytes(raw, shown), shown, sha256)
+        except ConfigError as exc:
+            found = list(exc.diagnostics)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = found
+    if isinstance(found, list):
+        raise ConfigError(list(found))
+    return found
