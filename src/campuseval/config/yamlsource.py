@@ -366,30 +366,39 @@ def parse_yaml_text(text: str, path: str, sha256: str = "") -> YamlDoc:
                    value_marks=builder.value_marks, key_marks=builder.key_marks)
 
 
-# Parsed files of this process by (name shown, SHA-256 of the bytes): `validate configs/` reads the Shaoxing
-# table once, not once per targets file that extends it. A file changed on disk has other bytes, so it is
-# parsed again. The YamlDoc is shared: read-only for everyone.
-_PARSED: dict[tuple[str, str], YamlDoc | list[Diagnostic]] = {}
+# Parsed files of this process by the SHA-256 of their bytes: `validate configs/` parses the Shaoxing table
+# once, not once for every targets file that extends it. A file changed on disk has other bytes, so it is
+# parsed again. The data and marks are shared, read-only for everyone; the name shown is each reader's own.
+# A file that fails is kept with the name its messages show.
+_PARSED: dict[str, YamlDoc] = {}
+_FAILED: dict[tuple[str, str], list[Diagnostic]] = {}
 _PARSED_MAX = 64
 
 
 def read_yaml(path: Path, display: str | None = None) -> YamlDoc:
     """Read and parse one YAML config file; `display` is the name shown in messages."""
+    import dataclasses
+
     from campuseval.inputs import MAX_CONFIG_BYTES, read_input
 
     shown = display or str(path)
     raw = read_input(path, shown, ConfigError, MAX_CONFIG_BYTES)
     sha256 = hashlib.sha256(raw).hexdigest()
-    key = (shown, sha256)
-    found = _PARSED.get(key)
-    if found is None:
+    failed = _FAILED.get((shown, sha256))
+    if failed is not None:
+        raise ConfigError(list(failed))
+    doc = _PARSED.get(sha256)
+    if doc is None:
         try:
-            found = parse_yaml_text(decode_config_bytes(raw, shown), shown, sha256)
+            doc = parse_yaml_text(decode_config_bytes(raw, shown), shown, sha256)
         except ConfigError as exc:
-            found = list(exc.diagnostics)
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[key] = found
-    if isinstance(found, list):
-        raise ConfigError(list(found))
-    return found
+            _remember(_FAILED, (shown, sha256), list(exc.diagnostics))
+            raise
+        _remember(_PARSED, sha256, doc)
+    return doc if doc.path == shown else dataclasses.replace(doc, path=shown)
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= _PARSED_MAX:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
