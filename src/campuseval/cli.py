@@ -220,12 +220,14 @@ def validate_cmd(
     lang: LangOpt = None,
 ) -> None:
     from campuseval.config import check_config
+    from campuseval.config.yamlsource import parse_once
 
     lg = _lang(lang)
     if fmt is None:
         fmt = ValidateFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ValidateFormat.text
     files = _config_files(paths)
-    results: list[tuple[str, LoadResult]] = [(f, check_config(f)) for f in files]
+    with parse_once():  # a table that several targets files extend is parsed once
+        results: list[tuple[str, LoadResult]] = [(f, check_config(f)) for f in files]
     seen: set[str] = set()
     n_err = n_warn = 0
     report: list[dict[str, Any]] = []

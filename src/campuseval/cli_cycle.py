@@ -269,10 +269,12 @@ def diff_cmd(
     import json
 
     from campuseval.cli import _gh_escape
+    from campuseval.config.yamlsource import parse_once
     from campuseval.tablediff import diff_tables
 
     lg = _lang(lang)
-    changes = diff_tables(load_effective(a, None, lg), load_effective(b, None, lg))
+    with parse_once():  # each file once, though both sides share a table and the diff reads them again
+        changes = diff_tables(load_effective(a, None, lg), load_effective(b, None, lg))
     if fmt == DiffFormat.json:
         payload = {"a": a, "b": b, "changes": [
             {"code": c.key, "indicator": c.code, "message": c.render(lg), "file": c.location.file,

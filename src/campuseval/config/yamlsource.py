@@ -5,8 +5,10 @@ Refuses tags, duplicate keys and YAML 1.1 surprises (`010` -> 8, `yes` -> True).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -366,13 +368,29 @@ def parse_yaml_text(text: str, path: str, sha256: str = "") -> YamlDoc:
                    value_marks=builder.value_marks, key_marks=builder.key_marks)
 
 
-# Parsed files of this process by the SHA-256 of their bytes: `validate configs/` parses the Shaoxing table
-# once, not once for every targets file that extends it. A file changed on disk has other bytes, so it is
-# parsed again. The data and marks are shared, read-only for everyone; the name shown is each reader's own.
-# A file that fails is kept with the name its messages show.
+# Within one run (`with parse_once():`, as `validate` and `diff` do) a file is parsed once: `validate configs/`
+# reads the Shaoxing table once, not once for every targets file that extends it. Parsed files are known by
+# the SHA-256 of their bytes, so a file changed on disk is parsed again. The data and marks are shared,
+# read-only for everyone in the run; the name shown is each reader's own. A file that fails is kept with the
+# name its messages show. Outside a run every read parses afresh, and the caller may change what it gets.
 _PARSED: dict[str, YamlDoc] = {}
 _FAILED: dict[tuple[str, str], list[Diagnostic]] = {}
 _PARSED_MAX = 64
+_runs = 0
+
+
+@contextlib.contextmanager
+def parse_once() -> Iterator[None]:
+    """Parse each YAML file once until the block ends."""
+    global _runs
+    _runs += 1
+    try:
+        yield
+    finally:
+        _runs -= 1
+        if not _runs:
+            _PARSED.clear()
+            _FAILED.clear()
 
 
 def read_yaml(path: Path, display: str | None = None) -> YamlDoc:
@@ -384,6 +402,8 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDoc:
     shown = display or str(path)
     raw = read_input(path, shown, ConfigError, MAX_CONFIG_BYTES)
     sha256 = hashlib.sha256(raw).hexdigest()
+    if not _runs:
+        return parse_yaml_text(decode_config_bytes(raw, shown), shown, sha256)
     failed = _FAILED.get((shown, sha256))
     if failed is not None:
         raise ConfigError(list(failed))
