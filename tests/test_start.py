@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +69,46 @@ def test_validate_stays_light(args: list[str]) -> None:
     assert code in (0, 1, None)
     assert _loaded(modules, HEAVY) == []
     assert "campuseval.config.load" in modules  # it did validate
+
+
+# ---------------------------------------------------------------- templates
+
+
+def _example_results() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("golden_regenerate", ROOT / "tests" / "golden" / "regenerate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.example_results()
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_compiled_templates_render_the_same_bytes(fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    import jinja2
+
+    render_mod = importlib.import_module("campuseval.report.render")
+
+    results = _example_results()
+    fresh = render_mod.render(results, fmt, "zh")
+
+    class Cache(render_mod._Bytecode):
+        pass
+
+    cache = Cache(str(tmp_path))
+    monkeypatch.setattr(render_mod, "_bytecode_cache", lambda: cache)
+    try:
+        for _ in range(2):  # compiled and stored, then loaded from the cache by a new environment
+            render_mod.environment.cache_clear()
+            assert render_mod.render(results, fmt, "zh") == fresh
+        assert list(tmp_path.glob("*.cache"))
+        for f in tmp_path.glob("*.cache"):  # a damaged entry costs a compile, not the report
+            f.write_bytes(f.read_bytes()[:40])
+        render_mod.environment.cache_clear()
+        assert render_mod.render(results, fmt, "zh") == fresh
+    finally:
+        render_mod.environment.cache_clear()
+    assert isinstance(render_mod.environment(fmt), jinja2.Environment)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 
 from campuseval.i18n import Lang, t
 from campuseval.report import charts
@@ -20,19 +22,50 @@ from campuseval.trend import trend
 FORMATS = ("md", "html")
 
 
+class _Bytecode(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs (compiling the two reports costs more than rendering them).
+
+    jinja2's own folder, <tmp>/_jinja2-cache-<uid>, private to the user; an entry is found by the template's
+    name and used only for the same source and Python. Any trouble with the folder costs a compile, no more.
+    """
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # unreadable, truncated, or written by something else: compile afresh
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):  # a full or read-only disk: the next run compiles again
+            super().dump_bytecode(bucket)
+
+
+@functools.cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return _Bytecode()
+    except (OSError, RuntimeError):  # no temporary folder, or one another user owns: no cache
+        return None
+
+
 @functools.cache
 def environment(fmt: str) -> jinja2.Environment:
-    """The template environment for `fmt`: HTML autoescaped, Markdown through the Markdown escaper."""
+    """The template environment for `fmt`: HTML autoescaped, Markdown through the Markdown escaper.
+
+    One per format and process; templates compile once per process, and from the bytecode cache after the
+    first run."""
     loader = jinja2.PackageLoader("campuseval.report", "templates")
+    cache = _bytecode_cache()
     if fmt == "html":
         env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                 bytecode_cache=cache)
     else:
         # No HTML autoescape for Markdown; instead every {{ expression }} passes through the
         # Markdown escaper, so no value from the data can add markup or split a table cell.
         env = jinja2.Environment(loader=loader, autoescape=False, finalize=md_escape,
                                  undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                                 keep_trailing_newline=True)
+                                 keep_trailing_newline=True, bytecode_cache=cache)
     return env
 
 
