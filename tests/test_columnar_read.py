@@ -21,8 +21,9 @@ _odd = st.sampled_from(["-", "--", "无", "暂无", "n/a", "#N/A", "#DIV/0!", "4
                         "1,234", "1,234.5", "12,34", "nan", "inf", "-inf", "1e400", "1e-12", "0.0000000001",
                         "是", "否", "yes", "1", "0", "abc", "- 3.2", "4 5", "12人", "3万元", "1_000", "٣",
                         "9999999999999999", "1e15", "-0", "0.5", "101", "100", "", " ", "12\n3", "."])
+_digitish = st.text(alphabet="0123456789.-", min_size=1, max_size=22)  # "1.", ".5", "1-2", "--", 20 digits
 _text = st.one_of(
-    _plain, _odd, st.text(max_size=8),
+    _plain, _odd, _digitish, st.text(max_size=8),
     st.builds(lambda p, s, q: f"{p}{s}{q}", st.sampled_from(["", " ", "\u3000", "\t"]), st.one_of(_plain, _odd),
               st.sampled_from(["", " ", "%", "\u3000"])),
 )
@@ -64,7 +65,7 @@ def test_text_column_equals_parse_cell(values: list[Any], scale: str, yes_no: bo
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.none(), _plain), max_size=30), st.sampled_from(SCALES))
+@given(st.lists(st.one_of(st.none(), _plain, _digitish), max_size=30), st.sampled_from(SCALES))
 def test_plain_column_equals_parse_cell(values: list[Any], scale: str) -> None:
     _check(values, None, scale, False)
 
