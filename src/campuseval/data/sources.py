@@ -99,7 +99,7 @@ def _read_csv(raw: bytes, shown: str) -> Sheet:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
-    records = _split_plain(text, dialect)
+    records = _split_plain(text, dialect, shown)
     if records is None:
         records = _split(text, dialect, shown)
     return Sheet(name=None, rows=CsvRows(records), cut_off=not text.endswith(("\n", "\r")))
@@ -126,24 +126,44 @@ def _split(text: str, dialect: Any, shown: str) -> list[list[str]]:
     return rows
 
 
-def _split_plain(text: str, dialect: Any) -> list[list[str]] | None:
-    """A CSV without a quote (the common export) split with str.split, as the csv module would split it;
-    None for anything else, or anything near a limit, which _split reads (and refuses) as it always has."""
+def _split_plain(text: str, dialect: Any, shown: str) -> list[list[str]] | None:
+    """A CSV without a quote (the common export) split with str.split, as the csv module would split it,
+    refused for its size with the same message at the same row; None for anything else (and for a line
+    near the bound on a row's text), which _split reads as it always has."""
     delim = dialect.delimiter
     quote, escape = dialect.quotechar, dialect.escapechar
     if (dialect.skipinitialspace or len(delim) != 1 or (quote and quote in text) or (escape and escape in text)
             or "\x00" in text):
         return None
-    parts = text.split("\n") if "\r" not in text else _LINE_END.split(text)
-    if parts and not parts[-1]:
+    if "\r" in text:
+        if text.count("\r") + text.count("\n") > MAX_CSV_ROWS:
+            return None
+        total = -1
+        parts = _LINE_END.split(text)
+    else:
+        total = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if total > MAX_CSV_ROWS + 1:  # refused below: only the lines _split would have read are split
+            end = -1
+            for _ in range(MAX_CSV_ROWS + 1):
+                end = text.find("\n", end + 1)
+            parts = text[:end].split("\n")
+        else:
+            parts = text.split("\n")
+    if parts and not parts[-1] and total <= MAX_CSV_ROWS + 1:
         parts.pop()  # the last line's break ends it, no row after it
-    if len(parts) > MAX_CSV_ROWS or max(map(len, parts), default=0) + 2 > MAX_CSV_ROW_CHARS:
+    total = len(parts) if total <= MAX_CSV_ROWS + 1 else total
+    # The lines _split checks for their length before any other limit (a line break is one or two characters).
+    if max(map(len, parts[:MAX_CSV_ROWS + 1]), default=0) + 2 > MAX_CSV_ROW_CHARS:
         return None
-    records = [p.split(delim) if p else [] for p in parts]
-    widths = list(map(len, records))
-    if max(widths, default=0) > MAX_CSV_COLUMNS or sum(widths) > MAX_CSV_CELLS:
-        return None
-    return records
+    widths = [p.count(delim) + 1 if p else 0 for p in parts]
+    if len(parts) > MAX_CSV_ROWS or max(widths, default=0) > MAX_CSV_COLUMNS or sum(widths) > MAX_CSV_CELLS:
+        width = filled = 0
+        for i, w in enumerate(widths):  # where _split stops: the first row over a limit
+            width = max(width, w)
+            filled += w
+            if i >= MAX_CSV_ROWS or width > MAX_CSV_COLUMNS or filled > MAX_CSV_CELLS:
+                _too_large(shown, total, width, filled)
+    return [p.split(delim) if p else [] for p in parts]
 
 
 class CsvRows(Sequence[list[RawCell]]):
