@@ -332,103 +332,124 @@ class _Reader:
                   keys: dict[str, list[Any]], long: bool) -> _Accepted:
         acc = _Accepted(block=len(self.locations.blocks))
         unit_roles = [k for k in ("unit", "type", "hq", "district") if k in roles]
-        unit_cols = [keys[k] for k in unit_roles]
         units_of = keys["unit"]
+        unit_keys = _keys([keys[k] for k in unit_roles])
         years_of = keys.get("year")
+        year_keys = _keys([years_of]) if years_of is not None else None
         inds_of = keys.get("indicator")
+        ind_keys = _keys([inds_of]) if inds_of is not None else None
         year_cache: dict[Any, Any] = {}
-        unit_cache: dict[Any, Any] = {}
+        unit_cache: dict[Any, list[Any]] = {}
         ind_cache: dict[Any, FieldSpec | None] = {}
         unit_letter = column_letter(roles["unit"])
         width = max(roles.values()) + 1
         wide_seen = self.locations.wide
         any_long = bool(self.locations.long)
+        row_refs = self.row_refs
+        units = self.units
+        acc_rows, acc_units, acc_years, acc_specs, again = acc.rows, acc.units, acc.years, acc.specs, acc.again
+        name = sheet.name
+        read = 0
         assert self._buffer is not None
         buffer = self._buffer
-        for i, r in enumerate(data_rows):
-            if len(buffer) + len(self.problems) >= MAX_PROBLEMS:
-                break  # what the rows below could add comes after the problems that end the read
-            self._at = (r, -1)
-            loc = _row_loc(shown, sheet.name, r)
-            if units_of[i] is None:
-                self.problem(diag(loc(roles["unit"]), "data.no_unit", "data.no_unit.hint"))
-                continue
-            year = self.default_year
-            if years_of is not None:
-                yv = years_of[i]
-                ykey = (type(yv), yv)
-                y = year_cache.get(ykey, _MISS)
-                if y is _MISS:
-                    try:
-                        y = parse_year(yv)
-                    except CellProblem as exc:
-                        y = exc
-                    year_cache[ykey] = y
-                if isinstance(y, CellProblem):
-                    self.problem(diag(loc(roles["year"]), y.key, "data.bad_year.hint", **y.params))
+        try:
+            for i, r in enumerate(data_rows):
+                if len(buffer) + len(self.problems) >= MAX_PROBLEMS:
+                    break  # what the rows below could add comes after the problems that end the read
+                if units_of[i] is None:
+                    self._at = (r, -1)
+                    self.problem(diag(_row_loc(shown, name, r)(roles["unit"]), "data.no_unit", "data.no_unit.hint"))
                     continue
-                if y is None:
-                    self.problem(diag(loc(roles["year"]), "data.no_year", "data.bad_year.hint"))
+                year = self.default_year
+                if year_keys is not None:
+                    ykey = year_keys[i]
+                    y = year_cache.get(ykey, _MISS)
+                    if y is _MISS:
+                        assert years_of is not None
+                        try:
+                            y = parse_year(years_of[i])
+                        except CellProblem as exc:
+                            y = exc
+                        year_cache[ykey] = y
+                    if y is None or isinstance(y, CellProblem):
+                        self._at = (r, -1)
+                        loc = _row_loc(shown, name, r)(roles["year"])
+                        self.problem(diag(loc, y.key, "data.bad_year.hint", **y.params) if y is not None
+                                     else diag(loc, "data.no_year", "data.bad_year.hint"))
+                        continue
+                    year = y
+                assert year is not None
+                hit = unit_cache.get(unit_keys[i])
+                if hit is None:
+                    self._at = (r, -1)
+                    before = len(buffer)
+                    row = [EMPTY_CELL] * width
+                    for k in unit_roles:
+                        v = keys[k][i]
+                        if v is not None:
+                            row[roles[k]] = RawCell(v)
+                    self._defined = None
+                    unit = self._resolve_unit(sheet, row, roles, _row_loc(shown, name, r))
+                    if len(buffer) == before:  # no problem: the same cells give the same unit again
+                        unit_cache[unit_keys[i]] = ["defined", self._defined, unit] if self._defined is not None \
+                            else ["unit", None, unit]
+                elif hit[0] == "defined":
+                    # The unit as the data defines it, its HQ and district kept from an earlier row: the
+                    # same as the last time unless another row of the same name changed it since.
+                    unit = hit[2]
+                    if units.get(unit.id) is not unit:
+                        unit = hit[2] = self._define_unit(*hit[1])
+                else:
+                    unit = hit[2]
+                if unit is None:
                     continue
-                year = y
-            assert year is not None
-            ukey = tuple((type(col[i]), col[i]) for col in unit_cols)
-            hit = unit_cache.get(ukey)
-            if hit is None:
-                before = len(buffer)
-                row = [EMPTY_CELL] * width
-                for k in unit_roles:
-                    v = keys[k][i]
-                    if v is not None:
-                        row[roles[k]] = RawCell(v)
-                self._defined = None
-                unit = self._resolve_unit(sheet, row, roles, loc)
-                if len(buffer) == before:  # no problem: the same cells give the same unit again
-                    unit_cache[ukey] = ("defined", self._defined) if self._defined is not None else ("unit", unit)
-            elif hit[0] == "defined":
-                unit = self._define_unit(*hit[1])
-            else:
-                unit = hit[1]
-            if unit is None:
-                continue
-            uy = (unit.id, year)
-            if not long:
-                first = self.row_refs.get(uy)
-                if first is not None and first.file == shown and first.sheet == sheet.name:
-                    self.problem(diag(loc(roles["unit"]), "data.duplicate_row", "data.duplicate_row.hint",
-                                      unit=unit.name, year=year, other=first.row))
+                uy = (unit.id, year)
+                if not long:
+                    first = row_refs.get(uy)
+                    if first is not None and first.file == shown and first.sheet == name:
+                        self._at = (r, -1)
+                        self.problem(diag(_row_loc(shown, name, r)(roles["unit"]), "data.duplicate_row",
+                                          "data.duplicate_row.hint", unit=unit.name, year=year, other=first.row))
+                        continue
+                    if first is None:
+                        row_refs[uy] = CellRef(shown, name, r + 1, unit_letter)
+                    read += 1
+                    entries = wide_seen.get(uy)
+                    if entries is None:
+                        wide_seen[uy] = [(acc.block, len(acc_rows))]
+                        if any_long:
+                            again.append(len(acc_rows))
+                    else:  # the same unit and year read before (another sheet or file): its cells may be there
+                        again.append(len(acc_rows))
+                        entries.append((acc.block, len(acc_rows)))
+                    acc_rows.append(r)
+                    acc_units.append(unit)
+                    acc_years.append(year)
                     continue
-                if first is None:
-                    self.row_refs[uy] = CellRef(shown, sheet.name, r + 1, unit_letter)
-                self.rows_read[shown] = self.rows_read.get(shown, 0) + 1
-                entries = wide_seen.get(uy)
-                if entries is None:
-                    wide_seen[uy] = [(acc.block, len(acc.rows))]
-                    if any_long:
-                        acc.again.append(len(acc.rows))
-                else:  # the same unit and year read before (another sheet or file): its cells may be there already
-                    acc.again.append(len(acc.rows))
-                    entries.append((acc.block, len(acc.rows)))
-                acc.add(r, unit, year)
-                continue
-            iv = inds_of[i] if inds_of is not None else None
-            ikey = (type(iv), iv)
-            spec = ind_cache.get(ikey, _MISS_SPEC)
-            if spec is _MISS_SPEC:
-                spec = self.vocab.field_for(str(iv)) if iv is not None else None
-                ind_cache[ikey] = spec
-            if spec is None:
-                close = difflib.get_close_matches(norm_header(str(iv or "")), list(self.vocab.fields), n=1)
-                self.problem(diag(loc(roles["indicator"]), "data.unknown_indicator",
-                                  "cfg.did_you_mean_value" if close else "data.unknown_indicator.hint",
-                                  hint_params={"suggestion": self.vocab.fields[close[0]].name} if close else {},
-                                  value=show(iv)))
-                continue
-            if uy not in self.row_refs:
-                self.row_refs[uy] = CellRef(shown, sheet.name, r + 1, unit_letter)
-            self.rows_read[shown] = self.rows_read.get(shown, 0) + 1
-            acc.add(r, unit, year)
-            acc.specs.append(spec)
+                assert ind_keys is not None and inds_of is not None
+                spec = ind_cache.get(ind_keys[i], _MISS_SPEC)
+                if spec is _MISS_SPEC:
+                    iv = inds_of[i]
+                    spec = self.vocab.field_for(str(iv)) if iv is not None else None
+                    ind_cache[ind_keys[i]] = spec
+                if spec is None:
+                    iv = inds_of[i]
+                    close = difflib.get_close_matches(norm_header(str(iv or "")), list(self.vocab.fields), n=1)
+                    self._at = (r, -1)
+                    self.problem(diag(_row_loc(shown, name, r)(roles["indicator"]), "data.unknown_indicator",
+                                      "cfg.did_you_mean_value" if close else "data.unknown_indicator.hint",
+                                      hint_params={"suggestion": self.vocab.fields[close[0]].name} if close else {},
+                                      value=show(iv)))
+                    continue
+                if uy not in row_refs:
+                    row_refs[uy] = CellRef(shown, name, r + 1, unit_letter)
+                read += 1
+                acc_rows.append(r)
+                acc_units.append(unit)
+                acc_years.append(year)
+                acc_specs.append(spec)
+        finally:
+            self.rows_read[shown] = self.rows_read.get(shown, 0) + read
         return acc
 
     def _cell_problem(self, shown: str, sheet: Sheet, r: int, c: int, order: int, spec: FieldSpec,
@@ -650,6 +671,14 @@ class _Accepted:
         self.rows.append(r)
         self.units.append(unit)
         self.years.append(year)
+
+
+def _keys(columns: list[list[Any]]) -> list[Any]:
+    """A key per row for caching what the cells of `columns` give: the values themselves, with their types
+    when any is not text (1, 1.0 and True are equal keys in a dict, but not the same cell)."""
+    if all(set(map(type, col)) <= {str, type(None)} for col in columns):
+        return list(zip(*columns, strict=True)) if len(columns) != 1 else list(columns[0])
+    return list(zip(*[list(zip(map(type, col), col, strict=True)) for col in columns], strict=True))
 
 
 def _row_loc(shown: str, sheet: str | None, r: int) -> Callable[[int | None], Location]:
