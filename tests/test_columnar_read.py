@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from campuseval.data.cells import CellProblem, RawCell, parse_cell
 from campuseval.data.columns import parse_column
+from campuseval.data.dataset import CellRef
 
 SCALES = ["count", "money", "days", "level", "percent", "fraction", "ratio", "number"]
 FORMATS = ["General", "0.00", "0%", "0.0%", '0.00"%"', "#,##0", "0.00%;-0.00%;0%"]
@@ -82,3 +84,51 @@ def test_xlsx_column_equals_parse_cell(cells: list[tuple[Any, str]], scale: str,
                           st.floats(min_value=-1e6, max_value=1e6)), max_size=30), st.sampled_from(SCALES))
 def test_number_column_equals_parse_cell(values: list[Any], scale: str) -> None:
     _check(values, ["General"] * len(values), scale, False)
+
+
+# ---------------------------------------------------------------- CSV split without the csv module
+
+_csv_cell = st.text(alphabet=st.sampled_from([*"ab1 .-%;\t，", "无", "１"]), max_size=5)
+_csv_line = st.lists(_csv_cell, max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_csv_line, min_size=1, max_size=8), st.sampled_from([",", ";", "\t"]),
+       st.sampled_from(["\n", "\r\n", "\r"]), st.booleans())
+def test_quote_free_csv_split_equals_csv_module(lines: list[list[str]], sep: str, end: str, last_break: bool) -> None:
+    import csv
+
+    from campuseval.data import sources
+
+    text = end.join(sep.join(cells) for cells in lines) + (end if last_break else "")
+    if not text.strip():
+        return
+    dialect = csv.excel()
+    dialect.delimiter = sep
+    fast = sources._split_plain(text, dialect, "x.csv")
+    assert fast is not None
+    assert fast == sources._split(text, dialect, "x.csv")
+
+
+def test_refs_find_every_value_and_nothing_else(tmp_path: Path) -> None:
+    """Dataset.refs built on demand: each value's cell, as the cell-by-cell reader kept it, across files."""
+    from campuseval.config import load_config
+    from campuseval.data.read import read_data
+
+    eff = load_config(Path(__file__).resolve().parent.parent / "examples" / "shaoxing" / "targets.yaml")
+    codes = [ind.spec.code for ind in eff.indicators if ind.spec.rule.type != "expert"][:3]
+    a = tmp_path / "院区.csv"
+    a.write_text("单位,类型,年份," + ",".join(codes) + "\n示例一院东湖院区,院区,2024,1,2,3\n\n示例二院西山院区,院区,2024,4,-,6\n",
+                 encoding="utf-8")
+    b = tmp_path / "院区2.csv"
+    b.write_text("单位,类型,年份," + codes[0] + "\n示例一院东湖院区,院区,2025,7\n", encoding="utf-8")
+    ds = read_data([a, b], eff)
+    refs = ds.refs
+    ids = {u.name: u.id for u in ds.units.values()}
+    first, second = ids["示例一院东湖院区"], ids["示例二院西山院区"]
+    assert len(refs) == len(ds.values) == 7
+    assert refs.get((first, 2024, codes[1])) == CellRef(str(a), None, 2, "E")
+    assert refs[(second, 2024, codes[2])] == CellRef(str(a), None, 4, "F")
+    assert refs.get((first, 2025, codes[0])) == CellRef(str(b), None, 2, "D")
+    assert refs.get((first, 2025, codes[1])) is None and (first, 2025, codes[1]) not in refs
+    assert set(refs) == set(zip(ds.values["unit"], ds.values["year"].astype(int), ds.values["field"], strict=True))
