@@ -219,10 +219,10 @@ class CsvRows(Sequence[list[RawCell]]):
             texts = list(col[rows[0]:rows[-1] + 1])
         else:
             texts = list(operator.itemgetter(*rows)(col)) if rows else []
-        if max(map(len, texts), default=0) > MAX_CELL_CHARS:
-            texts = [_clip(v) for v in texts]
         out: list[str | None]
-        if all(texts) and not any(map(str.isspace, texts)):
+        if max(map(len, texts), default=0) > MAX_CELL_CHARS:  # blank or not as typed, then cut (as __getitem__)
+            out = [None if not v or v.isspace() else _clip(v) for v in texts]
+        elif all(texts) and not any(map(str.isspace, texts)):
             out = list(texts)
         else:
             out = [None if not v or v.isspace() else v for v in texts]
