@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from campuseval.config.effective import EffectiveTable
-from campuseval.data.cells import CellProblem, RawCell, column_letter, norm_text, parse_cell, parse_year, show
+from campuseval.data.cells import CellProblem, RawCell, column_letter, norm_text, parse_year, show
+from campuseval.data.columns import parse_column
 from campuseval.data.dataset import (
     CellRef,
     DataFile,
@@ -26,6 +29,7 @@ from campuseval.data.dataset import (
 )
 from campuseval.data.experts import ExpertReader
 from campuseval.data.experts import find_header as find_expert_header
+from campuseval.data.locations import Block, CellRefs, Locations
 from campuseval.data.sources import Sheet, open_data_file
 from campuseval.errors import DataError, Diagnostic, Location, diag
 from campuseval.i18n import t
@@ -127,6 +131,10 @@ class Vocabulary:
             if n:
                 self.units.setdefault(norm_header(n), unit)
 
+    @functools.cached_property
+    def has_campuses(self) -> bool:
+        return any(u.kind == "campus" for u in self.units.values())
+
     def field_for(self, header: str) -> FieldSpec | None:
         for key in header_keys(header):
             if key in self.fields:
@@ -160,7 +168,8 @@ class _Reader:
     default_year: int | None
     layout: Layout
     records: list[tuple[str, int, str, float]] = field(default_factory=list)
-    refs: dict[tuple[str, int, str], CellRef] = field(default_factory=dict)
+    locations: Locations = field(default_factory=Locations)
+    chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)  # per sheet
     row_refs: dict[tuple[str, int], CellRef] = field(default_factory=dict)
     rows_read: dict[str, int] = field(default_factory=dict)  # per file: one unit's data may span several files
     units: dict[str, UnitInfo] = field(default_factory=dict)
@@ -170,8 +179,15 @@ class _Reader:
     no_unit_header: Location | None = None  # a header row that names fields but has no unit column
     sheets: list[SheetRead] = field(default_factory=list)
     unknown_headers: list[UnknownHeader] = field(default_factory=list)
+    # While a sheet's rows are read by column, problems wait here with their (row, column order).
+    _buffer: list[tuple[tuple[int, int], Diagnostic]] | None = None
+    _at: tuple[int, int] = (0, 0)
+    _defined: tuple[str, UnitKind, str, str | None, str | None] | None = None  # the last unit the data defined
 
     def problem(self, d: Diagnostic) -> None:
+        if self._buffer is not None:  # reading a sheet's rows: problems are put in the sheet's order at its end
+            self._buffer.append((self._at, d))
+            return
         self.problems.append(d)
         if len(self.problems) >= MAX_PROBLEMS:
             raise DataError(self.problems)
@@ -205,11 +221,7 @@ class _Reader:
         self._check_merged_data(sheet, shown, header_row, roles)
         self._check_cut_off(sheet, shown, header_row)
         before = self.rows_read.get(shown, 0)
-        for r in range(header_row + 1, len(sheet.rows)):
-            row = sheet.rows[r]
-            if all(c.value is None for c in row):
-                continue
-            self._read_row(sheet, shown, r, row, roles, fields, long)
+        self._read_rows(sheet, shown, header_row, roles, fields, long)
         self.sheets.append(SheetRead(shown, sheet.name, self.rows_read.get(shown, 0) - before))
         return True
 
@@ -292,77 +304,249 @@ class _Reader:
             return RawCell(None)
         return row[c]
 
-    def _read_row(self, sheet: Sheet, shown: str, r: int, row: list[RawCell], roles: dict[str, int],
-                  fields: dict[int, FieldSpec], long: bool) -> None:
-        def loc(c: int | None) -> Location:
-            return Location(file=shown, sheet=sheet.name, row=r + 1,
-                            column=column_letter(c) if c is not None else None)
-
-        unit_cell = self._cell(row, roles.get("unit"))
-        if unit_cell.value is None:
-            self.problem(diag(loc(roles["unit"]), "data.no_unit", "data.no_unit.hint"))
+    def _read_rows(self, sheet: Sheet, shown: str, header_row: int, roles: dict[str, int],
+                   fields: dict[int, FieldSpec], long: bool) -> None:
+        """The sheet's data rows: the key cells row by row (each distinct unit, year and field resolved once),
+        then the value cells a column at a time. Problems are said in the order a cell-by-cell reading finds
+        them (by row, then by column), up to the same MAX_PROBLEMS."""
+        data_rows = _nonblank_rows(sheet, header_row + 1)
+        if not data_rows:
             return
-        year = self.default_year
-        if "year" in roles:
-            try:
-                y = parse_year(self._cell(row, roles["year"]).value)
-            except CellProblem as exc:
-                self.problem(diag(loc(roles["year"]), exc.key, "data.bad_year.hint", **exc.params))
-                return
-            if y is None:
-                self.problem(diag(loc(roles["year"]), "data.no_year", "data.bad_year.hint"))
-                return
-            year = y
-        assert year is not None
-        unit = self._resolve_unit(sheet, row, roles, loc)
-        if unit is None:
-            return
-        row_ref = CellRef(shown, sheet.name, r + 1, column_letter(roles["unit"]))
-        if not long:
-            first = self.row_refs.get((unit.id, year))
-            if first is not None and first.file == shown and first.sheet == sheet.name:
-                self.problem(diag(loc(roles["unit"]), "data.duplicate_row", "data.duplicate_row.hint",
-                                  unit=unit.name, year=year, other=first.row))
-                return
-            self.row_refs.setdefault((unit.id, year), row_ref)
-            self.rows_read[shown] = self.rows_read.get(shown, 0) + 1
-            for c, spec in fields.items():
-                self._value(sheet, r, c, spec, unit, year, row, loc)
-            return
-        ind_cell = self._cell(row, roles["indicator"])
-        ind_spec = self.vocab.field_for(str(ind_cell.value)) if ind_cell.value is not None else None
-        if ind_spec is None:
-            close = difflib.get_close_matches(norm_header(str(ind_cell.value or "")), list(self.vocab.fields), n=1)
-            self.problem(diag(loc(roles["indicator"]), "data.unknown_indicator",
-                              "cfg.did_you_mean_value" if close else "data.unknown_indicator.hint",
-                              hint_params={"suggestion": self.vocab.fields[close[0]].name} if close else {},
-                              value=show(ind_cell.value)))
-            return
-        self.row_refs.setdefault((unit.id, year), row_ref)
-        self.rows_read[shown] = self.rows_read.get(shown, 0) + 1
-        self._value(sheet, r, roles["value"], ind_spec, unit, year, row, loc)
-
-    def _value(self, sheet: Sheet, r: int, c: int, spec: FieldSpec, unit: UnitInfo, year: int,
-               row: list[RawCell], loc: Callable[[int | None], Location]) -> None:
-        # Runs once per cell: a Location is built only when there is something to report.
-        cell = self._cell(row, c)
-        key = (unit.id, year, spec.code)
-        if key in self.refs:
-            first = self.refs[key]
-            self.problem(diag(loc(c), "data.duplicate_value", "data.duplicate_row.hint",
-                              field=spec.name, unit=unit.name, year=year, other=first.short()))
-            return
-        if cell.value is None and (r, c) in sheet.formulas:
-            self.problem(diag(loc(c), "data.uncached_formula", "data.uncached_formula.hint",
-                              formula=sheet.formulas[(r, c)]))
-            return
+        keys = {k: _column(sheet, c, data_rows)[0] for k, c in roles.items()
+                if k in ("unit", "year", "type", "hq", "district", "indicator")}
+        self._buffer = []
         try:
-            value = parse_cell(cell, spec.scale, spec.yes_no)
-        except CellProblem as exc:
-            self.problem(diag(loc(c), exc.key, f"{exc.key}.hint", field=spec.name, **exc.params))
-            return
-        self.refs[key] = CellRef(self._shown, sheet.name, r + 1, column_letter(c))
-        self.records.append((unit.id, year, spec.code, float("nan") if value is None else value))
+            acc = self._key_rows(sheet, shown, data_rows, roles, keys, long)
+            if acc.rows:
+                if long:
+                    self._long_values(sheet, shown, roles["value"], acc)
+                else:
+                    self._wide_values(sheet, shown, fields, acc)
+        finally:
+            buffered, self._buffer = self._buffer, None
+        buffered.sort(key=lambda item: item[0])
+        for _, d in buffered:
+            self.problem(d)
+
+    def _key_rows(self, sheet: Sheet, shown: str, data_rows: list[int], roles: dict[str, int],
+                  keys: dict[str, list[Any]], long: bool) -> _Accepted:
+        acc = _Accepted(block=len(self.locations.blocks))
+        unit_roles = [k for k in ("unit", "type", "hq", "district") if k in roles]
+        units_of = keys["unit"]
+        unit_keys = _keys([keys[k] for k in unit_roles])
+        years_of = keys.get("year")
+        year_keys = _keys([years_of]) if years_of is not None else None
+        inds_of = keys.get("indicator")
+        ind_keys = _keys([inds_of]) if inds_of is not None else None
+        year_cache: dict[Any, Any] = {}
+        unit_cache: dict[Any, list[Any]] = {}
+        ind_cache: dict[Any, FieldSpec | None] = {}
+        unit_letter = column_letter(roles["unit"])
+        width = max(roles.values()) + 1
+        wide_seen = self.locations.wide
+        any_long = bool(self.locations.long)
+        row_refs = self.row_refs
+        units = self.units
+        acc_rows, acc_units, acc_years, acc_specs, again = acc.rows, acc.units, acc.years, acc.specs, acc.again
+        name = sheet.name
+        read = 0
+        assert self._buffer is not None
+        buffer = self._buffer
+        try:
+            for i, r in enumerate(data_rows):
+                if len(buffer) + len(self.problems) >= MAX_PROBLEMS:
+                    break  # what the rows below could add comes after the problems that end the read
+                if units_of[i] is None:
+                    self._at = (r, -1)
+                    self.problem(diag(_row_loc(shown, name, r)(roles["unit"]), "data.no_unit", "data.no_unit.hint"))
+                    continue
+                year = self.default_year
+                if year_keys is not None:
+                    ykey = year_keys[i]
+                    y = year_cache.get(ykey, _MISS)
+                    if y is _MISS:
+                        assert years_of is not None
+                        try:
+                            y = parse_year(years_of[i])
+                        except CellProblem as exc:
+                            y = exc
+                        year_cache[ykey] = y
+                    if y is None or isinstance(y, CellProblem):
+                        self._at = (r, -1)
+                        loc = _row_loc(shown, name, r)(roles["year"])
+                        self.problem(diag(loc, y.key, "data.bad_year.hint", **y.params) if y is not None
+                                     else diag(loc, "data.no_year", "data.bad_year.hint"))
+                        continue
+                    year = y
+                assert year is not None
+                hit = unit_cache.get(unit_keys[i])
+                if hit is None:
+                    self._at = (r, -1)
+                    before = len(buffer)
+                    row = [EMPTY_CELL] * width
+                    for k in unit_roles:
+                        v = keys[k][i]
+                        if v is not None:
+                            row[roles[k]] = RawCell(v)
+                    self._defined = None
+                    unit = self._resolve_unit(sheet, row, roles, _row_loc(shown, name, r))
+                    if len(buffer) == before:  # no problem: the same cells give the same unit again
+                        unit_cache[unit_keys[i]] = ["defined", self._defined, unit] if self._defined is not None \
+                            else ["unit", None, unit]
+                elif hit[0] == "defined":
+                    # The unit as the data defines it, its HQ and district kept from an earlier row: the
+                    # same as the last time unless another row of the same name changed it since.
+                    unit = hit[2]
+                    if units.get(unit.id) is not unit:
+                        unit = hit[2] = self._define_unit(*hit[1])
+                else:
+                    unit = hit[2]
+                if unit is None:
+                    continue
+                uy = (unit.id, year)
+                if not long:
+                    first = row_refs.get(uy)
+                    if first is not None and first.file == shown and first.sheet == name:
+                        self._at = (r, -1)
+                        self.problem(diag(_row_loc(shown, name, r)(roles["unit"]), "data.duplicate_row",
+                                          "data.duplicate_row.hint", unit=unit.name, year=year, other=first.row))
+                        continue
+                    if first is None:
+                        row_refs[uy] = CellRef(shown, name, r + 1, unit_letter)
+                    read += 1
+                    entries = wide_seen.get(uy)
+                    if entries is None:
+                        wide_seen[uy] = [(acc.block, len(acc_rows))]
+                        if any_long:
+                            again.append(len(acc_rows))
+                    else:  # the same unit and year read before (another sheet or file): its cells may be there
+                        again.append(len(acc_rows))
+                        entries.append((acc.block, len(acc_rows)))
+                    acc_rows.append(r)
+                    acc_units.append(unit)
+                    acc_years.append(year)
+                    continue
+                assert ind_keys is not None and inds_of is not None
+                spec = ind_cache.get(ind_keys[i], _MISS_SPEC)
+                if spec is _MISS_SPEC:
+                    iv = inds_of[i]
+                    spec = self.vocab.field_for(str(iv)) if iv is not None else None
+                    ind_cache[ind_keys[i]] = spec
+                if spec is None:
+                    iv = inds_of[i]
+                    close = difflib.get_close_matches(norm_header(str(iv or "")), list(self.vocab.fields), n=1)
+                    self._at = (r, -1)
+                    self.problem(diag(_row_loc(shown, name, r)(roles["indicator"]), "data.unknown_indicator",
+                                      "cfg.did_you_mean_value" if close else "data.unknown_indicator.hint",
+                                      hint_params={"suggestion": self.vocab.fields[close[0]].name} if close else {},
+                                      value=show(iv)))
+                    continue
+                if uy not in row_refs:
+                    row_refs[uy] = CellRef(shown, name, r + 1, unit_letter)
+                read += 1
+                acc_rows.append(r)
+                acc_units.append(unit)
+                acc_years.append(year)
+                acc_specs.append(spec)
+        finally:
+            self.rows_read[shown] = self.rows_read.get(shown, 0) + read
+        return acc
+
+    def _cell_problem(self, shown: str, sheet: Sheet, r: int, c: int, order: int, spec: FieldSpec,
+                      problem: CellProblem | str) -> None:
+        self._at = (r, order)
+        loc = Location(file=shown, sheet=sheet.name, row=r + 1, column=column_letter(c))
+        if isinstance(problem, str):  # a formula without a saved value
+            self.problem(diag(loc, "data.uncached_formula", "data.uncached_formula.hint", formula=problem))
+        else:
+            self.problem(diag(loc, problem.key, f"{problem.key}.hint", field=spec.name, **problem.params))
+
+    def _duplicate(self, shown: str, sheet: Sheet, r: int, c: int, order: int, spec: FieldSpec, unit: UnitInfo,
+                   year: int, first: CellRef) -> None:
+        self._at = (r, order)
+        self.problem(diag(Location(file=shown, sheet=sheet.name, row=r + 1, column=column_letter(c)),
+                          "data.duplicate_value", "data.duplicate_row.hint",
+                          field=spec.name, unit=unit.name, year=year, other=first.short()))
+
+    def _parse(self, sheet: Sheet, c: int, rows: list[int], spec: FieldSpec,
+               ) -> tuple[np.ndarray, dict[int, CellProblem | str]]:
+        values, formats = _column(sheet, c, rows)
+        out, found = parse_column(values, formats, spec.scale, spec.yes_no)
+        problems: dict[int, CellProblem | str] = dict(found)
+        if sheet.formulas:
+            for pos, v in enumerate(values):
+                if v is None and (rows[pos], c) in sheet.formulas:
+                    problems[pos] = sheet.formulas[(rows[pos], c)]
+        return out, problems
+
+    def _wide_values(self, sheet: Sheet, shown: str, fields: dict[int, FieldSpec], acc: _Accepted) -> None:
+        items = list(fields.items())
+        block = Block(shown, sheet.name, acc.rows, {spec.code: c for c, spec in items})
+        self.locations.blocks.append(block)
+        n, width = len(acc.rows), len(items)
+        matrix = np.empty((n, width))
+        problems: dict[tuple[int, int], CellProblem | str] = {}
+        for k, (c, spec) in enumerate(items):
+            out, found = self._parse(sheet, c, acc.rows, spec)
+            matrix[:, k] = out
+            for pos, p in found.items():
+                problems[(pos, k)] = p
+                block.skipped.add((pos, spec.code))
+        for pos in acc.again:  # a row whose unit and year were read before: a cell may be a duplicate
+            unit, year = acc.units[pos], acc.years[pos]
+            for k, (c, spec) in enumerate(items):
+                first = self.locations.find((unit.id, year, spec.code), before=(acc.block, pos))
+                if first is not None:
+                    problems.pop((pos, k), None)
+                    block.skipped.add((pos, spec.code))
+                    self._duplicate(shown, sheet, acc.rows[pos], c, k, spec, unit, year, first)
+        for (pos, k), p in problems.items():
+            c, spec = items[k]
+            self._cell_problem(shown, sheet, acc.rows[pos], c, k, spec, p)
+        ids = np.array([u.id for u in acc.units], dtype=object)
+        codes = np.array([spec.code for _, spec in items], dtype=object)
+        # Row by row, a row's fields in column order: the order the values were always listed in.
+        self.chunks.append((np.repeat(ids, width), np.repeat(np.asarray(acc.years, dtype="int64"), width),
+                            np.tile(codes, n), matrix.ravel()))
+        self.locations.count += n * width
+
+    def _long_values(self, sheet: Sheet, shown: str, c: int, acc: _Accepted) -> None:
+        block = Block(shown, sheet.name, acc.rows, {}, value_col=c, fields=[s.code for s in acc.specs])
+        self.locations.blocks.append(block)
+        n = len(acc.rows)
+        values = np.empty(n)
+        problems: dict[int, CellProblem | str] = {}
+        groups: dict[FieldSpec, list[int]] = {}
+        for pos, spec in enumerate(acc.specs):
+            groups.setdefault(spec, []).append(pos)
+        for spec, positions in groups.items():
+            out, found = self._parse(sheet, c, [acc.rows[p] for p in positions], spec)
+            values[positions] = out
+            for i, p in found.items():
+                problems[positions[i]] = p
+        keys = list(zip([u.id for u in acc.units], acc.years, block.fields, strict=True))
+        cells = self.locations.long
+        fresh = dict(zip(keys, ((acc.block, pos) for pos in range(n)), strict=True)) \
+            if not cells and not self.locations.wide and not problems else None
+        if fresh is not None and len(fresh) == n:
+            self.locations.long = fresh  # no cell read before, none twice: nothing to check one by one
+        else:
+            for pos, key in enumerate(keys):
+                first = self.locations.find(key)
+                spec = acc.specs[pos]
+                if first is not None:
+                    problems.pop(pos, None)
+                    block.skipped.add((pos, key[2]))
+                    self._duplicate(shown, sheet, acc.rows[pos], c, 0, spec, acc.units[pos], key[1], first)
+                elif pos in problems:
+                    block.skipped.add((pos, key[2]))
+                else:
+                    cells[key] = (acc.block, pos)
+        for pos, p in problems.items():
+            self._cell_problem(shown, sheet, acc.rows[pos], c, 0, acc.specs[pos], p)
+        self.chunks.append((np.array([u.id for u in acc.units], dtype=object), np.asarray(acc.years, dtype="int64"),
+                            np.array(block.fields, dtype=object), values))
+        self.locations.count += n
 
     # ----------------------------------------------------------- units
 
@@ -382,7 +566,7 @@ class _Reader:
         kind = self._kind(sheet, row, roles, loc)
         if kind is False:
             return None
-        registry_has_campuses = any(u.kind == "campus" for u in self.vocab.units.values())
+        registry_has_campuses = self.vocab.has_campuses
         if kind is None or (registry_has_campuses and kind == "campus" and "hq" not in roles):
             # Suggest only units of the kind the sheet or type column says: a campus sheet suggests campuses.
             names = sorted({u.name for u in self.vocab.units.values() if kind is None or u.kind == kind}) or \
@@ -422,11 +606,17 @@ class _Reader:
                                   name=visible(show(text))))
                 return None
         unit_id = raw_name
-        existing = self.units.get(unit_id)
         hq = district = None
         if kind == "campus":
             hq = self._ref_unit(row, roles.get("hq"), "hq")
             district = self._ref_unit(row, roles.get("district"), "locality")
+        self._defined = (unit_id, kind, raw_name, hq, district)
+        return self._define_unit(unit_id, kind, raw_name, hq, district)
+
+    def _define_unit(self, unit_id: str, kind: UnitKind, raw_name: str, hq: str | None,
+                     district: str | None) -> UnitInfo:
+        """A unit the data defines, its HQ and district kept from an earlier row that named them."""
+        existing = self.units.get(unit_id)
         unit = UnitInfo(unit_id, kind, raw_name, hq, district)
         if existing is not None and existing.kind == "campus" and kind == "campus":
             unit = UnitInfo(unit_id, kind, raw_name, hq or existing.hq, district or existing.district)
@@ -459,6 +649,63 @@ class _Reader:
         # The sheet's name says the kind (院区, 总院); a CSV has none, so its file name may (hq.csv, 总院.csv).
         name = sheet.name if sheet.name is not None else Path(self._shown).stem
         return KIND_WORDS.get(norm_header(_PAREN.sub("", name)))
+
+
+_MISS = object()
+_MISS_SPEC = FieldSpec("", "", False, "")  # not in a cache (a spec no header gives)
+EMPTY_CELL = RawCell(None)
+
+
+@dataclass
+class _Accepted:
+    """The rows of a sheet whose unit and year were read: their sheet rows, units, years (and long: fields)."""
+
+    block: int
+    rows: list[int] = field(default_factory=list)
+    units: list[UnitInfo] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    specs: list[FieldSpec] = field(default_factory=list)
+    again: list[int] = field(default_factory=list)  # positions whose unit and year were read before
+
+    def add(self, r: int, unit: UnitInfo, year: int) -> None:
+        self.rows.append(r)
+        self.units.append(unit)
+        self.years.append(year)
+
+
+def _keys(columns: list[list[Any]]) -> list[Any]:
+    """A key per row for caching what the cells of `columns` give: the values themselves, with their types
+    when any is not text (1, 1.0 and True are equal keys in a dict, but not the same cell)."""
+    if all(set(map(type, col)) <= {str, type(None)} for col in columns):
+        return list(zip(*columns, strict=True)) if len(columns) != 1 else list(columns[0])
+    return list(zip(*[list(zip(map(type, col), col, strict=True)) for col in columns], strict=True))
+
+
+def _row_loc(shown: str, sheet: str | None, r: int) -> Callable[[int | None], Location]:
+    def loc(c: int | None) -> Location:
+        return Location(file=shown, sheet=sheet, row=r + 1, column=column_letter(c) if c is not None else None)
+    return loc
+
+
+def _nonblank_rows(sheet: Sheet, start: int) -> list[int]:
+    """The rows from `start` holding any value (a blank row is skipped, as Excel users expect)."""
+    fast = getattr(sheet.rows, "nonblank", None)
+    if fast is not None:
+        found: list[int] = fast(start)
+        return found
+    rows = sheet.rows
+    return [r for r in range(start, len(rows)) if any(c.value is not None for c in rows[r])]
+
+
+def _column(sheet: Sheet, c: int, rows: list[int]) -> tuple[list[Any], list[str] | None]:
+    """The values (None for blank) and number formats of column `c` in `rows`; formats None from a CSV."""
+    fast = getattr(sheet.rows, "column", None)
+    if fast is not None:
+        values: list[Any] = fast(c, rows)
+        return values, None
+    grid = sheet.rows
+    cells = [row[c] if c < len(row) else EMPTY_CELL for row in map(grid.__getitem__, rows)]
+    return [x.value for x in cells], [x.number_format for x in cells]
 
 
 def _fill_merged_header(sheet: Sheet) -> None:
@@ -523,18 +770,24 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
                                 sheets="、".join(sheet_names)))
         elif not reader.rows_read.get(shown) and not reader.problems:
             reader.problem(diag(Location(file=shown), "data.no_rows", "data.no_rows.hint"))
-    marks = experts.finish(reader.units, reader.vocab.units, year, sorted({r[1] for r in reader.records}))
+    years_read = sorted({int(y) for chunk in reader.chunks for y in np.unique(chunk[1])})
+    marks = experts.finish(reader.units, reader.vocab.units, year, years_read)
     if reader.problems:
         raise DataError(reader.problems)
     if reader.unknown_headers:
         reader.warnings.append(unknown_columns_warning(reader.unknown_headers))
-    if reader.records:
-        values = pd.DataFrame(reader.records, columns=["unit", "year", "field", "value"])
-        values["year"] = values["year"].astype("int64")
+    if any(len(chunk[3]) for chunk in reader.chunks):
+        values = pd.DataFrame({
+            "unit": np.concatenate([chunk[0] for chunk in reader.chunks]),
+            "year": np.concatenate([chunk[1] for chunk in reader.chunks]),
+            "field": np.concatenate([chunk[2] for chunk in reader.chunks]),
+            "value": np.concatenate([chunk[3] for chunk in reader.chunks]).astype("float64"),
+        })
     else:
         values = empty_values()
-    return Dataset(values=values, units=reader.units, refs=reader.refs, files=files, warnings=reader.warnings,
-                   sheets=reader.sheets, unknown_headers=reader.unknown_headers, experts=marks)
+    return Dataset(values=values, units=reader.units, refs=CellRefs(reader.locations), files=files,
+                   warnings=reader.warnings, sheets=reader.sheets, unknown_headers=reader.unknown_headers,
+                   experts=marks)
 
 
 def _resolved(path: Path) -> Path:

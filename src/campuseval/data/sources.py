@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
+import itertools
+import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from campuseval.data.cells import RawCell
 from campuseval.errors import DataError, Location, fail
@@ -32,7 +35,7 @@ class Sheet:
     """One grid of cells: an xlsx worksheet or a whole CSV file (name None)."""
 
     name: str | None
-    rows: list[list[RawCell]]
+    rows: Sequence[list[RawCell]]  # a CSV's are CsvRows, made on demand
     hidden: bool = False
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r1, c1, r2, c2 inclusive
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # cells whose formula has no saved value
@@ -96,11 +99,18 @@ def _read_csv(raw: bytes, shown: str) -> Sheet:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
+    records = _split_plain(text, dialect, shown)
+    if records is None:
+        records = _split(text, dialect, shown)
+    return Sheet(name=None, rows=CsvRows(records), cut_off=not text.endswith(("\n", "\r")))
+
+
+def _split(text: str, dialect: Any, shown: str) -> list[list[str]]:
+    """The CSV's records as the csv module splits them, every limit checked row by row."""
     row = _unclosed_quote(text, dialect, shown)
     if row is not None:
         raise fail(DataError, Location(file=shown, row=row), "data.unclosed_quote", "data.unclosed_quote.hint")
-    empty = RawCell(None)  # one object for every blank: a large sparse file costs a pointer per blank
-    rows: list[list[RawCell]] = []
+    rows: list[list[str]] = []
     lines = _Lines(text, shown)
     width = filled = 0
     try:
@@ -109,11 +119,125 @@ def _read_csv(raw: bytes, shown: str) -> Sheet:
             filled += len(rec)
             if len(rows) >= MAX_CSV_ROWS or width > MAX_CSV_COLUMNS or filled > MAX_CSV_CELLS:
                 _too_large(shown, len(rows) + 1 + lines.rest(), width, filled)
-            rows.append([RawCell(_clip(v)) if v.strip() else empty for v in rec])
+            rows.append(rec)
             lines.next_row()
     except csv.Error as exc:
         raise fail(DataError, Location(file=shown), "data.csv_broken", reason=str(exc)) from None
-    return Sheet(name=None, rows=rows, cut_off=not text.endswith(("\n", "\r")))
+    return rows
+
+
+def _split_plain(text: str, dialect: Any, shown: str) -> list[list[str]] | None:
+    """A CSV without a quote (the common export) split with str.split, as the csv module would split it,
+    refused for its size with the same message at the same row; None for anything else (and for a line
+    near the bound on a row's text), which _split reads as it always has."""
+    delim = dialect.delimiter
+    quote, escape = dialect.quotechar, dialect.escapechar
+    if (dialect.skipinitialspace or len(delim) != 1 or (quote and quote in text) or (escape and escape in text)
+            or "\x00" in text):
+        return None
+    if "\r" in text:
+        if text.count("\r") + text.count("\n") > MAX_CSV_ROWS:
+            return None
+        total = -1
+        parts = _LINE_END.split(text)
+    else:
+        total = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if total > MAX_CSV_ROWS + 1:  # refused below: only the lines _split would have read are split
+            end = -1
+            for _ in range(MAX_CSV_ROWS + 1):
+                end = text.find("\n", end + 1)
+            parts = text[:end].split("\n")
+        else:
+            parts = text.split("\n")
+    if parts and not parts[-1] and total <= MAX_CSV_ROWS + 1:
+        parts.pop()  # the last line's break ends it, no row after it
+    total = len(parts) if total <= MAX_CSV_ROWS + 1 else total
+    # The lines _split checks for their length before any other limit (a line break is one or two characters).
+    if max(map(len, parts[:MAX_CSV_ROWS + 1]), default=0) + 2 > MAX_CSV_ROW_CHARS:
+        return None
+    widths = [p.count(delim) + 1 if p else 0 for p in parts]
+    if len(parts) > MAX_CSV_ROWS or max(widths, default=0) > MAX_CSV_COLUMNS or sum(widths) > MAX_CSV_CELLS:
+        width = filled = 0
+        for i, w in enumerate(widths):  # where _split stops: the first row over a limit
+            width = max(width, w)
+            filled += w
+            if i >= MAX_CSV_ROWS or width > MAX_CSV_COLUMNS or filled > MAX_CSV_CELLS:
+                _too_large(shown, total, width, filled)
+    return [p.split(delim) if p else [] for p in parts]
+
+
+class CsvRows(Sequence[list[RawCell]]):
+    """A CSV's rows as split: each row's RawCells made only when it is asked for (the header rows, a row
+    with a problem); the data is read a column at a time by `column`, with no RawCell per cell."""
+
+    def __init__(self, records: list[list[str]]) -> None:
+        self.records = records
+        self._made: dict[int, list[RawCell]] = {}
+        self._columns: list[tuple[str, ...]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @overload
+    def __getitem__(self, i: int) -> list[RawCell]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[list[RawCell]]: ...
+
+    def __getitem__(self, i: int | slice) -> list[RawCell] | list[list[RawCell]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self.records)))]
+        if i < 0:
+            i += len(self.records)
+        if not 0 <= i < len(self.records):
+            raise IndexError(i)
+        row = self._made.get(i)
+        if row is None:
+            row = self._made[i] = [RawCell(_clip(v)) if v.strip() else _EMPTY for v in self.records[i]]
+        return row
+
+    def __iter__(self) -> Iterator[list[RawCell]]:
+        for i in range(len(self.records)):
+            yield self[i]
+
+    def nonblank(self, start: int) -> list[int]:
+        """The rows from `start` with a cell that is not blank (a row made is read as it now is)."""
+        recs, made = self.records, self._made
+        return [r for r in range(start, len(recs))
+                if (any(c.value is not None for c in made[r]) if r in made else any(map(_filled, recs[r])))]
+
+    def column(self, c: int, rows: list[int]) -> list[str | None]:
+        """Column `c` of `rows` (ascending): the text (cut at MAX_CELL_CHARS), None for a blank cell."""
+        if self._columns is None:  # the records turned into columns once, in C
+            self._columns = list(itertools.zip_longest(*self.records, fillvalue=""))
+        if c >= len(self._columns):
+            return [None] * len(rows)
+        col = self._columns[c]
+        if len(rows) == 1:
+            texts: list[str] = [col[rows[0]]]
+        elif rows and rows[0] + len(rows) - 1 == rows[-1]:  # consecutive rows: a slice
+            texts = list(col[rows[0]:rows[-1] + 1])
+        else:
+            texts = list(operator.itemgetter(*rows)(col)) if rows else []
+        out: list[str | None]
+        if max(map(len, texts), default=0) > MAX_CELL_CHARS:  # blank or not as typed, then cut (as __getitem__)
+            out = [None if not v or v.isspace() else _clip(v) for v in texts]
+        elif all(texts) and not any(map(str.isspace, texts)):
+            out = list(texts)
+        else:
+            out = [None if not v or v.isspace() else v for v in texts]
+        for r, row in self._made.items():  # a row made may have been changed since (a merged name filled down)
+            pos = bisect.bisect_left(rows, r)
+            if pos < len(rows) and rows[pos] == r:
+                out[pos] = row[c].value if c < len(row) else None
+        return out
+
+
+def _filled(v: str) -> bool:
+    return bool(v) and not v.isspace()
+
+
+_EMPTY = RawCell(None)  # one object for every blank: a large sparse file costs a pointer per blank
 
 
 def _too_large(shown: str, rows: int, width: int, filled: int) -> None:

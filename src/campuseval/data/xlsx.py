@@ -10,6 +10,7 @@ that unpacks to millions of cells is refused in a fraction of a second.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import posixpath
 import re
@@ -38,6 +39,7 @@ MAX_STYLE_ELEMENTS = 1_000_000  # every element of the styles part (fonts, fills
 MAX_PART_ELEMENTS = 1_000_000  # elements of the workbook part and of a relationships part
 MAX_ELEMENTS = 10_000_000  # elements of all sheets and the shared strings, counted before parsing
 _CHUNK = 1 << 20
+_MAX_NAMES = 1_000  # element names remembered per part; a hostile part may use millions
 # Numbers in the XML are ASCII digits only: str.isdigit() and int() also take "²" and "٣".
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _REF_ROW = re.compile(r"[0-9]{1,7}")
@@ -128,8 +130,18 @@ class _Workbook:
         parser.StartDoctypeDeclHandler = refuse_dtd
         parser.EntityDeclHandler = refuse_dtd
         parser.ExternalEntityRefHandler = refuse_dtd  # type: ignore[assignment]
+        names: dict[str, str] = {}  # element name -> its local part: a sheet uses a handful, each millions of times
+
+        def local(tag: str) -> str:
+            found = names.get(tag)
+            if found is None:
+                found = _local(tag)
+                if len(names) < _MAX_NAMES:
+                    names[tag] = found
+            return found
+
         if limit is None:
-            parser.StartElementHandler = lambda tag, attrs: start(_local(tag), attrs)
+            parser.StartElementHandler = lambda tag, attrs: start(local(tag), attrs)
         else:
             seen = [0]
 
@@ -137,11 +149,11 @@ class _Workbook:
                 seen[0] += 1
                 if seen[0] > limit:
                     raise self._too_many_elements(limit)
-                start(_local(tag), attrs)
+                start(local(tag), attrs)
 
             parser.StartElementHandler = bounded
         if end is not None:
-            parser.EndElementHandler = lambda tag: end(_local(tag))
+            parser.EndElementHandler = lambda tag: end(local(tag))
         if text is not None:
             parser.CharacterDataHandler = text
         try:
@@ -549,6 +561,7 @@ def _index(text: str | None) -> int:
     return int(text)
 
 
+@functools.lru_cache(maxsize=20_000)  # one to three letters: at most 18,278 of them
 def _col_index(letters: str) -> int:
     n = 0
     for ch in letters.upper():
