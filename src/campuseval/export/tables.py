@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -300,9 +302,10 @@ def count_format(x: float) -> str:
     return "#,##0" if float(x).is_integer() else "#,##0.0###"
 
 
-def _fill(ws: Any, cols: list[Column], headers: list[str], rows: list[list[Any]], scales: list[str] | None,
+def _fill(ws: Any, cols: list[Column], headers: list[str], rows: Iterable[list[Any]], scales: list[str] | None,
           rounding: dict[str, int], lang: Lang, flagged: list[bool] | None = None,
           banner: list[str] | None = None) -> None:
+    from openpyxl.cell import Cell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -310,60 +313,88 @@ def _fill(ws: Any, cols: list[Column], headers: list[str], rows: list[list[Any]]
     header_fill = PatternFill("solid", fgColor="DDE4EE")
     alert_fill = PatternFill("solid", fgColor="FBE3E3")
     pp = '0.00" ' + t("xlsx.pp", lang) + '"'
+    # Rows and columns are counted here, never asked of the sheet: ws.max_row scans every cell, so asking
+    # it once a row made a 120,000-row sheet quadratic.
+    r = 0
     for line in banner or []:  # above the table, where nobody opening the sheet can miss it
-        ws.append([xlsx_safe(line)])
-        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, color="C00000")
-        ws.cell(row=ws.max_row, column=1).data_type = "s"
-    head = ws.max_row + 1 if banner else 1
-    ws.append([xlsx_safe(str(h)) for h in headers])
-    for cell in ws[head]:
+        r += 1
+        cell = ws.cell(row=r, column=1, value=xlsx_safe(line))
+        cell.font = Font(bold=True, color="C00000")
+        cell.data_type = "s"
+    head = r + 1
+    for j, h in enumerate(headers, start=1):
+        cell = ws.cell(row=head, column=j, value=xlsx_safe(str(h)))
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.data_type = "s"
+    wrapped = {j for j, col in enumerate(cols, start=1) if col.key in ("words", "arithmetic")}
+    top = Alignment(wrap_text=True, vertical="top")
+    score_format, total_format = places_format(rounding["indicator"]), places_format(rounding["total"])
+    # Setting a style object on a cell hashes it to find its id; a 3-million-cell sheet has a handful of
+    # distinct styles, so each is made once on a real cell and its ids copied to the cells that share it.
+    styles: dict[tuple[bool, str | None, bool], Any] = {}
+    sample: list[list[Any]] = []  # the first 200 rows, for the column widths
+    n = -1
     for n, row in enumerate(rows):
-        ws.append([xlsx_safe(v) for v in row])  # a control character in a name would end the run
+        if n < 200:
+            sample.append(row)
         scale = scales[n] if scales else ""
-        for col, cell in zip(cols, ws[ws.max_row], strict=True):
-            if flagged is not None and flagged[n]:
-                cell.fill = alert_fill
+        alert = flagged is not None and flagged[n]
+        cells = []
+        for j, (col, raw) in enumerate(zip(cols, row, strict=True), start=1):
+            cell = Cell(ws, value=xlsx_safe(raw))  # a control character in a name would end the run
+            cells.append(cell)
             value = cell.value
+            fmt: str | None = None
             if isinstance(value, str):
                 cell.data_type = "s"  # never a live formula, whatever the text starts with
-                continue
-            if value is None or isinstance(value, bool):
-                continue
-            if col.kind == "value" and scale == "percent":
+            elif value is None or isinstance(value, bool):
+                pass
+            elif col.kind == "value" and scale == "percent":
                 cell.value = value / 100
-                cell.number_format = percent_format(value / 100)
+                fmt = percent_format(value / 100)
             elif col.kind == "value" and scale == "fraction":
-                cell.number_format = percent_format(value)
+                fmt = percent_format(value)
             elif col.kind == "count":
-                cell.number_format = count_format(value)
+                fmt = count_format(value)
             elif col.kind == "diff" and scale == "percent":
-                cell.number_format = pp  # a difference of two percents: percentage points, said in the cell
+                fmt = pp  # a difference of two percents: percentage points, said in the cell
             elif col.kind in ("count", "value", "diff") and scale in ("count", "level", "money", ""):
-                cell.number_format = count_format(value)
+                fmt = count_format(value)
             elif col.kind == "score":
-                cell.number_format = places_format(rounding["indicator"])
+                fmt = score_format
             elif col.kind == "total":
-                cell.number_format = places_format(rounding["total"])
+                fmt = total_format
             elif col.kind == "ratio":
-                cell.number_format = "0.000"
+                fmt = "0.000"
             elif col.kind == "rate":
-                cell.number_format = "0.00%"
+                fmt = "0.00%"
             elif col.kind in ("value", "diff", "count"):
-                cell.number_format = "0.00##"
+                fmt = "0.00##"
+            key = (alert, fmt, j in wrapped)
+            if key == (False, None, False):
+                continue
+            made = styles.get(key)
+            if made is not None:
+                cell._style = copy(made)
+                continue
+            if alert:
+                cell.fill = alert_fill
+            if fmt is not None:
+                cell.number_format = fmt
+            if j in wrapped:
+                cell.alignment = top
+            styles[key] = copy(cell._style)
+        ws.append(cells)
+    count = n + 1
     ws.freeze_panes = f"A{head + 1}"
-    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{head + len(rows)}"
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{head + count}"
     for idx, col in enumerate(cols, start=1):
         # Chinese characters are about twice as wide as Latin ones in Excel's units.
         longest = max([_display_width(str(headers[idx - 1]))]
-                      + [_display_width(str(r[idx - 1])) for r in rows[:200] if r[idx - 1] is not None])
+                      + [_display_width(str(r[idx - 1])) for r in sample if r[idx - 1] is not None])
         ws.column_dimensions[get_column_letter(idx)].width = min(max(col.width, longest + 2), 60)
-        if col.key in ("words", "arithmetic"):
-            for (cell,) in ws.iter_rows(min_row=head + 1, min_col=idx, max_col=idx):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[head].height = 30
     _print_setup(ws, head)
 
