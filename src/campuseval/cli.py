@@ -26,7 +26,7 @@ from campuseval.config.schema import config_schema, dumps, table_schema, targets
 from campuseval.config.shipped import BUILTIN
 from campuseval.describe import subject_text
 from campuseval.errors import CampusevalError, ConfigError, Diagnostic, Location, UsageError, diag
-from campuseval.formatting import fixed, num
+from campuseval.formatting import num
 from campuseval.formatting import target as target_text
 from campuseval.i18n import Lang, default_lang, t
 
@@ -416,57 +416,10 @@ def _timestamp(given: str | None) -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def print_summary(results: Any, lang: Lang) -> None:
-    from campuseval.engine.history import changes
-    from campuseval.export.tables import Column, headers_for
-    from campuseval.report.rows import change_text
-    from campuseval.runinfo import incomplete_lines, ranking_lines
+def print_summary(results: Any, lang: Lang, written: list[Path] | None = None) -> None:
+    from campuseval.terminal import print_summary as summary
 
-    places = results.method.rounding
-    banner = incomplete_lines(results, lang)
-    title = t("cli.summary_title", lang, year=results.year)
-    by_rate = results.method.ranking == "rate"
-    grid = RichTable(title=visible(title + (f" - {banner[0]}" if banner else "")), header_style="bold")
-    grid.add_column(t("col.rank", lang), justify="right")
-    grid.add_column(headers_for([Column("campus")], results, lang)[0])
-    grid.add_column(t("col.total", lang), justify="right")
-    grid.add_column(t("col.max_total", lang), justify="right")
-    if by_rate:
-        grid.add_column(t("col.rate", lang), justify="right")
-    for p in results.method.parts:
-        grid.add_column(f"{p.code} ({num(p.max)})", justify="right")
-    moves = changes(results)
-    if moves:  # last year beside this year, scored with the same table (engine/history.py)
-        for key in ("previous_total", "previous_rank", "change"):
-            grid.add_column(t(f"col.{key}", lang, year=results.previous_year), justify="right")
-    grid.add_column(t("col.flags", lang), justify="right")
-    for c in results.ranked():
-        scores = {p.code: (p.score if p.scored else None) for p in c.parts}
-        rank = str(c.rank) if c.rank is not None else t(f"status.{c.status}", lang)
-        rate = [f"{c.rate * 100:.2f}%" if c.rate is not None else "-"] if by_rate else []
-        ch = moves.get(c.id)
-        before = [] if not moves else ["", "", ""] if ch is None else [
-            fixed(ch.previous_total, places["total"]),
-            str(ch.previous_rank) if ch.previous_rank is not None else "-",
-            change_text(ch.like_for_like if ch.not_comparable else ch.change, places["total"], minus="-")
-            + ("*" if ch.not_comparable else "")]
-        not_evaluated = c.status == "not_evaluated"
-        # Shown at the table's own rounding places: a second rounding here would be a different score.
-        grid.add_row(escape(rank), escape(visible(getattr(c.name, lang))),
-                     "-" if not_evaluated else fixed(c.total, places["total"]),
-                     "-" if not_evaluated else fixed(c.max_total, places["total"]), *rate,
-                     *(fixed(v, places["indicator"]) if v is not None else "-"
-                       for v in (scores.get(p.code, 0.0) for p in results.method.parts)),
-                     *before, str(c.flag_count))
-    out.print(grid)
-    if any(ch.not_comparable for ch in moves.values()):
-        codes = sorted({code for ch in moves.values() for code in ch.not_comparable})
-        err.print(t("report.ranking.change_like", lang, codes=t("report.sep", lang).join(codes),
-                    year=results.previous_year), markup=False)
-    for line in ranking_lines(results, lang):
-        err.print(visible(line), markup=False)
-    for i, line in enumerate(banner):
-        err.print(visible(line if i == 0 else f"  {line}"), markup=False, style="bold red" if i == 0 else "red")
+    summary(results, lang, out, err, written)
 
 
 @command("score", "按指标表为院区评分并写出结果 / score the campuses and write the results")
@@ -531,7 +484,7 @@ def score_cmd(
     written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit)
     for line in read_lines(dataset, results, lg):  # file and sheet names are the user's: shown escaped
         err.print(visible(line), markup=False)
-    print_summary(results, lg)
+    print_summary(results, lg, written)
     if results.series:
         from campuseval.cli_series import print_trend
 

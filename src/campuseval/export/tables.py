@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,13 +119,19 @@ def summary(results: Results, lang: Lang) -> tuple[list[Column], list[str], list
 
 def detail(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[list[Any]], list[str]]:
     """Columns, headers, rows and each row's scale, one row per campus and indicator."""
-    from campuseval.formula import fraction
-
-    cols = DETAIL_COLUMNS
-    headers = headers_for(cols, results, lang)
-    before = {(c.id, i.code): i for c in results.previous.campuses for i in c.indicators} if results.previous else {}
     rows: list[list[Any]] = []
     scales: list[str] = []
+    for row, scale in detail_rows(results, lang):
+        rows.append(row)
+        scales.append(scale)
+    return DETAIL_COLUMNS, headers_for(DETAIL_COLUMNS, results, lang), rows, scales
+
+
+def detail_rows(results: Results, lang: Lang) -> Iterator[tuple[list[Any], str]]:
+    """The rows of detail() one at a time, each with its scale: a national panel has 120,000 of them."""
+    from campuseval.formula import fraction
+
+    before = {(c.id, i.code): i for c in results.previous.campuses for i in c.indicators} if results.previous else {}
     for c in results.campuses:
         for i in c.indicators:
             gap = i.gap
@@ -141,7 +148,7 @@ def detail(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[
             op = t("xlsx.op.prev", lang) if op == "prev" else op
             old = before.get((c.id, i.code))
             lost = (i.max_points - i.points) if i.scored and i.points is not None else None
-            rows.append([
+            yield [
                 c.id, _name(c.name, lang), i.part, i.code, _name(i.name, lang), t(f"scale.{i.scale}", lang),
                 _name(i.unit, lang), *owners, *counts,
                 old.value if old is not None else None, op, low, high,
@@ -151,9 +158,7 @@ def detail(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[
                 (t("yes", lang) if gap.flagged else t("no", lang)) if gap else "",
                 "; ".join(t(f"flag.{f}", lang) for f in i.flags),
                 _name(i.trace.words, lang), i.trace.arithmetic,
-            ])
-            scales.append(i.scale)
-    return cols, headers, rows, scales
+            ], i.scale
 
 
 def _target_parts(target: Any, comparison: str | None, rule: str, previous: float | None
@@ -194,9 +199,13 @@ def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
     return buf.getvalue()
 
 
-def write_csv(path: Path, headers: list[str], rows: list[list[Any]]) -> None:
-    """CSV as Excel opens it with Chinese intact: UTF-8 with a BOM."""
-    path.write_bytes(csv_text(headers, rows).encode("utf-8-sig"))
+def write_csv(path: Path, headers: list[str], rows: Iterable[list[Any]]) -> None:
+    """CSV as Excel opens it with Chinese intact: UTF-8 with a BOM; the bytes of csv_text, a row at a time."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow([neutralise(h) for h in headers])
+        for row in rows:
+            w.writerow(["" if v is None else neutralise(v) for v in row])
 
 
 def write_xlsx(path: Path, results: Results, lang: Lang, *, cells: bool = False) -> None:
@@ -213,9 +222,10 @@ def write_xlsx(path: Path, results: Results, lang: Lang, *, cells: bool = False)
     cols, headers, rows = summary(results, lang)
     _fill(wb.create_sheet(t("xlsx.summary", lang)), cols, headers, rows, None, rounding, lang,
           banner=incomplete_lines(results, lang))
-    dcols, dheaders, drows, scales = detail(results, lang)
     flagged = [bool(set(i.flags) - INFORMATIONAL_FLAGS) for c in results.campuses for i in c.indicators]
-    _fill(wb.create_sheet(t("xlsx.detail", lang)), dcols, dheaders, drows, scales, rounding, lang, flagged)
+    made, scales = itertools.tee(detail_rows(results, lang))  # read in step: tee holds one row at most
+    _fill(wb.create_sheet(t("xlsx.detail", lang)), DETAIL_COLUMNS, headers_for(DETAIL_COLUMNS, results, lang),
+          (row for row, _ in made), (scale for _, scale in scales), rounding, lang, flagged)
     lcols, lheaders, lrows = losses(results, lang)
     _fill(wb.create_sheet(t("xlsx.losses", lang)), lcols, lheaders, lrows, None, rounding, lang)
     if results.series:  # a multi-year run: one row per campus and year
@@ -302,8 +312,8 @@ def count_format(x: float) -> str:
     return "#,##0" if float(x).is_integer() else "#,##0.0###"
 
 
-def _fill(ws: Any, cols: list[Column], headers: list[str], rows: Iterable[list[Any]], scales: list[str] | None,
-          rounding: dict[str, int], lang: Lang, flagged: list[bool] | None = None,
+def _fill(ws: Any, cols: list[Column], headers: list[str], rows: Iterable[list[Any]], scales: Iterable[str] | None,
+          rounding: dict[str, int], lang: Lang, flagged: Iterable[bool] | None = None,
           banner: list[str] | None = None) -> None:
     from openpyxl.cell import Cell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -335,12 +345,14 @@ def _fill(ws: Any, cols: list[Column], headers: list[str], rows: Iterable[list[A
     # distinct styles, so each is made once on a real cell and its ids copied to the cells that share it.
     styles: dict[tuple[bool, str | None, bool], Any] = {}
     sample: list[list[Any]] = []  # the first 200 rows, for the column widths
+    scale_of = iter(scales) if scales is not None else itertools.repeat("")
+    alert_of = iter(flagged) if flagged is not None else itertools.repeat(False)
     n = -1
     for n, row in enumerate(rows):
         if n < 200:
             sample.append(row)
-        scale = scales[n] if scales else ""
-        alert = flagged is not None and flagged[n]
+        scale = next(scale_of)
+        alert = next(alert_of)
         cells = []
         for j, (col, raw) in enumerate(zip(cols, row, strict=True), start=1):
             cell = Cell(ws, value=xlsx_safe(raw))  # a control character in a name would end the run

@@ -42,12 +42,6 @@ def parse_formats(text: str) -> list[str]:
 
 
 def _writers(results: Results, lang: Lang, per_unit: bool = False) -> dict[str, Callable[[Path], None]]:
-    def text(s: str) -> Callable[[Path], None]:
-        def write(p: Path) -> None:
-            p.write_bytes(s.encode("utf-8"))
-
-        return write
-
     def report(fmt: str) -> Callable[[Path], None]:
         def write(p: Path) -> None:
             from campuseval.report import render
@@ -61,12 +55,19 @@ def _writers(results: Results, lang: Lang, per_unit: bool = False) -> dict[str, 
 
         p.write_bytes(render_docx(results, lang))
 
-    _, sh, srows = tables.summary(results, lang)
-    _, dh, drows, _ = tables.detail(results, lang)
+    def summary_csv(p: Path) -> None:
+        _, headers, rows = tables.summary(results, lang)
+        tables.write_csv(p, headers, rows)
+
+    def detail_csv(p: Path) -> None:  # a row at a time, from the results to the file
+        headers = tables.headers_for(tables.DETAIL_COLUMNS, results, lang)
+        tables.write_csv(p, headers, (row for row, _ in tables.detail_rows(results, lang)))
+
+    # Each file is made when it is written, and only when it was asked for.
     writers: dict[str, Callable[[Path], None]] = {
-        "scores.json": text(results_json.dumps(results)),
-        "summary.csv": lambda p: tables.write_csv(p, sh, srows),
-        "scores.csv": lambda p: tables.write_csv(p, dh, drows),
+        "scores.json": lambda p: results_json.write(results, p),
+        "summary.csv": summary_csv,
+        "scores.csv": detail_csv,
         "scores.xlsx": lambda p: tables.write_xlsx(p, results, lang),
         "report.md": report("md"),
         "report.html": report("html"),
