@@ -42,18 +42,22 @@ def parse_formats(text: str) -> list[str]:
 
 
 def _writers(results: Results, lang: Lang, per_unit: bool = False) -> dict[str, Callable[[Path], None]]:
+    # A large run's reports are summaries, each unit's section in units/<id>.html (report/render.py).
+    detail = ({cid: name for name, (cid, fmt) in unit_files(results).items()
+               if fmt == "html"} if summary_only(results) else None)
+
     def report(fmt: str) -> Callable[[Path], None]:
         def write(p: Path) -> None:
             from campuseval.report import render
 
-            p.write_bytes(render(results, fmt, lang).encode("utf-8"))
+            p.write_bytes(render(results, fmt, lang, detail=detail).encode("utf-8"))
 
         return write
 
     def docx(p: Path) -> None:
         from campuseval.report.docx import render_docx
 
-        p.write_bytes(render_docx(results, lang))
+        p.write_bytes(render_docx(results, lang, detail=detail))
 
     def summary_csv(p: Path) -> None:
         _, headers, rows = tables.summary(results, lang)
@@ -73,10 +77,35 @@ def _writers(results: Results, lang: Lang, per_unit: bool = False) -> dict[str, 
         "report.html": report("html"),
         "report.docx": docx,
     }
-    if per_unit:
-        for name, (cid, fmt) in unit_files(results).items():
-            writers[name] = _unit_writer(results, cid, fmt, lang)
+    sheets = _unit_sheets(results, lang)
+    for name, (cid, fmt) in unit_files(results).items():
+        writers[name] = _unit_writer(results, cid, fmt, lang, sheets)
     return writers
+
+
+def summary_only(results: Results) -> bool:
+    from campuseval.report.render import summary_only
+
+    return summary_only(results)
+
+
+def detail_files(formats: list[str], results: Results) -> bool:
+    """Whether the run writes units/<id>.html because its reports are summaries (a large run)."""
+    return bool({"md", "html", "docx"} & set(formats)) and summary_only(results)
+
+
+def _unit_sheets(results: Results, lang: Lang) -> Callable[[str], str]:
+    """unit id -> its HTML sheet; the run is worked out once, on the first sheet, for all of them."""
+    made: list[Callable[[str], str]] = []
+
+    def sheet(cid: str) -> str:
+        if not made:
+            from campuseval.report.render import unit_renderer
+
+            made.append(unit_renderer(results, lang))
+        return made[0](cid)
+
+    return sheet
 
 
 def unit_files(results: Results) -> dict[str, tuple[str, str]]:
@@ -106,12 +135,11 @@ def unit_results(results: Results, campus_id: str) -> Results:
     return results.for_unit(campus_id)
 
 
-def _unit_writer(results: Results, campus_id: str, fmt: str, lang: Lang) -> Callable[[Path], None]:
+def _unit_writer(results: Results, campus_id: str, fmt: str, lang: Lang,
+                 sheets: Callable[[str], str]) -> Callable[[Path], None]:
     def write(p: Path) -> None:
         if fmt == "html":
-            from campuseval.report import render
-
-            p.write_bytes(render(results, "html", lang, unit=campus_id).encode("utf-8"))
+            p.write_bytes(sheets(campus_id).encode("utf-8"))
         else:
             tables.write_xlsx(p, unit_results(results, campus_id), lang, cells=True)
 
@@ -119,9 +147,11 @@ def _unit_writer(results: Results, campus_id: str, fmt: str, lang: Lang) -> Call
 
 
 def planned_files(formats: list[str], results: Results | None = None, per_unit: bool = False) -> list[str]:
+    """The files a run writes: each format's, units/<id>.html and .xlsx with `per_unit`, and units/<id>.html
+    alone when the reports of a large run are summaries that link to them."""
     names = [name for f in formats for name in FILES[f]]
-    if per_unit and results is not None:
-        names += list(unit_files(results))
+    if results is not None and (per_unit or detail_files(formats, results)):
+        names += [name for name, (_, fmt) in unit_files(results).items() if per_unit or fmt == "html"]
     return names
 
 

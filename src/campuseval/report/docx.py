@@ -19,14 +19,17 @@ TABLE_FONT = ("宋体", "SimSun")
 LATIN_FONT = "Times New Roman"
 
 
-def render_docx(results: Results, lang: Lang, *, unit: str | None = None) -> bytes:
+def render_docx(results: Results, lang: Lang, *, unit: str | None = None,
+                detail: dict[str, str] | None = None) -> bytes:
     """The report of `results` as .docx bytes: A4, numbered headings, page numbers, tables whose header
     row repeats on every page. Charts are not drawn (a note says so): python-docx draws none, and a
-    chart library would need a CJK font on the machine that writes the file."""
+    chart library would need a CJK font on the machine that writes the file.
+    With `detail` (a large run: campus id -> its file), the document is the summary and says where each
+    unit's section is."""
     from docx import Document
     from docx.shared import Cm, Pt
 
-    view = build(results, lang, unit)
+    view = build(results, lang, unit, detail=detail)
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -45,8 +48,10 @@ def render_docx(results: Results, lang: Lang, *, unit: str | None = None) -> byt
         _funding(doc, results, lang)
     if view.trend is not None:
         _trend(doc, view)
-    if view.campuses:
+    if view.campuses or view.detail_note:
         doc.add_heading(t("report.sec.campuses", lang, entity=view.entity), level=1)
+    if view.detail_note:
+        doc.add_paragraph(view.detail_note)
     for n, c in enumerate(view.campuses, start=1):
         _campus(doc, view, c, n)
     _method(doc, view)
