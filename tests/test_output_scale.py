@@ -61,3 +61,125 @@ def test_csv_streamed_is_csv_text(tmp_path: Path) -> None:
     _, headers, rows, _ = tables.detail(results, "en")
     tables.write_csv(tmp_path / "s.csv", headers, iter(rows))
     assert (tmp_path / "s.csv").read_bytes() == tables.csv_text(headers, rows).encode("utf-8-sig")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _score(tmp_path_factory.mktemp("demo") / "o")
+
+
+def panel(scores: Path, n: int) -> object:
+    """The demo results grown to `n` units (copies of its campuses under new ids, names and ranks)."""
+    from campuseval.export import results_json
+    from campuseval.results import Text
+
+    results = results_json.load(scores)
+    scored = [c for c in results.campuses if c.rank is not None]
+    units = []
+    for k in range(n):
+        c = scored[k % len(scored)]
+        units.append(c.model_copy(update={"id": f"u{k:04d}", "name": Text(zh=f"单位{k:04d}号", en=f"Unit {k:04d}x"),
+                                          "rank": k + 1}))
+    return results.model_copy(update={"campuses": units, "previous": None, "previous_year": None,
+                                      "allocation": None, "expert_marks": [], "missing_inputs": []})
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_terminal_shows_both_ends_of_a_long_ranking_and_where_the_rest_is(demo: Path, lang: str) -> None:
+    import io
+
+    from rich.console import Console
+
+    from campuseval.terminal import print_summary
+
+    results = panel(demo, 45)
+    out, err = io.StringIO(), io.StringIO()
+    written = [Path("res/summary.csv"), Path("res/scores.xlsx"), Path("res/report.html"), Path("res/units/u0001.html")]
+    print_summary(results, lang, Console(file=out, width=250), Console(file=err, width=250), written)
+    text = out.getvalue()
+    name = "单位{:04d}号" if lang == "zh" else "Unit {:04d}x"
+    shown = [k for k in range(45) if name.format(k) in text]
+    assert shown == [*range(10), *range(35, 45)]
+    line = " ".join(text.split())  # the note may wrap under the table
+    assert "25" in line
+    for f in ("res/summary.csv", "res/scores.xlsx", "res/report.html"):
+        assert f in line
+    assert "units/u0001.html" not in line
+    assert ("中间 25 个" in line) if lang == "zh" else ("Not shown: 25" in line)
+
+
+def test_terminal_shows_every_unit_up_to_thirty(demo: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from campuseval.terminal import print_summary
+
+    out = io.StringIO()
+    print_summary(panel(demo, 30), "en", Console(file=out, width=250), Console(file=io.StringIO()), [])
+    assert all(f"Unit {k:04d}x" in out.getvalue() for k in range(30))
+    assert "Not shown" not in out.getvalue()
+
+
+def test_a_large_run_writes_summary_reports_and_a_file_per_unit(demo: Path, tmp_path: Path) -> None:
+    import re
+
+    import docx
+
+    from campuseval.export.write import planned_files, write_outputs
+
+    results = panel(demo, 60)
+    formats = ["html", "md", "docx", "xlsx"]
+    names = planned_files(formats, results)
+    assert sorted(n for n in names if n.startswith("units/")) == [f"units/u{k:04d}.html" for k in range(60)]
+    written = write_outputs(results, tmp_path / "out", formats, "zh")
+    assert len(written) == len(names)
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert 'class="campus"' not in html  # no unit's section in the summary
+    assert re.findall(r'href="(units/[^"]+)"', html) == [f"units/u{k:04d}.html" for k in range(60)]
+    assert "units/" in html and "60 个" in html
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    for k in (0, 59):
+        sheet = (tmp_path / "out" / "units" / f"u{k:04d}.html").read_text(encoding="utf-8")
+        assert f"单位{k:04d}号" in sheet and 'class="campus"' in sheet
+        assert "<script" not in sheet and "src=\"http" not in sheet
+        assert [j for j in (0, 1, 58, 59) if j != k and f"单位{j:04d}号" in sheet] == []
+    md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "](units/u0000.html)" in md and "units/" in md
+    assert "### 1. " not in md  # no unit's section
+    words = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "report.docx")).paragraphs)
+    assert "units/" in words
+    assert not (tmp_path / "out" / "units" / "u0000.xlsx").exists()
+
+
+def test_a_run_at_the_threshold_keeps_the_whole_report(demo: Path, tmp_path: Path) -> None:
+    from campuseval.export.write import planned_files, write_outputs
+    from campuseval.report.view import SUMMARY_ABOVE
+
+    results = panel(demo, SUMMARY_ABOVE)
+    assert planned_files(["html"], results) == ["report.html"]
+    write_outputs(results, tmp_path / "out", ["html"], "en")
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert html.count('<section class="campus"') == SUMMARY_ABOVE
+    assert 'href="units/' not in html
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from campuseval.progress import RunProgress, wanted
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert wanted(Tty()) and not wanted(io.StringIO()) and not wanted(None)
+    monkeypatch.setenv("CI", "true")
+    assert not wanted(Tty())
+    pipe = io.StringIO()
+    with RunProgress("zh", stream=pipe, delay=0) as bar:
+        bar.stage("progress.read")
+        bar.file("scores.xlsx", 3)
+    assert pipe.getvalue() == ""

@@ -464,12 +464,18 @@ def score_cmd(
     check_target(out_dir, fmts, force)  # before the work, so a refusal costs nothing
     eff = load_effective(table, targets, lg)
     one = asked[0] if len(asked) == 1 else None
-    dataset = read_data(data, eff, year=one, layout=layout.value)
-    if len(asked) > 1:
-        results = score_years(eff, dataset, asked, generated_at=stamp, allow_incomplete=allow_incomplete,
-                              strict=strict)
-    else:
-        results = score(eff, dataset, year=one, generated_at=stamp, allow_incomplete=allow_incomplete, strict=strict)
+    from campuseval.progress import RunProgress
+
+    with RunProgress(lg) as bar:  # on stderr, on a terminal only, after a couple of seconds
+        bar.stage("progress.read")
+        dataset = read_data(data, eff, year=one, layout=layout.value)
+        bar.stage("progress.score")
+        if len(asked) > 1:
+            results = score_years(eff, dataset, asked, generated_at=stamp, allow_incomplete=allow_incomplete,
+                                  strict=strict)
+        else:
+            results = score(eff, dataset, year=one, generated_at=stamp, allow_incomplete=allow_incomplete,
+                            strict=strict)
     seen: set[str] = set()  # every year carries the reading warnings: print them once
     for r in [*(results.series or []), results]:  # each year's warnings, oldest first
         fresh = [d for d in r.diagnostics if d.render("zh") not in seen]
@@ -481,7 +487,8 @@ def score_cmd(
                 err.print(visible(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg)), markup=False,
                           style="yellow")
     # The files first: a reader of stdout that stops early (| head) must not cost the results.
-    written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit)
+    with RunProgress(lg) as bar:
+        written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit, progress=bar.file)
     for line in read_lines(dataset, results, lg):  # file and sheet names are the user's: shown escaped
         err.print(visible(line), markup=False)
     print_summary(results, lg, written)
@@ -544,8 +551,11 @@ def report_cmd(
     lg = _lang(lang)
     results = results_json.load(scores, str(scores))
     fmts = parse_formats(formats)
-    written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force, per_unit=per_unit,
-                            inputs=(scores,))
+    from campuseval.progress import RunProgress
+
+    with RunProgress(lg) as bar:
+        written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force, per_unit=per_unit,
+                                inputs=(scores,), progress=bar.file)
     _print_written(written, lg)
 
 

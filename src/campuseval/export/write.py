@@ -169,19 +169,21 @@ def check_target(out_dir: Path, formats: list[str], force: bool, results: Result
 
 
 def write_outputs(results: Results, out_dir: Path, formats: list[str], lang: Lang, *,
-                  force: bool = False, per_unit: bool = False, inputs: tuple[Path, ...] = ()) -> list[Path]:
+                  force: bool = False, per_unit: bool = False, inputs: tuple[Path, ...] = (),
+                  progress: Callable[[str, int], None] | None = None) -> list[Path]:
     """Write the chosen formats into `out_dir`; on any failure or interrupt nothing is left half-written.
 
     `per_unit` adds one HTML and one xlsx per campus under units/, each holding that campus alone.
     `inputs` are files read to make `results` beyond those it records (the scores.json `report` reads):
     like the data and config files, none of them is ever written over, --force or not.
+    `progress(name, total)` is called before each file is written (the CLI's progress bar).
     """
     check_target(out_dir, formats, force, results, per_unit)
     names = planned_files(formats, results, per_unit)
     _refuse_inputs(results, out_dir, names, inputs)
     writers = _writers(results, lang, per_unit)
     with interrupts_unwind():
-        return _write_all(writers, out_dir, names)
+        return _write_all(writers, out_dir, names, progress)
 
 
 def _refuse_inputs(results: Results, out_dir: Path, names: list[str], inputs: tuple[Path, ...] = ()) -> None:
@@ -203,7 +205,8 @@ def refuse_inputs(targets: list[Path], sources: list[str]) -> None:
                                            source=source)])
 
 
-def _write_all(writers: dict[str, Callable[[Path], None]], out_dir: Path, names: list[str]) -> list[Path]:
+def _write_all(writers: dict[str, Callable[[Path], None]], out_dir: Path, names: list[str],
+               progress: Callable[[str, int], None] | None = None) -> list[Path]:
     created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -214,6 +217,8 @@ def _write_all(writers: dict[str, Callable[[Path], None]], out_dir: Path, names:
     ok = False
     try:
         for name in names:
+            if progress is not None:
+                progress(name, len(names))
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             writers[name](staging / name)
         _move_into_place(staging, out_dir, names)

@@ -17,6 +17,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "out.bad_format.hint": ("可选：{choices}（用逗号分隔）", "choose from {choices} (comma-separated)"),
     "out.written": ("已写出：{files}", "written: {files}"),
     "out.written_units": ("已为每个评价对象写出反馈单：{n} 个文件，在 {folder}", "Feedback sheets, one per unit: {n} files in {folder}"),
+    "progress.read": ("读取数据", "Reading the data"),
+    "progress.score": ("评分", "Scoring"),
+    "progress.write": ("写出 {name}", "Writing {name}"),
     "term.left_out": ("中间 {k} 个{entity}未列出（上表只列前 {shown} 名和后 {shown} 名）；完整排名见 {files}",
                       "Not shown: {k} {entity} entries in the middle of the ranking (above: the top {shown} and the "
                       "bottom {shown}); the full ranking is in {files}"),
