@@ -61,11 +61,11 @@ LEFT_OUT = ("reweighted", "not_applicable")
 GAP_NOTES = ("hq_zero", "campus_zero", "both_zero")
 # Rules whose value is an answer, yes (1) or no (0), rather than an amount.
 YES_NO_RULES = ("yes_no", "veto")
-# How a meets_target rule compares the value with its target.
 # Above this many units a report is a summary, each unit's section in a file of its own (see render.py).
 SUMMARY_ABOVE = 50
 # In a summary, findings that list units name this many (the rest are counted).
 FINDINGS_LISTED = 10
+# How a meets_target rule compares the value with its target.
 # The word for the evaluated units in the setting the report was first written for; with it the
 # report keeps its campus wording (院区值), elsewhere it speaks of "this unit".
 CAMPUS_ZH = "院区"
