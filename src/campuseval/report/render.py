@@ -90,7 +90,10 @@ def render(results: Results, fmt: str, lang: Lang, *, unit: str | None = None, s
         raise ValueError(f"unknown report format {fmt!r}; expected one of {FORMATS}")
     if shared is None or shared.results is not results or shared.words.lang != lang:
         shared = Shared(results, lang)
-    view = build(results, lang, unit, shared=shared, detail=detail)
+    if unit is not None and unit not in shared.position:
+        raise KeyError(unit)  # an unknown id, before any work
+    mine = results.for_unit(unit) if unit is not None else results  # a feedback sheet names no other campus
+    view = build(results, lang, unit, shared=shared, detail=detail, alone=mine)
     if fmt == "html":
         _with_charts(view, results, lang, unit, shared)
 
@@ -98,7 +101,6 @@ def render(results: Results, fmt: str, lang: Lang, *, unit: str | None = None, s
         return t(key, lang, **params)
 
     template = environment(fmt).get_template(f"report.{fmt}.j2")
-    mine = results.for_unit(unit) if unit is not None else results  # a feedback sheet names no other campus
     return template.render(v=view, t=label, alloc=allocation_view(mine, lang), experts=experts_view(mine, lang))
 
 

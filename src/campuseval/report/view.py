@@ -616,12 +616,13 @@ class Shared:
 
 
 def build(results: Results, lang: Lang, unit: str | None = None, *, shared: Shared | None = None,
-          detail: dict[str, str] | None = None) -> ReportView:
+          detail: dict[str, str] | None = None, alone: Results | None = None) -> ReportView:
     """Every string of the report, localised and formatted; charts are added by the HTML renderer.
 
     With `unit` (a campus id), the view is that campus's feedback sheet: its section, the method as it
     applies to it, and no ranking of the others (its rank among all stays in its summary line).
-    `shared` is what build() works out from the whole run, made once for many sheets of the same run.
+    `shared` is what build() works out from the whole run, made once for many sheets of the same run;
+    `alone` is results.for_unit(unit) when the caller has it already.
     With `detail` (campus id -> the file holding its section), the report is a summary: the ranking links
     each unit to its file and no unit's section is in the report itself.
     """
@@ -702,7 +703,7 @@ def build(results: Results, lang: Lang, unit: str | None = None, *, shared: Shar
         entity=entity, col_entity=w.col_entity(), col_value=w.col_value(), has_hq=w.has_hq,
         meta=meta, findings=_findings(results, w, summary=detail is not None) if unit is None else [],
         # A feedback sheet names only the gaps that touch its own campus.
-        banner=incomplete_lines(results.for_unit(unit) if unit is not None else results, lang)
+        banner=incomplete_lines((alone or results.for_unit(unit)) if unit is not None else results, lang)
         + trend_banner(results, lang),
         part_heads=[w.t("report.col.part_head", code=p.code, max=num(p.max)) for p in m.parts],
         part_legend=w.t("report.ranking.parts", list=w.t("list.sep").join(f"{p.code} {w.name(p.name)}"
