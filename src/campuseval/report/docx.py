@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from campuseval.i18n import Lang, t
@@ -172,43 +172,52 @@ def _table(doc: Any, headers: Sequence[str], rows: Sequence[Sequence[str]], *, n
         cell._tc.get_or_add_tcPr().append(shade)
     if widths is None:  # the text columns take what the numbers leave of the 16.6 cm line
         widths = _widths(headers, rows, numeric)
-    # python-docx spends milliseconds on each cell; all plain rows of a table look alike, so the first is
-    # made through it and the others are copies of its XML with their own text (a 2,000-row ranking).
+    # python-docx spends milliseconds on each cell; all plain rows of a table look alike, and so do all rows
+    # of notes, so the first of each is made through it and the others are copies of its XML with their own
+    # text (a 2,000-row ranking, 60 indicators with their arithmetic under each, for 50 campuses).
     proto: Any = None
-    made = [head]  # rows made through python-docx, whose cells get their widths below
+    note_proto: Any = None
+
+    def sized(made: Any) -> None:
+        for cell, width in zip(made.cells, widths, strict=False):
+            cell.width = Cm(width)
+
     for n, row in enumerate(rows):
-        noted = notes is not None and bool(notes[n])
-        if proto is not None and not noted:
-            tr = copy.deepcopy(proto)
-            for r, text in zip(tr.iter(qn("w:r")), row, strict=True):
-                r.text = text  # what Run.text does: line breaks and tabs as Word's own elements
-            table._tbl.append(tr)
+        note = notes[n] if notes is not None else ""
+        if proto is not None and (not note or note_proto is not None):
+            table._tbl.append(_copy_row(proto, row, qn))
+            if note:
+                table._tbl.append(_copy_row(note_proto, [note], qn))
             continue
         new = table.add_row()
         for k, (cell, text) in enumerate(zip(new.cells, row, strict=True)):
             _cell(cell, text, size, align=WD_ALIGN_PARAGRAPH.RIGHT if k in numeric else None)
-        made.append(new)
-        if noted:
+        sized(new)
+        proto = new._tr
+        if note:
             extra = table.add_row()
             cells = extra.cells
             merged = cells[1].merge(cells[-1])
-            _cell(merged, notes[n], size - 1, italic=True)  # type: ignore[index]
-            made.append(extra)
-        elif proto is None:
-            for cell, width in zip(new.cells, widths, strict=False):
-                cell.width = Cm(width)
-            proto = new._tr
+            _cell(merged, note, size - 1, italic=True)
+            sized(extra)
+            note_proto = extra._tr
     table.autofit = False
     for col, width in zip(table.columns, widths, strict=False):
         col.width = Cm(width)
-    for made_row in made:
-        for cell, width in zip(made_row.cells, widths, strict=False):
-            cell.width = Cm(width)
+    sized(head)
     del Pt
     return table
 
 
 LINE_CM = 16.6
+
+
+def _copy_row(proto: Any, texts: Sequence[str], qn: Callable[[str], str]) -> Any:
+    """A copy of the row `proto` (a w:tr) with `texts` in its runs, one run a cell as _cell makes them."""
+    tr = copy.deepcopy(proto)
+    for r, text in zip(tr.iter(qn("w:r")), texts, strict=True):
+        r.text = text  # what Run.text does: line breaks and tabs as Word's own elements
+    return tr
 
 
 def _widths(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int]) -> list[float]:
