@@ -504,7 +504,7 @@ def score_cmd(
 
 def _print_written(written: list[Path], lang: Lang) -> None:
     units = [p for p in written if p.parent.name == "units"]
-    main = [p for p in written if p not in units]
+    main = [p for p in written if p.parent.name != "units"]  # not `p not in units`: 4,000 unit files
     err.print(t("out.written", lang, files=", ".join(str(p) for p in main)), markup=False)
     if units:
         err.print(t("out.written_units", lang, n=len(units), folder=str(units[0].parent)), markup=False)
