@@ -183,3 +183,24 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
         bar.stage("progress.read")
         bar.file("scores.xlsx", 3)
     assert pipe.getvalue() == ""
+
+
+def test_docx_table_rows_copied_from_the_first_keep_their_own_text_notes_and_widths() -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from campuseval.report.docx import _table
+
+    doc = Document()
+    rows = [["A1", "第一行", "1.00"], ["A2", "", "2.00"], ["A3", "two\nlines", "3\t00"], ["A4", "四", "4.00"]]
+    notes = ["", "说明二", "", "note four"]
+    table = _table(doc, ["代码", "名称", "分值"], rows, numeric=[2], notes=notes)
+    got = [[c.text for c in r.cells] for r in table.rows]
+    assert got == [["代码", "名称", "分值"], ["A1", "第一行", "1.00"], ["A2", "", "2.00"], ["", "说明二", "说明二"],
+                   ["A3", "two\nlines", "3\t00"], ["A4", "四", "4.00"], ["", "note four", "note four"]]
+    widths = [[tc.find(qn("w:tcPr")).find(qn("w:tcW")).get(qn("w:w")) for tc in tr.iter(qn("w:tc"))]
+              for tr in table._tbl.iter(qn("w:tr"))]
+    assert all(w == widths[1] for w in widths[:3] + widths[4:6])  # every plain row as wide as the first
+    assert widths[3] == widths[6] and len(widths[3]) == 2  # every note row merged alike
+    right = [r.cells[2].paragraphs[0].alignment for r in table.rows[1:3]]
+    assert right[0] is not None and right[0] == right[1]  # numbers aligned right in copies too
