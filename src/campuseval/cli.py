@@ -14,7 +14,7 @@ import typer
 
 from campuseval import __version__
 from campuseval.cli_zh import ZhGroup, ZhHelp
-from campuseval.formatting import fixed, num
+from campuseval.formatting import num
 from campuseval.i18n import Lang, default_lang, t
 from campuseval.safetext import visible
 
@@ -481,57 +481,10 @@ def _timestamp(given: str | None) -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def print_summary(results: Any, lang: Lang) -> None:
-    from campuseval.engine.history import changes
-    from campuseval.export.tables import Column, headers_for
-    from campuseval.report.rows import change_text
-    from campuseval.runinfo import incomplete_lines, ranking_lines
+def print_summary(results: Any, lang: Lang, written: list[Path] | None = None) -> None:
+    from campuseval.terminal import print_summary as summary
 
-    places = results.method.rounding
-    banner = incomplete_lines(results, lang)
-    title = t("cli.summary_title", lang, year=results.year)
-    by_rate = results.method.ranking == "rate"
-    grid = RichTable(title=visible(title + (f" - {banner[0]}" if banner else "")), header_style="bold")
-    grid.add_column(t("col.rank", lang), justify="right")
-    grid.add_column(headers_for([Column("campus")], results, lang)[0])
-    grid.add_column(t("col.total", lang), justify="right")
-    grid.add_column(t("col.max_total", lang), justify="right")
-    if by_rate:
-        grid.add_column(t("col.rate", lang), justify="right")
-    for p in results.method.parts:
-        grid.add_column(f"{p.code} ({num(p.max)})", justify="right")
-    moves = changes(results)
-    if moves:  # last year beside this year, scored with the same table (engine/history.py)
-        for key in ("previous_total", "previous_rank", "change"):
-            grid.add_column(t(f"col.{key}", lang, year=results.previous_year), justify="right")
-    grid.add_column(t("col.flags", lang), justify="right")
-    for c in results.ranked():
-        scores = {p.code: (p.score if p.scored else None) for p in c.parts}
-        rank = str(c.rank) if c.rank is not None else t(f"status.{c.status}", lang)
-        rate = [f"{c.rate * 100:.2f}%" if c.rate is not None else "-"] if by_rate else []
-        ch = moves.get(c.id)
-        before = [] if not moves else ["", "", ""] if ch is None else [
-            fixed(ch.previous_total, places["total"]),
-            str(ch.previous_rank) if ch.previous_rank is not None else "-",
-            change_text(ch.like_for_like if ch.not_comparable else ch.change, places["total"], minus="-")
-            + ("*" if ch.not_comparable else "")]
-        not_evaluated = c.status == "not_evaluated"
-        # Shown at the table's own rounding places: a second rounding here would be a different score.
-        grid.add_row(escape(rank), escape(visible(getattr(c.name, lang))),
-                     "-" if not_evaluated else fixed(c.total, places["total"]),
-                     "-" if not_evaluated else fixed(c.max_total, places["total"]), *rate,
-                     *(fixed(v, places["indicator"]) if v is not None else "-"
-                       for v in (scores.get(p.code, 0.0) for p in results.method.parts)),
-                     *before, str(c.flag_count))
-    out.print(grid)
-    if any(ch.not_comparable for ch in moves.values()):
-        codes = sorted({code for ch in moves.values() for code in ch.not_comparable})
-        err.print(t("report.ranking.change_like", lang, codes=t("report.sep", lang).join(codes),
-                    year=results.previous_year), markup=False)
-    for line in ranking_lines(results, lang):
-        err.print(visible(line), markup=False)
-    for i, line in enumerate(banner):
-        err.print(visible(line if i == 0 else f"  {line}"), markup=False, style="bold red" if i == 0 else "red")
+    summary(results, lang, out, err, written)
 
 
 @command("score", "按指标表为院区评分并写出结果 / score the campuses and write the results")
@@ -576,12 +529,18 @@ def score_cmd(
     check_target(out_dir, fmts, force)  # before the work, so a refusal costs nothing
     eff = load_effective(table, targets, lg)
     one = asked[0] if len(asked) == 1 else None
-    dataset = read_data(data, eff, year=one, layout=layout.value)
-    if len(asked) > 1:
-        results = score_years(eff, dataset, asked, generated_at=stamp, allow_incomplete=allow_incomplete,
-                              strict=strict)
-    else:
-        results = score(eff, dataset, year=one, generated_at=stamp, allow_incomplete=allow_incomplete, strict=strict)
+    from campuseval.progress import RunProgress
+
+    with RunProgress(lg) as bar:  # on stderr, on a terminal only, after a couple of seconds
+        bar.stage("progress.read")
+        dataset = read_data(data, eff, year=one, layout=layout.value)
+        bar.stage("progress.score")
+        if len(asked) > 1:
+            results = score_years(eff, dataset, asked, generated_at=stamp, allow_incomplete=allow_incomplete,
+                                  strict=strict)
+        else:
+            results = score(eff, dataset, year=one, generated_at=stamp, allow_incomplete=allow_incomplete,
+                            strict=strict)
     seen: set[str] = set()  # every year carries the reading warnings: print them once
     for r in [*(results.series or []), results]:  # each year's warnings, oldest first
         fresh = [d for d in r.diagnostics if d.render("zh") not in seen]
@@ -593,10 +552,11 @@ def score_cmd(
                 err.print(visible(t("severity.warning", lg) + t("cli.colon", lg) + getattr(w, lg)), markup=False,
                           style="yellow")
     # The files first: a reader of stdout that stops early (| head) must not cost the results.
-    written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit)
+    with RunProgress(lg) as bar:
+        written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit, progress=bar.file)
     for line in read_lines(dataset, results, lg):  # file and sheet names are the user's: shown escaped
         err.print(visible(line), markup=False)
-    print_summary(results, lg)
+    print_summary(results, lg, written)
     if results.series:
         from campuseval.cli_series import print_trend
 
@@ -609,7 +569,7 @@ def score_cmd(
 
 def _print_written(written: list[Path], lang: Lang) -> None:
     units = [p for p in written if p.parent.name == "units"]
-    main = [p for p in written if p not in units]
+    main = [p for p in written if p.parent.name != "units"]  # not `p not in units`: 4,000 unit files
     err.print(t("out.written", lang, files=", ".join(str(p) for p in main)), markup=False)
     if units:
         err.print(t("out.written_units", lang, n=len(units), folder=str(units[0].parent)), markup=False)
@@ -657,8 +617,11 @@ def report_cmd(
     lg = _lang(lang)
     results = results_json.load(scores, str(scores))
     fmts = parse_formats(formats)
-    written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force, per_unit=per_unit,
-                            inputs=(scores,))
+    from campuseval.progress import RunProgress
+
+    with RunProgress(lg) as bar:
+        written = write_outputs(results, out_dir or scores.parent, fmts, lg, force=force, per_unit=per_unit,
+                                inputs=(scores,), progress=bar.file)
     _print_written(written, lg)
 
 

@@ -70,17 +70,20 @@ def trend(results: Results) -> Trend | None:
     runs = years_of(results)
     parts = tuple(PartHead(p.code, p.name, p.max) for p in results.method.parts)
     order = [c.id for c in results.ranked()]
+    seen = set(order)  # sets and dicts, not list scans: 2,000 campuses over ten years
     names: dict[str, Text] = {}
     for r in reversed(runs):  # the latest name wins; a campus only in earlier years comes after the rest
         for c in r.campuses:
             names.setdefault(c.id, c.name)
-            if c.id not in order:
+            if c.id not in seen:
+                seen.add(c.id)
                 order.append(c.id)
+    by_id = [{x.id: x for x in reversed(r.campuses)} for r in runs]  # reversed: the first of a repeated id wins
     campuses = []
     for cid in order:
         pts: list[YearPoint | None] = []
-        for r in runs:
-            one = next((x for x in r.campuses if x.id == cid), None)
+        for r, ids in zip(runs, by_id, strict=True):
+            one = ids.get(cid)
             pts.append(None if one is None else YearPoint(
                 year=r.year, total=one.total, max_total=one.max_total, rank=one.rank, status=one.status,
                 parts={p.code: p.score for p in one.parts if p.scored}, complete=r.complete))

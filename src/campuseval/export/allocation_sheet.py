@@ -24,11 +24,13 @@ def add_allocation_sheet(wb: Any, results: Results, lang: Lang) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.data_type = "s"
+    n = 1  # rows counted here: ws.max_row scans every cell, once a row that is quadratic
     for r in sorted(a.rows, key=lambda r: (r.rank is None, r.rank or 0)):
         tier = (r.tier.zh if lang == "zh" else r.tier.en) if r.tier else None
-        ws.append([r.rank, r.name.zh if lang == "zh" else r.name.en, r.total, tier,
-                   r.weight if r.qualified else None, r.amount])
-        row = ws[ws.max_row]
+        n += 1
+        row = [ws.cell(row=n, column=j, value=v) for j, v in enumerate(
+            [r.rank, r.name.zh if lang == "zh" else r.name.en, r.total, tier, r.weight if r.qualified else None,
+             r.amount], start=1)]
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a live formula, whatever a name starts with

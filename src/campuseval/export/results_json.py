@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,60 @@ from campuseval.results import SCHEMA_VERSION, Results
 def dumps(results: Results) -> str:
     """The results as JSON text: UTF-8, keys in model order, two-space indent, LF line ends."""
     return results.model_dump_json(indent=2) + "\n"
+
+
+def write(results: Results, path: Path) -> None:
+    """scores.json, the bytes of dumps(), written a campus at a time: a national panel's file is hundreds
+    of megabytes, which need not be one string in memory (twice, once encoded)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        _stream(results, f.write, "")
+        f.write("\n")
+
+
+_CAMPUSES = '\n  "campuses": [],\n'
+_PREVIOUS = '\n  "previous": null\n}'
+
+
+def _nested(text: str, pad: str) -> str:
+    """JSON text from model_dump_json(indent=2) as it reads nested `pad` deep (no string holds a newline)."""
+    return text.replace("\n", "\n" + pad) if pad else text
+
+
+def _stream(results: Results, write: Callable[[str], Any], pad: str) -> None:
+    """`results` as model_dump_json(indent=2) writes it at `pad`, each campus and earlier year on its own."""
+    shell = results.model_copy(update={"campuses": [], "previous": None, "series": None})
+    text = shell.model_dump_json(indent=2)
+    if text.count(_CAMPUSES) != 1 or not text.endswith(_PREVIOUS):  # not the layout below: all at once
+        write(_nested(results.model_dump_json(indent=2), pad))
+        return
+    head, rest = text.split(_CAMPUSES)
+    write(_nested(head, pad))
+    if results.campuses:
+        write(f'\n{pad}  "campuses": [\n')
+        inner = pad + "    "
+        last = len(results.campuses) - 1
+        for k, c in enumerate(results.campuses):
+            write(inner + _nested(c.model_dump_json(indent=2), inner) + (",\n" if k < last else "\n"))
+        write(f"{pad}  ],\n{pad}")
+    else:
+        write(_nested(_CAMPUSES, pad))
+    write(_nested(rest[:-len(_PREVIOUS)], pad))
+    if results.previous is None:
+        write(f'\n{pad}  "previous": null')
+    else:
+        write(f'\n{pad}  "previous": ')
+        _stream(results.previous, write, pad + "  ")
+    if results.series is not None:
+        if results.series:
+            write(f',\n{pad}  "series": [\n')
+            for k, year in enumerate(results.series):
+                write(pad + "    ")
+                _stream(year, write, pad + "    ")
+                write(",\n" if k < len(results.series) - 1 else "\n")
+            write(f"{pad}  ]")
+        else:
+            write(f',\n{pad}  "series": []')
+    write(f"\n{pad}}}")
 
 
 # A saved scores.json read back is untrusted input (it may have been edited by hand): these bounds

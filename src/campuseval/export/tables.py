@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections.abc import Iterable, Iterator
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,13 +119,19 @@ def summary(results: Results, lang: Lang) -> tuple[list[Column], list[str], list
 
 def detail(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[list[Any]], list[str]]:
     """Columns, headers, rows and each row's scale, one row per campus and indicator."""
-    from campuseval.formula import fraction
-
-    cols = DETAIL_COLUMNS
-    headers = headers_for(cols, results, lang)
-    before = {(c.id, i.code): i for c in results.previous.campuses for i in c.indicators} if results.previous else {}
     rows: list[list[Any]] = []
     scales: list[str] = []
+    for row, scale in detail_rows(results, lang):
+        rows.append(row)
+        scales.append(scale)
+    return DETAIL_COLUMNS, headers_for(DETAIL_COLUMNS, results, lang), rows, scales
+
+
+def detail_rows(results: Results, lang: Lang) -> Iterator[tuple[list[Any], str]]:
+    """The rows of detail() one at a time, each with its scale: a national panel has 120,000 of them."""
+    from campuseval.formula import fraction
+
+    before = {(c.id, i.code): i for c in results.previous.campuses for i in c.indicators} if results.previous else {}
     for c in results.campuses:
         for i in c.indicators:
             gap = i.gap
@@ -139,7 +148,7 @@ def detail(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[
             op = t("xlsx.op.prev", lang) if op == "prev" else op
             old = before.get((c.id, i.code))
             lost = (i.max_points - i.points) if i.scored and i.points is not None else None
-            rows.append([
+            yield [
                 c.id, _name(c.name, lang), i.part, i.code, _name(i.name, lang), t(f"scale.{i.scale}", lang),
                 _name(i.unit, lang), *owners, *counts,
                 old.value if old is not None else None, op, low, high,
@@ -149,9 +158,7 @@ def detail(results: Results, lang: Lang) -> tuple[list[Column], list[str], list[
                 (t("yes", lang) if gap.flagged else t("no", lang)) if gap else "",
                 "; ".join(t(f"flag.{f}", lang) for f in i.flags),
                 _name(i.trace.words, lang), i.trace.arithmetic,
-            ])
-            scales.append(i.scale)
-    return cols, headers, rows, scales
+            ], i.scale
 
 
 def _target_parts(target: Any, comparison: str | None, rule: str, previous: float | None
@@ -192,9 +199,13 @@ def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
     return buf.getvalue()
 
 
-def write_csv(path: Path, headers: list[str], rows: list[list[Any]]) -> None:
-    """CSV as Excel opens it with Chinese intact: UTF-8 with a BOM."""
-    path.write_bytes(csv_text(headers, rows).encode("utf-8-sig"))
+def write_csv(path: Path, headers: list[str], rows: Iterable[list[Any]]) -> None:
+    """CSV as Excel opens it with Chinese intact: UTF-8 with a BOM; the bytes of csv_text, a row at a time."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow([neutralise(h) for h in headers])
+        for row in rows:
+            w.writerow(["" if v is None else neutralise(v) for v in row])
 
 
 def write_xlsx(path: Path, results: Results, lang: Lang, *, cells: bool = False) -> None:
@@ -211,9 +222,10 @@ def write_xlsx(path: Path, results: Results, lang: Lang, *, cells: bool = False)
     cols, headers, rows = summary(results, lang)
     _fill(wb.create_sheet(t("xlsx.summary", lang)), cols, headers, rows, None, rounding, lang,
           banner=incomplete_lines(results, lang))
-    dcols, dheaders, drows, scales = detail(results, lang)
     flagged = [bool(set(i.flags) - INFORMATIONAL_FLAGS) for c in results.campuses for i in c.indicators]
-    _fill(wb.create_sheet(t("xlsx.detail", lang)), dcols, dheaders, drows, scales, rounding, lang, flagged)
+    made, scales = itertools.tee(detail_rows(results, lang))  # read in step: tee holds one row at most
+    _fill(wb.create_sheet(t("xlsx.detail", lang)), DETAIL_COLUMNS, headers_for(DETAIL_COLUMNS, results, lang),
+          (row for row, _ in made), (scale for _, scale in scales), rounding, lang, flagged)
     lcols, lheaders, lrows = losses(results, lang)
     _fill(wb.create_sheet(t("xlsx.losses", lang)), lcols, lheaders, lrows, None, rounding, lang)
     if results.series:  # a multi-year run: one row per campus and year
@@ -300,9 +312,10 @@ def count_format(x: float) -> str:
     return "#,##0" if float(x).is_integer() else "#,##0.0###"
 
 
-def _fill(ws: Any, cols: list[Column], headers: list[str], rows: list[list[Any]], scales: list[str] | None,
-          rounding: dict[str, int], lang: Lang, flagged: list[bool] | None = None,
+def _fill(ws: Any, cols: list[Column], headers: list[str], rows: Iterable[list[Any]], scales: Iterable[str] | None,
+          rounding: dict[str, int], lang: Lang, flagged: Iterable[bool] | None = None,
           banner: list[str] | None = None) -> None:
+    from openpyxl.cell import Cell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -310,60 +323,90 @@ def _fill(ws: Any, cols: list[Column], headers: list[str], rows: list[list[Any]]
     header_fill = PatternFill("solid", fgColor="DDE4EE")
     alert_fill = PatternFill("solid", fgColor="FBE3E3")
     pp = '0.00" ' + t("xlsx.pp", lang) + '"'
+    # Rows and columns are counted here, never asked of the sheet: ws.max_row scans every cell, so asking
+    # it once a row made a 120,000-row sheet quadratic.
+    r = 0
     for line in banner or []:  # above the table, where nobody opening the sheet can miss it
-        ws.append([xlsx_safe(line)])
-        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, color="C00000")
-        ws.cell(row=ws.max_row, column=1).data_type = "s"
-    head = ws.max_row + 1 if banner else 1
-    ws.append([xlsx_safe(str(h)) for h in headers])
-    for cell in ws[head]:
+        r += 1
+        cell = ws.cell(row=r, column=1, value=xlsx_safe(line))
+        cell.font = Font(bold=True, color="C00000")
+        cell.data_type = "s"
+    head = r + 1
+    for j, h in enumerate(headers, start=1):
+        cell = ws.cell(row=head, column=j, value=xlsx_safe(str(h)))
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.data_type = "s"
+    wrapped = {j for j, col in enumerate(cols, start=1) if col.key in ("words", "arithmetic")}
+    top = Alignment(wrap_text=True, vertical="top")
+    score_format, total_format = places_format(rounding["indicator"]), places_format(rounding["total"])
+    # Setting a style object on a cell hashes it to find its id; a 3-million-cell sheet has a handful of
+    # distinct styles, so each is made once on a real cell and its ids copied to the cells that share it.
+    styles: dict[tuple[bool, str | None, bool], Any] = {}
+    sample: list[list[Any]] = []  # the first 200 rows, for the column widths
+    scale_of = iter(scales) if scales is not None else itertools.repeat("")
+    alert_of = iter(flagged) if flagged is not None else itertools.repeat(False)
+    n = -1
     for n, row in enumerate(rows):
-        ws.append([xlsx_safe(v) for v in row])  # a control character in a name would end the run
-        scale = scales[n] if scales else ""
-        for col, cell in zip(cols, ws[ws.max_row], strict=True):
-            if flagged is not None and flagged[n]:
-                cell.fill = alert_fill
+        if n < 200:
+            sample.append(row)
+        scale = next(scale_of)
+        alert = next(alert_of)
+        cells = []
+        for j, (col, raw) in enumerate(zip(cols, row, strict=True), start=1):
+            cell = Cell(ws, value=xlsx_safe(raw))  # a control character in a name would end the run
+            cells.append(cell)
             value = cell.value
+            fmt: str | None = None
             if isinstance(value, str):
                 cell.data_type = "s"  # never a live formula, whatever the text starts with
-                continue
-            if value is None or isinstance(value, bool):
-                continue
-            if col.kind == "value" and scale == "percent":
+            elif value is None or isinstance(value, bool):
+                pass
+            elif col.kind == "value" and scale == "percent":
                 cell.value = value / 100
-                cell.number_format = percent_format(value / 100)
+                fmt = percent_format(value / 100)
             elif col.kind == "value" and scale == "fraction":
-                cell.number_format = percent_format(value)
+                fmt = percent_format(value)
             elif col.kind == "count":
-                cell.number_format = count_format(value)
+                fmt = count_format(value)
             elif col.kind == "diff" and scale == "percent":
-                cell.number_format = pp  # a difference of two percents: percentage points, said in the cell
+                fmt = pp  # a difference of two percents: percentage points, said in the cell
             elif col.kind in ("count", "value", "diff") and scale in ("count", "level", "money", ""):
-                cell.number_format = count_format(value)
+                fmt = count_format(value)
             elif col.kind == "score":
-                cell.number_format = places_format(rounding["indicator"])
+                fmt = score_format
             elif col.kind == "total":
-                cell.number_format = places_format(rounding["total"])
+                fmt = total_format
             elif col.kind == "ratio":
-                cell.number_format = "0.000"
+                fmt = "0.000"
             elif col.kind == "rate":
-                cell.number_format = "0.00%"
+                fmt = "0.00%"
             elif col.kind in ("value", "diff", "count"):
-                cell.number_format = "0.00##"
+                fmt = "0.00##"
+            key = (alert, fmt, j in wrapped)
+            if key == (False, None, False):
+                continue
+            made = styles.get(key)
+            if made is not None:
+                cell._style = copy(made)
+                continue
+            if alert:
+                cell.fill = alert_fill
+            if fmt is not None:
+                cell.number_format = fmt
+            if j in wrapped:
+                cell.alignment = top
+            styles[key] = copy(cell._style)
+        ws.append(cells)
+    count = n + 1
     ws.freeze_panes = f"A{head + 1}"
-    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{head + len(rows)}"
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{head + count}"
     for idx, col in enumerate(cols, start=1):
         # Chinese characters are about twice as wide as Latin ones in Excel's units.
         longest = max([_display_width(str(headers[idx - 1]))]
-                      + [_display_width(str(r[idx - 1])) for r in rows[:200] if r[idx - 1] is not None])
+                      + [_display_width(str(r[idx - 1])) for r in sample if r[idx - 1] is not None])
         ws.column_dimensions[get_column_letter(idx)].width = min(max(col.width, longest + 2), 60)
-        if col.key in ("words", "arithmetic"):
-            for (cell,) in ws.iter_rows(min_row=head + 1, min_col=idx, max_col=idx):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[head].height = 30
     _print_setup(ws, head)
 

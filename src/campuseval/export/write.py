@@ -42,40 +42,70 @@ def parse_formats(text: str) -> list[str]:
 
 
 def _writers(results: Results, lang: Lang, per_unit: bool = False) -> dict[str, Callable[[Path], None]]:
-    def text(s: str) -> Callable[[Path], None]:
-        def write(p: Path) -> None:
-            p.write_bytes(s.encode("utf-8"))
-
-        return write
+    # A large run's reports are summaries, each unit's section in units/<id>.html (report/render.py).
+    detail = ({cid: name for name, (cid, fmt) in unit_files(results).items()
+               if fmt == "html"} if summary_only(results) else None)
 
     def report(fmt: str) -> Callable[[Path], None]:
         def write(p: Path) -> None:
             from campuseval.report import render
 
-            p.write_bytes(render(results, fmt, lang).encode("utf-8"))
+            p.write_bytes(render(results, fmt, lang, detail=detail).encode("utf-8"))
 
         return write
 
     def docx(p: Path) -> None:
         from campuseval.report.docx import render_docx
 
-        p.write_bytes(render_docx(results, lang))
+        p.write_bytes(render_docx(results, lang, detail=detail))
 
-    _, sh, srows = tables.summary(results, lang)
-    _, dh, drows, _ = tables.detail(results, lang)
+    def summary_csv(p: Path) -> None:
+        _, headers, rows = tables.summary(results, lang)
+        tables.write_csv(p, headers, rows)
+
+    def detail_csv(p: Path) -> None:  # a row at a time, from the results to the file
+        headers = tables.headers_for(tables.DETAIL_COLUMNS, results, lang)
+        tables.write_csv(p, headers, (row for row, _ in tables.detail_rows(results, lang)))
+
+    # Each file is made when it is written, and only when it was asked for.
     writers: dict[str, Callable[[Path], None]] = {
-        "scores.json": text(results_json.dumps(results)),
-        "summary.csv": lambda p: tables.write_csv(p, sh, srows),
-        "scores.csv": lambda p: tables.write_csv(p, dh, drows),
+        "scores.json": lambda p: results_json.write(results, p),
+        "summary.csv": summary_csv,
+        "scores.csv": detail_csv,
         "scores.xlsx": lambda p: tables.write_xlsx(p, results, lang),
         "report.md": report("md"),
         "report.html": report("html"),
         "report.docx": docx,
     }
-    if per_unit:
-        for name, (cid, fmt) in unit_files(results).items():
-            writers[name] = _unit_writer(results, cid, fmt, lang)
+    sheets = _unit_sheets(results, lang)
+    for name, (cid, fmt) in unit_files(results).items():
+        writers[name] = _unit_writer(results, cid, fmt, lang, sheets)
     return writers
+
+
+def summary_only(results: Results) -> bool:
+    from campuseval.report.render import summary_only
+
+    return summary_only(results)
+
+
+def detail_files(formats: list[str], results: Results) -> bool:
+    """Whether the run writes units/<id>.html because its reports are summaries (a large run)."""
+    return bool({"md", "html", "docx"} & set(formats)) and summary_only(results)
+
+
+def _unit_sheets(results: Results, lang: Lang) -> Callable[[str], str]:
+    """unit id -> its HTML sheet; the run is worked out once, on the first sheet, for all of them."""
+    made: list[Callable[[str], str]] = []
+
+    def sheet(cid: str) -> str:
+        if not made:
+            from campuseval.report.render import unit_renderer
+
+            made.append(unit_renderer(results, lang))
+        return made[0](cid)
+
+    return sheet
 
 
 def unit_files(results: Results) -> dict[str, tuple[str, str]]:
@@ -105,12 +135,11 @@ def unit_results(results: Results, campus_id: str) -> Results:
     return results.for_unit(campus_id)
 
 
-def _unit_writer(results: Results, campus_id: str, fmt: str, lang: Lang) -> Callable[[Path], None]:
+def _unit_writer(results: Results, campus_id: str, fmt: str, lang: Lang,
+                 sheets: Callable[[str], str]) -> Callable[[Path], None]:
     def write(p: Path) -> None:
         if fmt == "html":
-            from campuseval.report import render
-
-            p.write_bytes(render(results, "html", lang, unit=campus_id).encode("utf-8"))
+            p.write_bytes(sheets(campus_id).encode("utf-8"))
         else:
             tables.write_xlsx(p, unit_results(results, campus_id), lang, cells=True)
 
@@ -118,9 +147,11 @@ def _unit_writer(results: Results, campus_id: str, fmt: str, lang: Lang) -> Call
 
 
 def planned_files(formats: list[str], results: Results | None = None, per_unit: bool = False) -> list[str]:
+    """The files a run writes: each format's, units/<id>.html and .xlsx with `per_unit`, and units/<id>.html
+    alone when the reports of a large run are summaries that link to them."""
     names = [name for f in formats for name in FILES[f]]
-    if per_unit and results is not None:
-        names += list(unit_files(results))
+    if results is not None and (per_unit or detail_files(formats, results)):
+        names += [name for name, (_, fmt) in unit_files(results).items() if per_unit or fmt == "html"]
     return names
 
 
@@ -138,19 +169,21 @@ def check_target(out_dir: Path, formats: list[str], force: bool, results: Result
 
 
 def write_outputs(results: Results, out_dir: Path, formats: list[str], lang: Lang, *,
-                  force: bool = False, per_unit: bool = False, inputs: tuple[Path, ...] = ()) -> list[Path]:
+                  force: bool = False, per_unit: bool = False, inputs: tuple[Path, ...] = (),
+                  progress: Callable[[str, int], None] | None = None) -> list[Path]:
     """Write the chosen formats into `out_dir`; on any failure or interrupt nothing is left half-written.
 
     `per_unit` adds one HTML and one xlsx per campus under units/, each holding that campus alone.
     `inputs` are files read to make `results` beyond those it records (the scores.json `report` reads):
     like the data and config files, none of them is ever written over, --force or not.
+    `progress(name, total)` is called before each file is written (the CLI's progress bar).
     """
     check_target(out_dir, formats, force, results, per_unit)
     names = planned_files(formats, results, per_unit)
     _refuse_inputs(results, out_dir, names, inputs)
     writers = _writers(results, lang, per_unit)
     with interrupts_unwind():
-        return _write_all(writers, out_dir, names)
+        return _write_all(writers, out_dir, names, progress)
 
 
 def _refuse_inputs(results: Results, out_dir: Path, names: list[str], inputs: tuple[Path, ...] = ()) -> None:
@@ -172,7 +205,8 @@ def refuse_inputs(targets: list[Path], sources: list[str]) -> None:
                                            source=source)])
 
 
-def _write_all(writers: dict[str, Callable[[Path], None]], out_dir: Path, names: list[str]) -> list[Path]:
+def _write_all(writers: dict[str, Callable[[Path], None]], out_dir: Path, names: list[str],
+               progress: Callable[[str, int], None] | None = None) -> list[Path]:
     created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -183,6 +217,8 @@ def _write_all(writers: dict[str, Callable[[Path], None]], out_dir: Path, names:
     ok = False
     try:
         for name in names:
+            if progress is not None:
+                progress(name, len(names))
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             writers[name](staging / name)
         _move_into_place(staging, out_dir, names)

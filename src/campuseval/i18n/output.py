@@ -17,6 +17,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "out.bad_format.hint": ("可选：{choices}（用逗号分隔）", "choose from {choices} (comma-separated)"),
     "out.written": ("已写出：{files}", "written: {files}"),
     "out.written_units": ("已为每个评价对象写出反馈单：{n} 个文件，在 {folder}", "Feedback sheets, one per unit: {n} files in {folder}"),
+    "progress.read": ("读取数据", "Reading the data"),
+    "progress.score": ("评分", "Scoring"),
+    "progress.write": ("写出 {name}", "Writing {name}"),
+    "term.left_out": ("中间 {k} 个{entity}未列出（上表只列前 {shown} 名和后 {shown} 名）；完整排名见 {files}",
+                      "Not shown: {k} {entity} entries in the middle of the ranking (above: the top {shown} and the "
+                      "bottom {shown}); the full ranking is in {files}"),
+    "term.left_out.nofiles": ("中间 {k} 个{entity}未列出（上表只列前 {shown} 名和后 {shown} 名）；完整排名请用 --format csv 写出",
+                              "Not shown: {k} {entity} entries in the middle of the ranking (above: the top {shown} and "
+                              "the bottom {shown}); write the full ranking with --format csv"),
+    "term.gap": ("（中间 {k} 个略）", "({k} not shown)"),
     "out.cannot_write": ("无法写入输出文件夹：{reason}", "cannot write to the output folder: {reason}"),
     "out.cannot_write.hint": ("已有的结果文件未被改动；检查磁盘空间和文件夹权限，或用 --out 指定另一个文件夹",
                               "earlier results were left as they were; check disk space and the folder's permissions, "

@@ -4,6 +4,15 @@
 # Column headers, flag words, rule names, directions and subjects come from the other
 # catalog modules (col.*, flag.*, rulename.*, direction.*, subject.*, change.*).
 MESSAGES: dict[str, tuple[str, str]] = {
+    "report.chart.parts.ends": ("图中只画排名前 {k} 和后 {k} 的{entity}，全部见下方排名表。",
+                                "The chart draws the first {k} and the last {k} in the ranking ({entity}); the table below has them all."),
+    "report.find.more": ("等，另有 {k} 个{entity}未列出", "and {k} more ({entity})"),
+    "report.large.note": ("本报告只含汇总（评价对象超过 {limit} 个时如此）：{n} 个{entity}各自的明细（得分、失分、同质化差距、数据说明）"
+                          "各为一个文件，在 {folder} 文件夹中（{folder}<编号>.html，离线可看），排名表中的名称链接到各自的文件。",
+                          "This report is the summary (so it is above {limit} units): the detail of each of the {n} "
+                          "units ({entity}) - scores, lost points, gaps, notes on the data - is a file of its own in "
+                          "the {folder} folder ({folder}<id>.html, readable offline); each name in the ranking links to "
+                          "its file."),
     # cover
     "report.title": ("{locality}{year}年度{entity}综合评价报告", "{locality}: {entity} evaluation report for {year}"),
     "report.title.nolocality": ("{year}年度{entity}综合评价报告", "{entity} evaluation report for {year}"),

@@ -121,6 +121,7 @@ class RankRow:
     previous_total: str = ""
     previous_rank: str = ""
     change: str = ""
+    href: str = ""  # a large run's report links each unit to its own file (units/<id>.html), not an anchor
 
 
 @dataclass
@@ -195,3 +196,6 @@ class ReportView:
     run_id: str = ""
     unit_mode: bool = False  # a per-campus feedback sheet: one campus, no ranking of the others
     trend: Any = None  # report/trend.TrendView of a multi-year run; None for one year
+    # A large run's report is a summary: each unit's detail is in its own file under this folder.
+    detail_folder: str = ""
+    detail_note: str = ""

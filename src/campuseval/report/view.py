@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import posixpath
 from collections.abc import Collection
 from typing import Any, get_args
@@ -59,6 +61,10 @@ LEFT_OUT = ("reweighted", "not_applicable")
 GAP_NOTES = ("hq_zero", "campus_zero", "both_zero")
 # Rules whose value is an answer, yes (1) or no (0), rather than an amount.
 YES_NO_RULES = ("yes_no", "veto")
+# Above this many units a report is a summary, each unit's section in a file of its own (see render.py).
+SUMMARY_ABOVE = 50
+# In a summary, findings that list units name this many (the rest are counted).
+FINDINGS_LISTED = 10
 # How a meets_target rule compares the value with its target.
 # The word for the evaluated units in the setting the report was first written for; with it the
 # report keeps its campus wording (院区值), elsewhere it speaks of "this unit".
@@ -396,8 +402,16 @@ def ranked(results: Results) -> list[tuple[int, CampusScore]]:
     return sorted(enumerate(results.campuses), key=lambda ic: (ic[1].rank is None, ic[1].rank or 0, ic[0]))
 
 
-def _findings(results: Results, w: _Words) -> list[str]:
+def _findings(results: Results, w: _Words, summary: bool = False) -> list[str]:
+    """The main findings; in a large run's `summary`, lists that name units are cut to the first
+    FINDINGS_LISTED and the lost points of each unit left to its own file."""
     entity = w.name(results.method.entity)
+
+    def listed(items: list[str]) -> list[str]:
+        if not summary or len(items) <= FINDINGS_LISTED:
+            return items
+        return [*items[:FINDINGS_LISTED], w.t("report.find.more", k=len(items) - FINDINGS_LISTED, entity=entity)]
+
     # Campuses with no row for the year were not evaluated: they are no one's highest or lowest.
     order = [c for _, c in ranked(results) if c.status != "not_evaluated"]
     placed = [c for c in order if c.rank is not None]
@@ -415,7 +429,7 @@ def _findings(results: Results, w: _Words) -> list[str]:
     if unplaced:
         items = [f"{w.name(c.name)}（{w.t(f'status.{c.status}')}）" if w.lang == "zh"
                  else f"{w.name(c.name)} ({w.t(f'status.{c.status}')})" for c in unplaced]
-        out.append(w.t("report.find.unranked", list=w.join(items), entity=entity))
+        out.append(w.t("report.find.unranked", list=w.join(listed(items)), entity=entity))
     if order and results.method.parts:
         rates = []
         for p in results.method.parts:
@@ -430,11 +444,13 @@ def _findings(results: Results, w: _Words) -> list[str]:
         gaps = [(c, sum(1 for i in c.indicators if i.gap is not None and i.gap.flagged)) for c in order]
         with_gaps = [(c, k) for c, k in gaps if k]
         if with_gaps:
-            items = [w.t("report.find.gap_item", name=w.name(c.name), k=k) for c, k in with_gaps]
+            if summary:  # the units with the most gaps first
+                with_gaps = sorted(with_gaps, key=lambda ck: -ck[1])
+            items = listed([w.t("report.find.gap_item", name=w.name(c.name), k=k) for c, k in with_gaps])
             out.append(w.t("report.find.gaps", k=sum(k for _, k in with_gaps), list=w.join(items), entity=entity))
         else:
             out.append(w.t("report.find.gaps_none", entity=entity))
-    for c in order:
+    for c in [] if summary else order:
         top = [x for x in lost_points(c, w.total_places) if x.lost > 0][:3]
         if top:
             items = [w.t("report.find.loss_item", code=x.code, lost=w.points(x.lost),
@@ -455,7 +471,7 @@ def _findings(results: Results, w: _Words) -> list[str]:
                              change=rows.change_text(like, w.total_places)))
         odd = sorted({code for ch in moves.values() for code in ch.not_comparable})
         key = "report.find.previous_like" if odd else "report.find.previous"
-        out.append(w.t(key, year=results.previous.year, list=w.join(items), codes=w.join(odd)))
+        out.append(w.t(key, year=results.previous.year, list=w.join(listed(items)), codes=w.join(odd)))
     missing = sum(1 for c in results.campuses for i in c.indicators if {"missing", "not_computable"} & set(i.flags))
     out.append(w.t("report.find.missing", k=missing, entity=entity) if missing
                else w.t("report.find.missing_none"))
@@ -562,38 +578,69 @@ def _method_row(mi: MethodIndicator, w: _Words) -> MethodRow:
     )
 
 
-def _unit_method(results: Results, unit: str) -> Results:
+def _unit_method(results: Results, unit: str, shared: Shared) -> Results:
     """The results with the method section speaking of `unit` alone: its own targets and changes, and
     no warning that names another campus (a feedback sheet goes to one campus only)."""
     m = results.method
     inds = [mi.model_copy(update={
-        "campus_targets": {k: v for k, v in mi.campus_targets.items() if k == unit},
+        "campus_targets": {unit: mi.campus_targets[unit]} if unit in mi.campus_targets else {},
         "changes": [ch for ch in mi.changes if ch.campus in (None, unit)],
         "applies_to": None if mi.applies_to is None else [cid for cid in mi.applies_to if cid == unit],
     }) for mi in m.indicators]
-    others = [name for c in results.campuses if c.id != unit
-              for name in (c.name.zh, c.name.en, c.id) if name]
-    warnings = [x for x in results.warnings if not any(o in x.zh or o in x.en for o in others)]
+    warnings = [x for x, named in zip(results.warnings, shared.named, strict=True) if named <= {unit}]
     return results.model_copy(update={"method": m.model_copy(update={"indicators": inds}), "warnings": warnings})
 
 
-def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
+class Shared:
+    """What every report and feedback sheet of one run share, worked out once: with 2,000 units, each
+    sheet going through all the campuses again made writing them quadratic."""
+
+    def __init__(self, results: Results, lang: Lang) -> None:
+        self.results = results
+        self.words = _Words(results, lang)
+        self.order = ranked(results)
+        self.position = {c.id: (pos, idx) for pos, (idx, c) in enumerate(self.order)}
+        self.n_ranked = sum(1 for _, o in self.order if o.rank is not None)
+        self.moves = changes(results)
+        self.before = {c.id: c for c in results.previous.campuses} if results.previous is not None else {}
+        self.odd = sorted({code for ch in self.moves.values() for code in ch.not_comparable})
+        self.reweighted = any("reweighted" in i.flags for c in results.campuses for i in c.indicators)
+        self.has_locality = any(i.subject == "locality" for c in results.campuses for i in c.indicators)
+
+    @functools.cached_property
+    def named(self) -> list[set[str]]:
+        """For each warning, the campuses whose names or ids it contains: a sheet keeps those naming only it."""
+        names = [(c.id, [name for name in (c.name.zh, c.name.en, c.id) if name]) for c in self.results.campuses]
+        return [{cid for cid, those in names if any(o in x.zh or o in x.en for o in those)}
+                for x in self.results.warnings]
+
+
+def build(results: Results, lang: Lang, unit: str | None = None, *, shared: Shared | None = None,
+          detail: dict[str, str] | None = None, alone: Results | None = None) -> ReportView:
     """Every string of the report, localised and formatted; charts are added by the HTML renderer.
 
     With `unit` (a campus id), the view is that campus's feedback sheet: its section, the method as it
     applies to it, and no ranking of the others (its rank among all stays in its summary line).
+    `shared` is what build() works out from the whole run, made once for many sheets of the same run;
+    `alone` is results.for_unit(unit) when the caller has it already.
+    With `detail` (campus id -> the file holding its section), the report is a summary: the ranking links
+    each unit to its file and no unit's section is in the report itself.
     """
+    if shared is None or shared.results is not results or shared.words.lang != lang:
+        shared = Shared(results, lang)
     if unit is not None:
-        results.campus(unit)  # KeyError for an unknown id, before any work
-        results = _unit_method(results, unit)
-    w = _Words(results, lang)
-    if unit is not None:
-        w.campus_names = {k: v for k, v in w.campus_names.items() if k == unit}
+        if unit not in shared.position:
+            raise KeyError(unit)  # an unknown id, before any work
+        results = _unit_method(results, unit, shared)
+        w = copy.copy(shared.words)
+        w.r = results
+        w.campus_names = {unit: w.campus_names[unit]}
+    else:
+        w = shared.words
     m = results.method
     entity = w.name(m.entity)
     locality = w.ref(results.locality)
-    order = ranked(results)
-    anchors = {idx: f"campus-{pos + 1}" for pos, (idx, _) in enumerate(order)}
+    order = shared.order
     meta: list[tuple[str, str]] = []
     if locality:
         meta.append((w.t("report.meta.locality"), locality))
@@ -608,10 +655,12 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
         (w.t("report.meta.tool"), f"campuseval {results.tool_version}"),
         (w.t("report.meta.run_id"), run_id(results)),
     ]
-    moves = changes(results)
-    before = {c.id: c for c in results.previous.campuses} if results.previous is not None else {}
+    moves = shared.moves
+    before = shared.before
     ranking = []
-    for idx, c in order:
+    for pos, (_, c) in enumerate(order):
+        if unit is not None:
+            break  # a feedback sheet shows no ranking of the others
         own = {p.code: p for p in c.parts}
         ch = moves.get(c.id)
         ranking.append(RankRow(
@@ -620,7 +669,7 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
             parts=[w.points(own[p.code].score) if p.code in own and own[p.code].scored else "-"
                    for p in m.parts],
             gaps=str(sum(1 for i in c.indicators if i.gap is not None and i.gap.flagged)),
-            flags=str(c.flag_count), anchor=anchors[idx],
+            flags=str(c.flag_count), anchor=f"campus-{pos + 1}", href=detail.get(c.id, "") if detail else "",
             previous_total=w.total(ch.previous_total) if ch else "",
             previous_rank=(str(ch.previous_rank) if ch.previous_rank is not None else "-") if ch else "",
             change=(rows.change_text(ch.like_for_like if ch.not_comparable else ch.change, w.total_places)
@@ -630,11 +679,10 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
               w.t("report.ranking.flags" if w.has_hq else "report.ranking.flags.nohq")]
     if moves:
         legend.append(w.t("report.ranking.change", year=results.previous_year))
-        odd = sorted({code for ch in moves.values() for code in ch.not_comparable})
-        if odd:
-            legend.append(w.t("report.ranking.change_like", codes=w.join(odd), year=results.previous_year))
+        if shared.odd:
+            legend.append(w.t("report.ranking.change_like", codes=w.join(shared.odd), year=results.previous_year))
     missing = [w.t(f"report.method.missing.{m.missing}")]
-    if m.missing == "reweight" or any("reweighted" in i.flags for c in results.campuses for i in c.indicators):
+    if m.missing == "reweight" or shared.reweighted:
         missing.append(w.t(f"report.method.reweight.{m.reweight}", entity=entity))
     if any(mi.applies_to is not None and mi.effective_points > 0 for mi in m.indicators):
         missing.append(w.t(f"report.method.not_applicable.{m.reweight}", entity=entity))
@@ -653,17 +701,18 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
     return ReportView(
         lang=lang, html_lang="zh-CN" if lang == "zh" else "en", title=title, subtitle=subtitle,
         entity=entity, col_entity=w.col_entity(), col_value=w.col_value(), has_hq=w.has_hq,
-        meta=meta, findings=_findings(results, w) if unit is None else [],
+        meta=meta, findings=_findings(results, w, summary=detail is not None) if unit is None else [],
         # A feedback sheet names only the gaps that touch its own campus.
-        banner=incomplete_lines(results.for_unit(unit) if unit is not None else results, lang)
+        banner=incomplete_lines((alone or results.for_unit(unit)) if unit is not None else results, lang)
         + trend_banner(results, lang),
         part_heads=[w.t("report.col.part_head", code=p.code, max=num(p.max)) for p in m.parts],
         part_legend=w.t("report.ranking.parts", list=w.t("list.sep").join(f"{p.code} {w.name(p.name)}"
                                                                            for p in m.parts)),
         ranking=ranking,
-        campuses=[_campus(c, sum(1 for _, o in order if o.rank is not None), anchors[idx], w, before.get(c.id),
-                          moves.get(c.id)) for idx, c in order
-                  if unit is None or c.id == unit],
+        campuses=[] if detail is not None else [
+            _campus(c, shared.n_ranked, f"campus-{pos + 1}", w, before.get(c.id), moves.get(c.id))
+            for pos, (_, c) in ([(shared.position[unit][0], order[shared.position[unit][0]])] if unit is not None
+                                else enumerate(order))],
         provenance=w.name(m.provenance),
         structure=(w.t("report.method.aggregation.geometric", total=num(m.total_points)) + between
                    if m.aggregation == "geometric" else "")
@@ -682,7 +731,7 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
         warnings=[w.name(x) for x in results.warnings],
         footer=w.t("report.footer", version=results.tool_version, at=pretty_time(results.generated_at)),
         table_name=w.name(m.table_name),
-        has_locality=any(i.subject == "locality" for c in results.campuses for i in c.indicators),
+        has_locality=shared.has_locality,
         has_previous=bool(moves), previous_year=str(results.previous_year or ""),
         ranking_legend=legend,
         small_sample=(w.t("report.method.small_sample" if w.has_hq else "report.method.small_sample.nohq",
@@ -690,7 +739,17 @@ def build(results: Results, lang: Lang, unit: str | None = None) -> ReportView:
                       w.t("report.method.small_sample.off")),
         run_id=run_id(results), unit_mode=unit is not None,
         trend=build_trend(results, lang) if unit is None else None,
+        detail_folder=_detail_folder(detail) if detail is not None else "",
+        detail_note=w.t("report.large.note", n=len(detail), entity=entity, folder=_detail_folder(detail),
+                        limit=SUMMARY_ABOVE)
+        if detail is not None else "",
     )
+
+
+def _detail_folder(detail: dict[str, str]) -> str:
+    """The folder the unit files are in (units/), as the report links it."""
+    first = next(iter(detail.values()), "units/")
+    return first.rsplit("/", 1)[0] + "/" if "/" in first else ""
 
 
 def _file_name(path: str) -> str:
