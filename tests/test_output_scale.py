@@ -205,3 +205,12 @@ def test_docx_table_rows_copied_from_the_first_keep_their_own_text_notes_and_wid
     assert widths[3] == widths[6] and len(widths[3]) == 2  # every note row merged alike
     right = [r.cells[2].paragraphs[0].alignment for r in table.rows[1:3]]
     assert right[0] is not None and right[0] == right[1]  # numbers aligned right in copies too
+
+
+def test_unit_file_names_keep_chinese_letters_and_stay_unique() -> None:
+    from campuseval.export.write import safe_stem
+
+    used: set[str] = set()
+    # Letters of any script stay (an analyst finds 院区甲.html by name); path separators and dots at the ends do not.
+    assert [safe_stem(x, used) for x in ("院区甲", "院区乙", "../x", "A", "a", "院区甲")] == [
+        "院区甲", "院区乙", "_x", "A", "a-2", "院区甲-2"]

@@ -7,6 +7,7 @@ import errno
 import os
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -120,8 +121,10 @@ def unit_files(results: Results) -> dict[str, tuple[str, str]]:
 
 
 def safe_stem(unit_id: str, used: set[str]) -> str:
-    """A file name from a campus id: letters, digits, - _ . kept, the rest _, unique within the run."""
-    stem = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in unit_id).strip(".") or "unit"
+    """A file name from a campus id: letters of any script (院区甲 stays readable), digits, - _ . kept, the rest
+    _, unique within the run (ignoring case, for Windows and macOS)."""
+    text = unicodedata.normalize("NFC", unit_id)  # one spelling of 院区 on every file system
+    stem = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text).strip(".") or "unit"
     base, n = stem[:64], 2
     stem = base
     while stem.lower() in used:
