@@ -72,11 +72,12 @@ class _Draft:
 
 
 class _Context:
-    def __init__(self, eff: EffectiveTable, data: Dataset, year: int) -> None:
+    def __init__(self, eff: EffectiveTable, data: Dataset, year: int,
+                 lookup: dict[tuple[str, int], Row] | None = None) -> None:
         self.eff = eff
         self.data = data
         self.year = year
-        self.lookup = data.lookup()
+        self.lookup = data.lookup() if lookup is None else lookup
         self.formulas = {i.code: formula.parse(i.spec.formula) for i in eff.indicators if i.spec.formula}
         self.fractions = {i.code: f for i in eff.indicators if (f := formula.fraction(i.spec.formula)) is not None}
         self.places = eff.table.rounding.indicator
@@ -188,24 +189,25 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
     """
     year = pick_year(eff, data, year)
     eff = for_year(eff, year)  # per-year targets: the ones in force this year
+    lookup = data.lookup()  # read once for both years
     results = score_year(eff, data, year, generated_at=generated_at, tool_version=tool_version,
-                         allow_incomplete=allow_incomplete, strict=strict)
+                         allow_incomplete=allow_incomplete, strict=strict, lookup=lookup)
     if previous:
         from campuseval.engine.history import attach_previous
 
-        attach_previous(eff, data, results)
+        attach_previous(eff, data, results, lookup=lookup)
     return results
 
 
 def score_year(eff: EffectiveTable, data: Dataset, year: int, *, generated_at: str = "",
                tool_version: str = __version__, words: bool = True, allow_incomplete: bool = False,
-               strict: bool = False) -> Results:
+               strict: bool = False, lookup: dict[tuple[str, int], Row] | None = None) -> Results:
     """Score every campus for one `year` the data holds, with no check of the years the table covers.
 
     `words=False` leaves out the arithmetic in words (trace.words is null): a third of the engine's
     time, and not needed for an earlier year that reports show only as totals, ranks and points.
     """
-    ctx = _Context(eff, data, year)
+    ctx = _Context(eff, data, year, lookup)
     ctx.words = words
     prev_year = year - 1 if any(y == year - 1 for _, y in ctx.lookup) else None
     campus_list = campuses_of(eff, data)
