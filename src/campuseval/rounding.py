@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 # in binary but 28.5 to 15 digits, which is the value the user typed and means.
 _SIGNIFICANT = 15
 _WIDE = Context(prec=80)
+_SCALE = [10.0**p for p in range(16)]
 
 
 def clean(x: float) -> Decimal:
@@ -23,13 +24,16 @@ def near_tie(x: float, places: int) -> bool:
     |x| * 10**places adds a few ulps more. A value whose scaled fraction is further than max(1e-9, 1e-13 of
     it) from .5 rounds the same before and after cleaning, so only those within need Decimal.
     """
-    r = abs(x) * 10.0**places
-    return r >= 2.0**52 or abs(r - math.floor(r) - 0.5) <= max(1e-9, r * 1e-13)
+    r = abs(x) * (_SCALE[places] if 0 <= places < 16 else 10.0**places)
+    if r >= 4503599627370496.0:  # 2**52: no fraction left to tell
+        return True
+    f = r - int(r) - 0.5
+    return -1e-9 <= f <= 1e-9 or abs(f) <= r * 1e-13
 
 
 def round_half_up(x: float, places: int) -> float:
     """Round `x` half away from zero at `places` decimals (四舍五入), as a float."""
-    if x != x or x in (float("inf"), float("-inf")):
+    if not math.isfinite(x):
         return x
     if places >= 0 and not near_tie(x, places):
         # Not near a tie (see near_tie): the cleaned decimal and the float round to the same digits, and

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from campuseval.formatting import fixed, num
 from campuseval.i18n import Lang, t
@@ -48,7 +49,7 @@ def _numbers(params: dict[str, object], scale: str, places: int) -> dict[str, st
     for name, value in params.items():
         if value is None:
             out[name] = out[name + "n"] = ""
-        elif isinstance(value, int | float) and not isinstance(value, bool):
+        elif type(value) is float or (isinstance(value, int | float) and not isinstance(value, bool)):
             x = float(value)
             if name in _SCALED:
                 out[name + "n"] = value_text(x, "")
@@ -61,16 +62,22 @@ def _numbers(params: dict[str, object], scale: str, places: int) -> dict[str, st
     return out
 
 
+@lru_cache(maxsize=4096)
+def _said(key: str, lang: Lang, entity: str | None = None) -> str:
+    """A catalog text with no parameters but the entity: the same for every campus, looked up once."""
+    return t(key, lang) if entity is None else t(key, lang, entity=entity)
+
+
 def _words(params: dict[str, object], numbers: dict[str, str], lang: Lang, who: str, ent: str) -> dict[str, str]:
     """The parameters in words for `lang`: whose value, catalog words, {zh, en} texts."""
     out = dict(numbers)
-    own = t(who, lang, entity=ent)
+    own = _said(who, lang, ent)
     for name, value in params.items():
-        if isinstance(value, dict):  # a {zh, en} text
+        if isinstance(value, str):  # whose value, a catalog key, or text already formatted
+            out[name] = (own if value == "@own" else _said("words.who.hq", lang) if value == "@hq"
+                         else _said(value, lang) if value.startswith("words.") else value)
+        elif isinstance(value, dict):  # a {zh, en} text
             out[name] = str(value.get(lang) or value.get("zh") or "")
-        elif isinstance(value, str):  # whose value, a catalog key, or text already formatted
-            out[name] = (own if value == "@own" else t("words.who.hq", lang) if value == "@hq"
-                         else t(value, lang) if value.startswith("words.") else value)
     out["who"] = own
     out["entity"] = ent
     return out
