@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Literal
+
+import numpy as np
 
 from campuseval import __version__, formula
 from campuseval.allocation import allocate_results
 from campuseval.config.effective import EffectiveTable, EffIndicator
 from campuseval.config.models import TargetRange
 from campuseval.config.peryear import for_year
-from campuseval.config.rules import Qualitative
+from campuseval.config.rules import LinearBand, Qualitative
 from campuseval.data.dataset import Dataset, UnitInfo
 from campuseval.data.read import unknown_columns_warning
-from campuseval.engine import aggregate, explain, plausibility, ranking
+from campuseval.engine import aggregate, columns, explain, plausibility, ranking
 from campuseval.engine.completeness import as_diagnostics, header_typos, missing_inputs
 from campuseval.engine.homogeneity import gap as homogeneity_gap
 from campuseval.engine.method import build_method, target_out, text
-from campuseval.engine.rules import score_rule
+from campuseval.engine.rules import Outcome, score_rule
 from campuseval.errors import DataError, Diagnostic, Location, UsageError, diag
 from campuseval.expert import combine
 from campuseval.formatting import num
@@ -73,6 +76,9 @@ class _Draft:
     # The IndicatorScore's fields (and under "trace" the Trace's), built into objects once, when final.
     result: dict[str, Any]
     steps: list[explain.Step] = field(default_factory=list)  # the arithmetic in words, rendered at the end
+    # Where raw_points came from the per-column pass (engine/columns.py): the reference scoring, for a
+    # re-weighting that rescales them (columns vouches for their rounding, not for a rescaled value).
+    exact: Callable[[], Outcome] | None = None
 
 
 class _Context:
@@ -452,13 +458,49 @@ class _Column:
 def _score_column(ctx: _Context, col: _Column, campuses: list[tuple[UnitInfo, Text]],
                   said: list[_Said]) -> list[_Draft]:
     """One indicator scored at every campus: a draft per campus, in the order given."""
-    return [_score_indicator(ctx, col, info, name, out) for (info, name), out in zip(campuses, said, strict=True)]
+    ind = col.ind
+    owns = [ctx.resolve(ind, _unit_of(col, info), ctx.year) if ind.applies(info.id) else None
+            for info, _ in campuses]
+    earned = _column_points(ctx, col, [info for info, _ in campuses], owns)
+    return [_score_indicator(ctx, col, info, name, out, own, e)
+            for (info, name), out, own, e in zip(campuses, said, owns, earned, strict=True)]
 
 
-def _score_indicator(ctx: _Context, col: _Column, campus: UnitInfo, campus_name: Text, said: _Said) -> _Draft:
+def _unit_of(col: _Column, campus: UnitInfo) -> str | None:
+    """The unit whose figures the indicator reads for `campus`: the campus, its HQ or its district."""
+    subject = col.subject
+    return campus.id if subject in ("campus", "both") else campus.hq if subject == "hq" else campus.district
+
+
+def _column_points(ctx: _Context, col: _Column, campuses: list[UnitInfo],
+                   owns: list[Resolved | None]) -> list[float | None]:
+    """The partial points engine/columns.py computes for the whole column where it vouches for them (None:
+    score_rule computes them in Decimal). Only the rules with Decimal arithmetic at volume."""
+    rule = col.ind.spec.rule
+    if col.type not in ("target_pro_rata", "cap_pro_rata", "linear_band") or not campuses:
+        return [None] * len(campuses)
+    nan = float("nan")
+    values = np.array([o.value if o is not None and o.value is not None else nan for o in owns], dtype=float)
+    targets = np.array([nan if (t := col.ind.target_for(c.id)) is None or isinstance(t, TargetRange) else t
+                        for c in campuses], dtype=float)
+    points = col.ind.spec.points
+    if isinstance(rule, LinearBand):
+        earned, exact = columns.linear_band(values, targets, rule.limit, points, col.ind.spec.direction == "higher",
+                                            ctx.places)
+    elif col.type == "target_pro_rata":
+        earned, exact = columns.target_pro_rata(values, targets, points, ctx.places)
+    else:
+        earned, exact = columns.cap_pro_rata(values, targets, points, ctx.places)
+    return [e if ok else None for e, ok in zip(earned.tolist(), exact.tolist(), strict=True)]
+
+
+def _score_indicator(ctx: _Context, col: _Column, campus: UnitInfo, campus_name: Text, said: _Said,
+                     own: Resolved | None, earned: float | None = None) -> _Draft:
+    """One campus's draft for the column's indicator; `own` is its value resolved (None: not applicable),
+    `earned` the column pass's partial points, if any."""
     ind = col.ind
     spec = ind.spec
-    if not ind.applies(campus.id):
+    if own is None:
         # Not this campus's indicator (a TCM centre has no surgery targets): its points go to
         # the rest of its part whatever the missing-value policy says.
         return _Draft(ind, None, True, _result(ctx, col, Resolved(None, "missing"), None, None, None, None,
@@ -466,8 +508,7 @@ def _score_indicator(ctx: _Context, col: _Column, campus: UnitInfo, campus_name:
                       [("words.not_applicable", {})])
     subject = col.subject
     rtype = col.type
-    unit = campus.id if subject in ("campus", "both") else campus.hq if subject == "hq" else campus.district
-    own = ctx.resolve(ind, unit, ctx.year)
+    unit = _unit_of(col, campus)
     panel = ""
     if rtype == "expert":  # the value is the panel's combined mark, not a data cell
         own, panel = _panel(ctx, ind, unit)
@@ -493,6 +534,7 @@ def _score_indicator(ctx: _Context, col: _Column, campus: UnitInfo, campus_name:
         if gap.flagged:
             flags.append("homogeneity_gap")
     raw_points: float | None = None
+    exact: Callable[[], Outcome] | None = None
     excluded = False
     arithmetic = ""
     steps: list[explain.Step] = []
@@ -507,7 +549,11 @@ def _score_indicator(ctx: _Context, col: _Column, campus: UnitInfo, campus_name:
     if own.value is not None:
         # Scored at the indicator's own points, then scaled to its effective maximum in _reweight, so
         # absolute amounts (band points, deductions) scale with a drop just as pro-rata ones do.
-        outcome = score_rule(spec.rule, spec.direction, own.value, spec.points, target, hq_value, prev_value)
+        outcome = score_rule(spec.rule, spec.direction, own.value, spec.points, target, hq_value, prev_value,
+                             earned=earned)
+        if earned is not None:
+            exact = partial(score_rule, spec.rule, spec.direction, own.value, spec.points, target, hq_value,
+                            prev_value)
         arithmetic = f"{panel}; {outcome.arithmetic}" if panel else outcome.arithmetic
         if outcome.words is not None:
             steps.append(outcome.words)
@@ -542,7 +588,7 @@ def _score_indicator(ctx: _Context, col: _Column, campus: UnitInfo, campus_name:
             steps.append(("words.policy.unscored", {}))
     result = _result(ctx, col, own, hq_value, prev_value, target, gap, flags, arithmetic,
                      inputs=inputs, cells=cells)
-    return _Draft(ind, raw_points, excluded, result, steps)
+    return _Draft(ind, raw_points, excluded, result, steps, exact)
 
 
 def _small_sample(ctx: _Context, ind: EffIndicator, own: Resolved, hq: Resolved | None) -> bool:
@@ -694,6 +740,8 @@ def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:
         earned = d.raw_points if d.raw_points is not None else 0.0
         own = d.ind.spec.points
         if d.ind.scored and own > 0 and not math.isclose(new_max, own):
+            if d.exact is not None:  # rescaled: from the reference's exact points, not the column's float
+                earned = d.exact().points or 0.0
             before = earned
             earned = float(clean(earned) * clean(new_max) / clean(own))
             trace["arithmetic"] += f"; × {num(new_max, 4)} ÷ {num(own, 4)} (reweighted) = {num(earned, 4)}"
