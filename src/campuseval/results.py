@@ -46,8 +46,7 @@ class _Out(BaseModel):
         names = _FIELD_NAMES.get(cls)
         if names is None:  # model_fields is a computed property on the class: read it once per model
             names = _FIELD_NAMES[cls] = frozenset(cls.model_fields)
-        missing = names - values.keys()
-        if missing:  # a bug in the engine, not a user error
+        if values.keys() != names and (missing := names - values.keys()):  # a bug in the engine, not a user error
             raise TypeError(f"{cls.__name__}.trusted needs every field; missing {sorted(missing)}")
         obj = cls.__new__(cls)
         object.__setattr__(obj, "__dict__", values)

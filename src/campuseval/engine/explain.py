@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from campuseval.formatting import fixed, num
 from campuseval.i18n import Lang, t
+from campuseval.i18n.messages import MESSAGES
 from campuseval.results import Text
 
 Step = tuple[str, dict[str, object]]
@@ -83,6 +84,14 @@ def _words(params: dict[str, object], numbers: dict[str, str], lang: Lang, who: 
     return out
 
 
+def _clause(key: str, lang: Lang, words: dict[str, str]) -> str:
+    """t(key, lang, **words), reading the catalog directly: one call per step, language and campus."""
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return t(key, lang, **words)
+    return (entry[0] if lang == "zh" else entry[1]).format_map(words)
+
+
 def render(steps: list[Step], scale: str, subject: str, entity: Text, places: int = 2) -> Text:
     """The steps as one sentence per language: clauses joined by ；/ ; and ended with 。/ ."""
     who = who_key(subject, entity.zh == "院区")
@@ -90,7 +99,7 @@ def render(steps: list[Step], scale: str, subject: str, entity: Text, places: in
     texts = {}
     for lang in ("zh", "en"):
         ent = entity.zh if lang == "zh" else entity.en
-        clauses = [t(key, lang, **_words(params, nums, lang, who, ent))
+        clauses = [_clause(key, lang, _words(params, nums, lang, who, ent))
                    for (key, params), nums in zip(steps, numbers, strict=True)]
         clauses = [c for c in clauses if c]
         if not clauses:
