@@ -91,6 +91,7 @@ class _Context:
         self.formulas = {i.code: formula.parse(i.spec.formula) for i in eff.indicators if i.spec.formula}
         self.fractions = {i.code: f for i in eff.indicators if (f := formula.fraction(i.spec.formula)) is not None}
         self.places = eff.table.rounding.indicator
+        self.points = {i.code: clean(i.points) for i in eff.indicators}  # each effective maximum as a decimal
         self.names = {i.code: Text(zh=i.spec.name.zh, en=i.spec.name.en or i.spec.name.zh) for i in eff.indicators}
         self.units = {i.code: text(i.spec.unit) for i in eff.indicators}
         self.entity = Text(zh=eff.table.entity.zh, en=eff.table.entity.en or eff.table.entity.zh)
@@ -343,13 +344,13 @@ def _ref(eff: EffectiveTable, data: Dataset, unit_id: str | None, kind: str) -> 
     return RefOut(id=unit_id, name=Text(zh=name, en=(info.name_en if info else None) or name))
 
 
-def _coverage(members: list[_Draft]) -> float | None:
+def _coverage(ctx: _Context, members: list[_Draft]) -> float | None:
     """Share of a part's points (as the table sets them, before re-weighting) whose value could be used."""
     applicable = [d for d in members if "not_applicable" not in d.result["flags"]]
-    nominal = sum((clean(d.ind.points) for d in applicable), start=clean(0.0))
+    nominal = sum((ctx.points[d.ind.code] for d in applicable), start=clean(0.0))
     if nominal <= 0:
         return None
-    usable = sum((clean(d.ind.points) for d in applicable if not set(d.result["flags"]) & MISSING_FLAGS),
+    usable = sum((ctx.points[d.ind.code] for d in applicable if not MISSING_FLAGS.intersection(d.result["flags"])),
                  start=clean(0.0))
     return float(usable / nominal)
 
@@ -362,8 +363,10 @@ def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, drafts: list[_Dra
     for part in eff.effective_parts():
         members = [d for d in drafts if d.ind.spec.part == part.code and d.ind.scored]
         got = sum((clean(d.result["points"] or 0.0) for d in members), start=clean(0.0))
-        cap = sum((clean(d.result["max_points"]) for d in members), start=clean(0.0))
-        coverage = _coverage(members)
+        # The maximum is mostly the indicator's own (the same float): its decimal is then the one worked out once.
+        cap = sum((ctx.points[d.ind.code] if d.result["max_points"] is d.ind.points else clean(d.result["max_points"])
+                   for d in members), start=clean(0.0))
+        coverage = _coverage(ctx, members)
         floor = part.min_coverage if part.min_coverage is not None else eff.table.min_coverage
         # Too little of the part could be scored: its few survivors must not stand for the whole part.
         enough = coverage is None or coverage >= floor
