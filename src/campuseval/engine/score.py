@@ -275,12 +275,12 @@ def _score_year(eff: EffectiveTable, data: Dataset, year: int, generated_at: str
     # Column by column (one indicator over every campus), then campus by campus (parts, total). What an
     # indicator says (conflicts, refusals) is kept per campus and told in campus order, as always.
     said = [_Said() for _ in campus_list]
-    columns = [_score_column(ctx, _Column.of(ctx, ind), campus_list, said) for ind in eff.indicators]
+    by_column = [_score_column(ctx, _Column.of(ctx, ind), campus_list, said) for ind in eff.indicators]
     scores = []
     for k, (info, name) in enumerate(campus_list):
         ctx.conflicts += said[k].conflicts
         ctx.problems += said[k].problems
-        scores.append(_score_campus(ctx, info, name, [column[k] for column in columns]))
+        scores.append(_score_campus(ctx, info, name, [column[k] for column in by_column]))
     if ctx.problems:
         raise DataError(reading + ctx.problems)
     warnings += ctx.conflicts
