@@ -90,6 +90,7 @@ class _Context:
         self.lookup = data.lookup() if lookup is None else lookup
         self.formulas = {i.code: formula.parse(i.spec.formula) for i in eff.indicators if i.spec.formula}
         self.fractions = {i.code: f for i in eff.indicators if (f := formula.fraction(i.spec.formula)) is not None}
+        self.inputs_of = {code: sorted(parsed.names) for code, parsed in self.formulas.items()}  # trace order
         self.places = eff.table.rounding.indicator
         self.points = {i.code: clean(i.points) for i in eff.indicators}  # each effective maximum as a decimal
         self.names = {i.code: Text(zh=i.spec.name.zh, en=i.spec.name.en or i.spec.name.zh) for i in eff.indicators}
@@ -116,7 +117,7 @@ class _Context:
         problem: Flag | None = None
         domain: formula.NotComputable | None = None
         if parsed is not None:
-            for name in sorted(parsed.names):
+            for name in self.inputs_of[code]:
                 inputs[prefix + name] = _present(row.get(name))
                 self._cell(unit, year, name, prefix + name, cells)
             try:
