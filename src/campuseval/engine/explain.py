@@ -113,7 +113,9 @@ def render(steps: list[Step], scale: str, subject: str, entity: Text, places: in
 
 
 def rounded_step(earned: float, points: float, places: int) -> Step | None:
-    """'rounded to 8.18' when the unrounded result as shown differs from the points recorded."""
-    if num(earned, max(places, 4)) == num(points, places):
+    """'rounded to 8.18' when the unrounded result as shown differs from the points recorded (`points`:
+    `earned` rounded half-up at `places`)."""
+    # Points that needed no rounding read the same at any places from these up (trailing zeros trimmed).
+    if earned == points or num(earned, max(places, 4)) == num(points, places):
         return None
     return ("words.rounded", {"points": fixed(points, places)})
