@@ -50,6 +50,7 @@ from campuseval.weights import allocate
 from campuseval.years import check_year
 
 Row = dict[str, float]
+_BLOCK = 256  # campuses scored column by column at a time: arrays long enough for numpy, drafts few in memory
 CONFLICT_TOLERANCE = 0.005  # a reported rate may be rounded; half a percent of the value is noise, more is not
 
 
@@ -273,15 +274,19 @@ def _score_year(eff: EffectiveTable, data: Dataset, year: int, generated_at: str
     checks = plausibility.check(eff, data, year, infos, ctx.lookup)
     located = reading + checks
     warnings: list[Text] = [Text(zh=w.render("zh"), en=w.render("en")) for w in located]
-    # Column by column (one indicator over every campus), then campus by campus (parts, total). What an
-    # indicator says (conflicts, refusals) is kept per campus and told in campus order, as always.
-    said = [_Said() for _ in campus_list]
-    by_column = [_score_column(ctx, _Column.of(ctx, ind), campus_list, said) for ind in eff.indicators]
+    # Column by column (one indicator over every campus of a block), then campus by campus (parts, total).
+    # Blocks keep the drafts in memory at once few; what an indicator says (conflicts, refusals) is kept
+    # per campus and told in campus order, as always.
+    cols = [_Column.of(ctx, ind) for ind in eff.indicators]
     scores = []
-    for k, (info, name) in enumerate(campus_list):
-        ctx.conflicts += said[k].conflicts
-        ctx.problems += said[k].problems
-        scores.append(_score_campus(ctx, info, name, [column[k] for column in by_column]))
+    for start in range(0, len(campus_list), _BLOCK):
+        block = campus_list[start:start + _BLOCK]
+        said = [_Said() for _ in block]
+        by_column = [_score_column(ctx, col, block, said) for col in cols]
+        for k, (info, name) in enumerate(block):
+            ctx.conflicts += said[k].conflicts
+            ctx.problems += said[k].problems
+            scores.append(_score_campus(ctx, info, name, [column[k] for column in by_column]))
     if ctx.problems:
         raise DataError(reading + ctx.problems)
     warnings += ctx.conflicts
