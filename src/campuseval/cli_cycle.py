@@ -139,7 +139,7 @@ def compare_cmd(
     for tb, tg in pairs:
         eff = load_effective(tb, tg, lg)
         dataset = read_data(data, eff, year=year)
-        results.append(score(eff, dataset, year=year))
+        results.append(score(eff, dataset, year=year, previous=False))  # compare uses this year only
         _warn(dataset, results[-1], lg, seen)
     labels = [tg or tb or "" for tb, tg in pairs]
     cmp = compare(results[0], results[1], labels[0], labels[1])

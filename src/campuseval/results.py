@@ -29,6 +29,9 @@ Flag = Literal[
 ]
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -40,8 +43,10 @@ class _Out(BaseModel):
         built per campus and indicator, and model_construct was a quarter of the engine's time.
         A test checks the result equals model_construct's.
         """
-        missing = cls.model_fields.keys() - values.keys()
-        if missing:  # a bug in the engine, not a user error
+        names = _FIELD_NAMES.get(cls)
+        if names is None:  # model_fields is a computed property on the class: read it once per model
+            names = _FIELD_NAMES[cls] = frozenset(cls.model_fields)
+        if values.keys() != names and (missing := names - values.keys()):  # a bug in the engine, not a user error
             raise TypeError(f"{cls.__name__}.trusted needs every field; missing {sorted(missing)}")
         obj = cls.__new__(cls)
         object.__setattr__(obj, "__dict__", values)

@@ -201,7 +201,7 @@ def simulate(eff: EffectiveTable, data: Dataset, *, year: int | None = None, run
     check_settings(runs, variation)
     year = pick_year(eff, data, year)
     eff = for_year(eff, year)  # targets given per year: perturb the year's own, as score() would use them
-    plain = score(eff, data, year=year)
+    plain = score(eff, data, year=year, previous=False)
     rng = np.random.default_rng(seed)
     n_parts, n_ind = len(eff.table.parts), len(eff.indicators)
     # Every draw made up front, in one order: the result depends on the seed alone.
@@ -215,7 +215,7 @@ def simulate(eff: EffectiveTable, data: Dataset, *, year: int | None = None, run
         if fast is not None:
             ranks[r] = fast(r)
             continue
-        got = _ranks(score(perturb(eff, part_k[r], ind_k[r], target_k[r]), data, year=year))
+        got = _ranks(score(perturb(eff, part_k[r], ind_k[r], target_k[r]), data, year=year, previous=False))
         ranks[r] = [got.get(i) or 0 for i in ids]
     return Sensitivity(year, runs, seed, variation, _summarise(plain, ids, ranks))
 
@@ -236,7 +236,7 @@ def _fast_scorer(eff: EffectiveTable, data: Dataset, year: int, plain: Results, 
     def ranks_of(r: int) -> tuple[list[float], list[int]]:
         _, maxima = _maxima(eff, part_k[r], ind_k[r])
         if not covered(eff, p, maxima):  # a campus falls below a part's minimum coverage: the engine decides
-            engine = score(perturb(eff, part_k[r], ind_k[r], target_k[r]), data, year=year)
+            engine = score(perturb(eff, part_k[r], ind_k[r], target_k[r]), data, year=year, previous=False)
             got = _ranks(engine)
             return [c.total for c in engine.campuses], [got.get(i) or 0 for i in p.ids]
         t = totals(eff, p, maxima, target_k[r])
@@ -248,7 +248,7 @@ def _fast_scorer(eff: EffectiveTable, data: Dataset, year: int, plain: Results, 
             competition_ranks(plain_totals) != [_ranks(plain)[i] for i in p.ids]:
         return None
     for r in range(min(CHECKED_RUNS, len(part_k))):
-        engine = score(perturb(eff, part_k[r], ind_k[r], target_k[r]), data, year=year)
+        engine = score(perturb(eff, part_k[r], ind_k[r], target_k[r]), data, year=year, previous=False)
         t, rk = ranks_of(r)
         if t != [c.total for c in engine.campuses] or rk != [_ranks(engine)[i] for i in p.ids]:
             return None
@@ -294,7 +294,7 @@ def drop_one(eff: EffectiveTable, data: Dataset, *, year: int | None = None) -> 
         if not any(o.part == s.part and o.rule.scored and o.code != s.code for o in specs):
             out.append(DropOne(s.code, s.name.zh, s.name.en or s.name.zh, {}, {}, False))
             continue
-        res = score(rebuild(eff, [o for o in specs if o.code != s.code]), data, year=year)
+        res = score(rebuild(eff, [o for o in specs if o.code != s.code]), data, year=year, previous=False)
         out.append(DropOne(s.code, s.name.zh, s.name.en or s.name.zh, _ranks(res),
                            {c.id: c.total for c in res.campuses}, True))
     return tuple(out)

@@ -84,12 +84,30 @@ class _Seen:
     """Which fields each unit has a cell for, and which it has a value in, per year."""
 
     def __init__(self, lookup: dict[tuple[str, int], dict[str, float]]) -> None:
-        self.cells = {key: set(row) for key, row in lookup.items()}
-        # A row whose every cell is blank (or 无) says nothing: it counts as no row at all.
-        self.filled = {key: {f for f, v in row.items() if v == v} for key, row in lookup.items()}
+        self._lookup = lookup
+        # Built per row when first asked: a run asks about one or two years of a panel of ten.
+        self._filled: dict[tuple[str, int], set[str]] = {}
+        self._cells: dict[tuple[str, int], set[str]] = {}
+
+    def cells(self, unit: str, year: int) -> set[str]:
+        """The fields with a cell, blank or not, of a row the data holds."""
+        key = (unit, year)
+        got = self._cells.get(key)
+        if got is None:
+            got = self._cells[key] = set(self._lookup[key])
+        return got
+
+    def filled(self, unit: str, year: int) -> set[str]:
+        """The fields with a value. A row whose every cell is blank (or 无) says nothing: no row at all."""
+        key = (unit, year)
+        got = self._filled.get(key)
+        if got is None:
+            row = self._lookup.get(key)
+            got = self._filled[key] = set() if row is None else {f for f, v in row.items() if v == v}
+        return got
 
     def has_row(self, unit: str, year: int) -> bool:
-        return bool(self.filled.get((unit, year)))
+        return bool(self.filled(unit, year))
 
 
 def _unit_text(unit: str, data: Dataset, names: dict[str, Text]) -> Text:
@@ -176,7 +194,7 @@ def _gaps(eff: EffectiveTable, data: Dataset, need: Needs, inds: list[EffIndicat
     for ind in inds:
         own, raw = _fields(ind)
         mine = [u for u in sorted(with_rows) if any(ind.applies(c) for c in units[u])]
-        have: set[str] = set().union(*(seen.filled[(u, year)] for u in mine)) if mine else set()
+        have: set[str] = set().union(*(seen.filled(u, year) for u in mine)) if mine else set()
         if not (own in have or (raw and raw <= have)):
             for f in sorted(raw - have) if raw else [own]:
                 absent.setdefault(f, []).append(ind.code)
@@ -184,7 +202,7 @@ def _gaps(eff: EffectiveTable, data: Dataset, need: Needs, inds: list[EffIndicat
         for u in mine:
             # A blank cell, this year or last, is a scattered gap under the missing policy (flagged,
             # counted, shown); a column a unit's file lacks while others have it is not.
-            cells = seen.cells[(u, year)]
+            cells = seen.cells(u, year)
             if own in cells or (raw and raw <= cells):
                 continue
             for f in sorted(raw - cells) if raw else [own]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from campuseval.formatting import fixed, num
 from campuseval.i18n import Lang, t
+from campuseval.i18n.messages import MESSAGES
 from campuseval.results import Text
 
 Step = tuple[str, dict[str, object]]
@@ -48,7 +50,7 @@ def _numbers(params: dict[str, object], scale: str, places: int) -> dict[str, st
     for name, value in params.items():
         if value is None:
             out[name] = out[name + "n"] = ""
-        elif isinstance(value, int | float) and not isinstance(value, bool):
+        elif type(value) is float or (isinstance(value, int | float) and not isinstance(value, bool)):
             x = float(value)
             if name in _SCALED:
                 out[name + "n"] = value_text(x, "")
@@ -61,19 +63,33 @@ def _numbers(params: dict[str, object], scale: str, places: int) -> dict[str, st
     return out
 
 
+@lru_cache(maxsize=4096)
+def _said(key: str, lang: Lang, entity: str | None = None) -> str:
+    """A catalog text with no parameters but the entity: the same for every campus, looked up once."""
+    return t(key, lang) if entity is None else t(key, lang, entity=entity)
+
+
 def _words(params: dict[str, object], numbers: dict[str, str], lang: Lang, who: str, ent: str) -> dict[str, str]:
     """The parameters in words for `lang`: whose value, catalog words, {zh, en} texts."""
     out = dict(numbers)
-    own = t(who, lang, entity=ent)
+    own = _said(who, lang, ent)
     for name, value in params.items():
-        if isinstance(value, dict):  # a {zh, en} text
+        if isinstance(value, str):  # whose value, a catalog key, or text already formatted
+            out[name] = (own if value == "@own" else _said("words.who.hq", lang) if value == "@hq"
+                         else _said(value, lang) if value.startswith("words.") else value)
+        elif isinstance(value, dict):  # a {zh, en} text
             out[name] = str(value.get(lang) or value.get("zh") or "")
-        elif isinstance(value, str):  # whose value, a catalog key, or text already formatted
-            out[name] = (own if value == "@own" else t("words.who.hq", lang) if value == "@hq"
-                         else t(value, lang) if value.startswith("words.") else value)
     out["who"] = own
     out["entity"] = ent
     return out
+
+
+def _clause(key: str, lang: Lang, words: dict[str, str]) -> str:
+    """t(key, lang, **words), reading the catalog directly: one call per step, language and campus."""
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return t(key, lang, **words)
+    return (entry[0] if lang == "zh" else entry[1]).format_map(words)
 
 
 def render(steps: list[Step], scale: str, subject: str, entity: Text, places: int = 2) -> Text:
@@ -83,7 +99,7 @@ def render(steps: list[Step], scale: str, subject: str, entity: Text, places: in
     texts = {}
     for lang in ("zh", "en"):
         ent = entity.zh if lang == "zh" else entity.en
-        clauses = [t(key, lang, **_words(params, nums, lang, who, ent))
+        clauses = [_clause(key, lang, _words(params, nums, lang, who, ent))
                    for (key, params), nums in zip(steps, numbers, strict=True)]
         clauses = [c for c in clauses if c]
         if not clauses:
@@ -97,7 +113,9 @@ def render(steps: list[Step], scale: str, subject: str, entity: Text, places: in
 
 
 def rounded_step(earned: float, points: float, places: int) -> Step | None:
-    """'rounded to 8.18' when the unrounded result as shown differs from the points recorded."""
-    if num(earned, max(places, 4)) == num(points, places):
+    """'rounded to 8.18' when the unrounded result as shown differs from the points recorded (`points`:
+    `earned` rounded half-up at `places`)."""
+    # Points that needed no rounding read the same at any places from these up (trailing zeros trimmed).
+    if earned == points or num(earned, max(places, 4)) == num(points, places):
         return None
     return ("words.rounded", {"points": fixed(points, places)})

@@ -18,7 +18,8 @@ NO_VALUE = frozenset({"missing", "not_computable", "hq_missing", "previous_missi
 
 
 def score_earlier(eff: EffectiveTable, data: Dataset, year: int, *, generated_at: str = "",
-                  tool_version: str | None = None, words: bool = False) -> Results | Text:
+                  tool_version: str | None = None, words: bool = False,
+                  lookup: dict[tuple[str, int], dict[str, float]] | None = None) -> Results | Text:
     """`year` scored with the same table, or the reason it cannot be (a Text for the reports).
 
     The table's own `years` are not checked: this is last year's data under this year's rules, so
@@ -34,19 +35,20 @@ def score_earlier(eff: EffectiveTable, data: Dataset, year: int, *, generated_at
         # Last year is context, not the evaluation: a gap there (no 2022 rows for 2023's change rules)
         # is shown as a like-for-like change, not a refusal of this year.
         return score_year(eff, data, year, generated_at=generated_at, words=words, allow_incomplete=True,
-                          tool_version=tool_version or __version__)
+                          tool_version=tool_version or __version__, lookup=lookup)
     except CampusevalError as exc:
         first = exc.diagnostics[0].message if exc.diagnostics else None
         return Text(zh=first.render("zh") if first else str(exc), en=first.render("en") if first else str(exc))
 
 
-def attach_previous(eff: EffectiveTable, data: Dataset, results: Results) -> None:
+def attach_previous(eff: EffectiveTable, data: Dataset, results: Results,
+                    lookup: dict[tuple[str, int], dict[str, float]] | None = None) -> None:
     """Set `results.previous` to the year before scored with the same table, when the data holds it;
     when it cannot be scored, say why among the warnings."""
     if results.previous_year is None:
         return
     earlier = score_earlier(eff, data, results.previous_year, generated_at=results.generated_at,
-                            tool_version=results.tool_version)
+                            tool_version=results.tool_version, lookup=lookup)
     if isinstance(earlier, Results):
         results.previous = earlier
     else:

@@ -14,6 +14,8 @@ def text(t: LocalText | None) -> Text | None:
 
 
 def target_out(target: float | TargetRange | None) -> TargetOut | None:
+    if target is None or type(target) is float:  # the common case, without a model's slow isinstance
+        return target
     if isinstance(target, TargetRange):
         return RangeOut(min=target.min, max=target.max)
     return target

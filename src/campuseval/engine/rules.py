@@ -56,10 +56,12 @@ def _ge(a: float, b: float) -> bool:
 
 
 def score_rule(rule: Rule, direction: str, value: float, points: float, target: float | TargetRange | None,
-               hq_value: float | None = None, previous: float | None = None) -> Outcome:
+               hq_value: float | None = None, previous: float | None = None, earned: float | None = None) -> Outcome:
     """Points `value` earns under `rule`, out of `points`. `value` is finite and present.
 
     The config is validated: a rule that uses a target has one, a number or (within_range) a range.
+    `earned`: the points of a pro-rata or linear rule's partial branch as engine/columns.py computed them
+    for the whole column, where it vouches they give the same output as the Decimal here; else None.
     """
     if isinstance(rule, r.WithinRange):
         assert isinstance(target, TargetRange)
@@ -81,7 +83,8 @@ def score_rule(rule: Rule, direction: str, value: float, points: float, target: 
         if _ge(value, target):
             return Outcome(points, f"{_n(value)} >= {_n(target)} -> {_n(points)}",
                            words=_w("target.met", v=value, tgt=target, p=points))
-        earned = _f(_d(points) * _d(max(value, 0.0)) / _d(target))
+        if earned is None:
+            earned = _f(_d(points) * _d(max(value, 0.0)) / _d(target))
         return Outcome(earned, f"{_n(points)} × {_n(value)} ÷ {_n(target)} = {_n(earned)}",
                        words=_w("target.below", v=value, tgt=target, p=points, e=earned))
     if isinstance(rule, r.CapProRata):
@@ -89,7 +92,8 @@ def score_rule(rule: Rule, direction: str, value: float, points: float, target: 
         if _ge(target, value):
             return Outcome(points, f"{_n(value)} <= {_n(target)} -> {_n(points)}",
                            words=_w("cap.met", v=value, tgt=target, p=points))
-        earned = _f(_d(points) * _d(target) / _d(value))
+        if earned is None:
+            earned = _f(_d(points) * _d(target) / _d(value))
         return Outcome(earned, f"{_n(points)} × {_n(target)} ÷ {_n(value)} = {_n(earned)}",
                        words=_w("cap.above", v=value, tgt=target, p=points, e=earned))
     if isinstance(rule, r.DeductPerUnit):
@@ -97,7 +101,7 @@ def score_rule(rule: Rule, direction: str, value: float, points: float, target: 
         return _deduct(rule, direction, value, points, target)
     if isinstance(rule, r.LinearBand):
         assert target is not None
-        return _linear(rule, direction, value, points, target)
+        return _linear(rule, direction, value, points, target, earned)
     if isinstance(rule, r.GradedBands):
         for band in rule.bands:
             lo_ok = band.min is None or _ge(value, band.min)
@@ -200,7 +204,8 @@ def _deduct(rule: r.DeductPerUnit, direction: str, value: float, points: float, 
                             d=rule.deduct, floor=rule.floor, p=points, e=earned))
 
 
-def _linear(rule: r.LinearBand, direction: str, value: float, points: float, target: float) -> Outcome:
+def _linear(rule: r.LinearBand, direction: str, value: float, points: float, target: float,
+            earned: float | None = None) -> Outcome:
     limit = rule.limit
     common = {"v": value, "tgt": target, "limit": limit, "p": points}
     if direction == "higher":
@@ -208,14 +213,16 @@ def _linear(rule: r.LinearBand, direction: str, value: float, points: float, tar
             return Outcome(points, f"{_n(value)} >= {_n(target)} -> {_n(points)}", words=_w("linear.met_up", **common))
         if _ge(limit, value):
             return Outcome(0.0, f"{_n(value)} <= {_n(limit)} -> 0", words=_w("linear.zero_up", **common))
-        earned = _f(_d(points) * (_d(value) - _d(limit)) / (_d(target) - _d(limit)))
+        if earned is None:
+            earned = _f(_d(points) * (_d(value) - _d(limit)) / (_d(target) - _d(limit)))
         return Outcome(earned, f"{_n(points)} × ({_n(value)} - {_n(limit)}) ÷ ({_n(target)} - {_n(limit)})"
                                f" = {_n(earned)}", words=_w("linear.between_up", e=earned, **common))
     if _ge(target, value):
         return Outcome(points, f"{_n(value)} <= {_n(target)} -> {_n(points)}", words=_w("linear.met_down", **common))
     if _ge(value, limit):
         return Outcome(0.0, f"{_n(value)} >= {_n(limit)} -> 0", words=_w("linear.zero_down", **common))
-    earned = _f(_d(points) * (_d(limit) - _d(value)) / (_d(limit) - _d(target)))
+    if earned is None:
+        earned = _f(_d(points) * (_d(limit) - _d(value)) / (_d(limit) - _d(target)))
     return Outcome(earned, f"{_n(points)} × ({_n(limit)} - {_n(value)}) ÷ ({_n(limit)} - {_n(target)}) = {_n(earned)}",
                    words=_w("linear.between_down", e=earned, **common))
 

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import gc
 import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from functools import partial
+from typing import Any, Literal
+
+import numpy as np
 
 from campuseval import __version__, formula
 from campuseval.allocation import allocate_results
 from campuseval.config.effective import EffectiveTable, EffIndicator
 from campuseval.config.models import TargetRange
 from campuseval.config.peryear import for_year
-from campuseval.config.rules import Qualitative
+from campuseval.config.rules import LinearBand, Qualitative
 from campuseval.data.dataset import Dataset, UnitInfo
 from campuseval.data.read import unknown_columns_warning
-from campuseval.engine import aggregate, explain, plausibility, ranking
+from campuseval.engine import aggregate, columns, explain, plausibility, ranking
 from campuseval.engine.completeness import as_diagnostics, header_typos, missing_inputs
 from campuseval.engine.homogeneity import gap as homogeneity_gap
 from campuseval.engine.method import build_method, target_out, text
-from campuseval.engine.rules import score_rule
+from campuseval.engine.rules import Outcome, score_rule
 from campuseval.errors import DataError, Diagnostic, Location, UsageError, diag
 from campuseval.expert import combine
 from campuseval.formatting import num
@@ -44,6 +50,7 @@ from campuseval.weights import allocate
 from campuseval.years import check_year
 
 Row = dict[str, float]
+_BLOCK = 256  # campuses scored column by column at a time: arrays long enough for numpy, drafts few in memory
 CONFLICT_TOLERANCE = 0.005  # a reported rate may be rounded; half a percent of the value is noise, more is not
 
 
@@ -67,19 +74,26 @@ class _Draft:
     ind: EffIndicator
     raw_points: float | None  # earned at the default effective points
     excluded: bool  # missing under the reweight policy
-    result: IndicatorScore
+    # The IndicatorScore's fields (and under "trace" the Trace's), built into objects once, when final.
+    result: dict[str, Any]
     steps: list[explain.Step] = field(default_factory=list)  # the arithmetic in words, rendered at the end
+    # Where raw_points came from the per-column pass (engine/columns.py): the reference scoring, for a
+    # re-weighting that rescales them (columns vouches for their rounding, not for a rescaled value).
+    exact: Callable[[], Outcome] | None = None
 
 
 class _Context:
-    def __init__(self, eff: EffectiveTable, data: Dataset, year: int) -> None:
+    def __init__(self, eff: EffectiveTable, data: Dataset, year: int,
+                 lookup: dict[tuple[str, int], Row] | None = None) -> None:
         self.eff = eff
         self.data = data
         self.year = year
-        self.lookup = data.lookup()
+        self.lookup = data.lookup() if lookup is None else lookup
         self.formulas = {i.code: formula.parse(i.spec.formula) for i in eff.indicators if i.spec.formula}
         self.fractions = {i.code: f for i in eff.indicators if (f := formula.fraction(i.spec.formula)) is not None}
+        self.inputs_of = {code: sorted(parsed.names) for code, parsed in self.formulas.items()}  # trace order
         self.places = eff.table.rounding.indicator
+        self.points = {i.code: clean(i.points) for i in eff.indicators}  # each effective maximum as a decimal
         self.names = {i.code: Text(zh=i.spec.name.zh, en=i.spec.name.en or i.spec.name.zh) for i in eff.indicators}
         self.units = {i.code: text(i.spec.unit) for i in eff.indicators}
         self.entity = Text(zh=eff.table.entity.zh, en=eff.table.entity.en or eff.table.entity.zh)
@@ -104,7 +118,7 @@ class _Context:
         problem: Flag | None = None
         domain: formula.NotComputable | None = None
         if parsed is not None:
-            for name in sorted(parsed.names):
+            for name in self.inputs_of[code]:
                 inputs[prefix + name] = _present(row.get(name))
                 self._cell(unit, year, name, prefix + name, cells)
             try:
@@ -173,6 +187,26 @@ def campuses_of(eff: EffectiveTable, data: Dataset) -> list[tuple[UnitInfo, Text
     return [(u, Text(zh=u.name, en=u.name_en or u.name)) for u in units]
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Scoring builds hundreds of thousands of small dicts and objects and frees none of them: the cyclic
+    garbage collector would walk them all again and again (a third of the engine's time) for nothing.
+    Paused while scoring, restored after; reference counting frees memory as usual."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            if gc.get_freeze_count() == 0:
+                # Straight to the oldest generation: the first collection after enable() would otherwise
+                # walk every object of the run at once (a tenth of the engine's time). Only when the
+                # program froze nothing itself, whose objects unfreeze() would release with ours.
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
 def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, generated_at: str = "",
           tool_version: str = __version__, allow_incomplete: bool = False, strict: bool = False,
           previous: bool = True) -> Results:
@@ -188,24 +222,32 @@ def score(eff: EffectiveTable, data: Dataset, *, year: int | None = None, genera
     """
     year = pick_year(eff, data, year)
     eff = for_year(eff, year)  # per-year targets: the ones in force this year
-    results = score_year(eff, data, year, generated_at=generated_at, tool_version=tool_version,
-                         allow_incomplete=allow_incomplete, strict=strict)
-    if previous:
-        from campuseval.engine.history import attach_previous
+    with _no_cycle_collection():
+        lookup = data.lookup()  # read once for both years
+        results = score_year(eff, data, year, generated_at=generated_at, tool_version=tool_version,
+                             allow_incomplete=allow_incomplete, strict=strict, lookup=lookup)
+        if previous:
+            from campuseval.engine.history import attach_previous
 
-        attach_previous(eff, data, results)
+            attach_previous(eff, data, results, lookup=lookup)
     return results
 
 
 def score_year(eff: EffectiveTable, data: Dataset, year: int, *, generated_at: str = "",
                tool_version: str = __version__, words: bool = True, allow_incomplete: bool = False,
-               strict: bool = False) -> Results:
+               strict: bool = False, lookup: dict[tuple[str, int], Row] | None = None) -> Results:
     """Score every campus for one `year` the data holds, with no check of the years the table covers.
 
     `words=False` leaves out the arithmetic in words (trace.words is null): a third of the engine's
     time, and not needed for an earlier year that reports show only as totals, ranks and points.
     """
-    ctx = _Context(eff, data, year)
+    with _no_cycle_collection():
+        return _score_year(eff, data, year, generated_at, tool_version, words, allow_incomplete, strict, lookup)
+
+
+def _score_year(eff: EffectiveTable, data: Dataset, year: int, generated_at: str, tool_version: str, words: bool,
+                allow_incomplete: bool, strict: bool, lookup: dict[tuple[str, int], Row] | None) -> Results:
+    ctx = _Context(eff, data, year, lookup)
     ctx.words = words
     prev_year = year - 1 if any(y == year - 1 for _, y in ctx.lookup) else None
     campus_list = campuses_of(eff, data)
@@ -232,7 +274,19 @@ def score_year(eff: EffectiveTable, data: Dataset, year: int, *, generated_at: s
     checks = plausibility.check(eff, data, year, infos, ctx.lookup)
     located = reading + checks
     warnings: list[Text] = [Text(zh=w.render("zh"), en=w.render("en")) for w in located]
-    scores = [_score_campus(ctx, info, name) for info, name in campus_list]
+    # Column by column (one indicator over every campus of a block), then campus by campus (parts, total).
+    # Blocks keep the drafts in memory at once few; what an indicator says (conflicts, refusals) is kept
+    # per campus and told in campus order, as always.
+    cols = [_Column.of(ctx, ind) for ind in eff.indicators]
+    scores = []
+    for start in range(0, len(campus_list), _BLOCK):
+        block = campus_list[start:start + _BLOCK]
+        said = [_Said() for _ in block]
+        by_column = [_score_column(ctx, col, block, said) for col in cols]
+        for k, (info, name) in enumerate(block):
+            ctx.conflicts += said[k].conflicts
+            ctx.problems += said[k].problems
+            scores.append(_score_campus(ctx, info, name, [column[k] for column in by_column]))
     if ctx.problems:
         raise DataError(reading + ctx.problems)
     warnings += ctx.conflicts
@@ -296,34 +350,36 @@ def _ref(eff: EffectiveTable, data: Dataset, unit_id: str | None, kind: str) -> 
     return RefOut(id=unit_id, name=Text(zh=name, en=(info.name_en if info else None) or name))
 
 
-def _coverage(members: list[_Draft]) -> float | None:
+def _coverage(ctx: _Context, members: list[_Draft]) -> float | None:
     """Share of a part's points (as the table sets them, before re-weighting) whose value could be used."""
-    applicable = [d for d in members if "not_applicable" not in d.result.flags]
-    nominal = sum((clean(d.ind.points) for d in applicable), start=clean(0.0))
+    applicable = [d for d in members if "not_applicable" not in d.result["flags"]]
+    nominal = sum((ctx.points[d.ind.code] for d in applicable), start=clean(0.0))
     if nominal <= 0:
         return None
-    usable = sum((clean(d.ind.points) for d in applicable if not set(d.result.flags) & MISSING_FLAGS),
+    usable = sum((ctx.points[d.ind.code] for d in applicable if not MISSING_FLAGS.intersection(d.result["flags"])),
                  start=clean(0.0))
     return float(usable / nominal)
 
 
-def _score_campus(ctx: _Context, campus: UnitInfo, name: Text) -> CampusScore:
+def _score_campus(ctx: _Context, campus: UnitInfo, name: Text, drafts: list[_Draft]) -> CampusScore:
+    """A campus's parts, total and veto from its indicators' drafts (one per indicator, in table order)."""
     eff = ctx.eff
-    drafts = [_score_indicator(ctx, campus, name, ind) for ind in eff.indicators]
     _reweight(ctx, drafts)
     parts: list[PartScore] = []
     for part in eff.effective_parts():
         members = [d for d in drafts if d.ind.spec.part == part.code and d.ind.scored]
-        got = sum((clean(d.result.points or 0.0) for d in members), start=clean(0.0))
-        cap = sum((clean(d.result.max_points) for d in members), start=clean(0.0))
-        coverage = _coverage(members)
+        got = sum((clean(d.result["points"] or 0.0) for d in members), start=clean(0.0))
+        # The maximum is mostly the indicator's own (the same float): its decimal is then the one worked out once.
+        cap = sum((ctx.points[d.ind.code] if d.result["max_points"] is d.ind.points else clean(d.result["max_points"])
+                   for d in members), start=clean(0.0))
+        coverage = _coverage(ctx, members)
         floor = part.min_coverage if part.min_coverage is not None else eff.table.min_coverage
         # Too little of the part could be scored: its few survivors must not stand for the whole part.
         enough = coverage is None or coverage >= floor
         parts.append(PartScore(code=part.code, name=Text(zh=part.name.zh, en=part.name.en or part.name.zh),
                                score=float(got) if enough else 0.0, max=float(cap), coverage=coverage,
                                scored=enough))
-    bonus = sum((clean(d.result.points or 0.0) for d in drafts if d.ind.spec.rule.type == "bonus"),
+    bonus = sum((clean(d.result["points"] or 0.0) for d in drafts if d.ind.spec.rule.type == "bonus"),
                 start=clean(0.0))
     scored = [p for p in parts if p.scored]  # a part set aside for too little data counts in neither
     if eff.table.aggregation == "geometric":
@@ -334,21 +390,21 @@ def _score_campus(ctx: _Context, campus: UnitInfo, name: Text) -> CampusScore:
         unrounded = float(aggregate.additive(scored) + bonus)
     total = round_half_up(unrounded, eff.table.rounding.total)
     # Every veto event applies: a zeroing veto wins over any cap, and several caps give the lowest.
-    vetoes = [d for d in drafts if d.ind.spec.rule.type == "veto" and "veto" in d.result.flags]
+    vetoes = [d for d in drafts if d.ind.spec.rule.type == "veto" and "veto" in d.result["flags"]]
     for d in vetoes:
         rule = d.ind.spec.rule
         assert rule.type == "veto"
         total = 0.0 if rule.effect == "zero" else min(total, float(rule.cap or 0.0))
         unrounded = 0.0 if rule.effect == "zero" else min(unrounded, float(rule.cap or 0.0))
-        d.result.trace.arithmetic += f"; total -> {num(total, 4)}"
+        d.result["trace"]["arithmetic"] += f"; total -> {num(total, 4)}"
         d.steps.append(("words.veto.zero", {}) if rule.effect == "zero"
                        else ("words.veto.cap", {"cap": float(rule.cap or 0.0), "total": total}))
     veto = ", ".join(d.ind.code for d in vetoes) or None
     if ctx.words:
         for d in drafts:
-            d.result.trace.words = explain.render(d.steps, d.ind.spec.scale, d.ind.spec.subject, ctx.entity,
+            d.result["trace"]["words"] = explain.render(d.steps, d.ind.spec.scale, d.ind.spec.subject, ctx.entity,
                                                   ctx.places)
-    results = [d.result for d in drafts]
+    results = [_build(d.result) for d in drafts]
     if campus.id in ctx.not_evaluated:  # no row (or only blanks) where its own figures are needed
         status: CampusStatus = "not_evaluated"
         # Points from its HQ's or district's figures alone are no evaluation of the campus.
@@ -380,55 +436,139 @@ def _check_parts_have_points(ctx: _Context, parts: list[PartScore], campus: Text
                                      campus=campus.zh, campus_en=campus.en, part=p.code, year=ctx.year))
 
 
-def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: EffIndicator) -> _Draft:
+@dataclass
+class _Said:
+    """What scoring one campus's indicators had to say: warnings (conflicts) and refusals (problems)."""
+
+    conflicts: list[Text] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class _Column:
+    """An indicator's settings as every campus's scoring reads them: looked up once per column."""
+
+    ind: EffIndicator
+    type: str
+    subject: str
+    policy: str
+    comparison: str | None
+    goal: Text | None
+    min_ratio: float | None = None
+    max_diff: float | None = None
+
+    @classmethod
+    def of(cls, ctx: _Context, ind: EffIndicator) -> _Column:
+        spec = ind.spec
+        rule = spec.rule
+        goal = Text(zh=rule.goal.zh, en=rule.goal.en or rule.goal.zh) if isinstance(rule, Qualitative) else None
+        comparison = "le" if rule.type == "cap_pro_rata" else getattr(rule, "op", None)
+        col = cls(ind, rule.type, spec.subject, spec.missing or ctx.eff.missing, comparison, goal)
+        if spec.subject == "both":
+            h = ctx.eff.homogeneity_for(ind)
+            col.min_ratio, col.max_diff = h.min_ratio, h.max_diff
+        return col
+
+
+def _score_column(ctx: _Context, col: _Column, campuses: list[tuple[UnitInfo, Text]],
+                  said: list[_Said]) -> list[_Draft]:
+    """One indicator scored at every campus: a draft per campus, in the order given."""
+    ind = col.ind
+    owns = [ctx.resolve(ind, _unit_of(col, info), ctx.year) if ind.applies(info.id) else None
+            for info, _ in campuses]
+    earned = _column_points(ctx, col, [info for info, _ in campuses], owns)
+    return [_score_indicator(ctx, col, info, name, out, own, e)
+            for (info, name), out, own, e in zip(campuses, said, owns, earned, strict=True)]
+
+
+def _unit_of(col: _Column, campus: UnitInfo) -> str | None:
+    """The unit whose figures the indicator reads for `campus`: the campus, its HQ or its district."""
+    subject = col.subject
+    return campus.id if subject in ("campus", "both") else campus.hq if subject == "hq" else campus.district
+
+
+def _column_points(ctx: _Context, col: _Column, campuses: list[UnitInfo],
+                   owns: list[Resolved | None]) -> list[float | None]:
+    """The partial points engine/columns.py computes for the whole column where it vouches for them (None:
+    score_rule computes them in Decimal). Only the rules with Decimal arithmetic at volume."""
+    rule = col.ind.spec.rule
+    if col.type not in ("target_pro_rata", "cap_pro_rata", "linear_band") or not campuses:
+        return [None] * len(campuses)
+    nan = float("nan")
+    values = np.array([o.value if o is not None and o.value is not None else nan for o in owns], dtype=float)
+    targets = np.array([nan if (t := col.ind.target_for(c.id)) is None or isinstance(t, TargetRange) else t
+                        for c in campuses], dtype=float)
+    points = col.ind.spec.points
+    if isinstance(rule, LinearBand):
+        earned, exact = columns.linear_band(values, targets, rule.limit, points, col.ind.spec.direction == "higher",
+                                            ctx.places)
+    elif col.type == "target_pro_rata":
+        earned, exact = columns.target_pro_rata(values, targets, points, ctx.places)
+    else:
+        earned, exact = columns.cap_pro_rata(values, targets, points, ctx.places)
+    return [e if ok else None for e, ok in zip(earned.tolist(), exact.tolist(), strict=True)]
+
+
+def _score_indicator(ctx: _Context, col: _Column, campus: UnitInfo, campus_name: Text, said: _Said,
+                     own: Resolved | None, earned: float | None = None) -> _Draft:
+    """One campus's draft for the column's indicator; `own` is its value resolved (None: not applicable),
+    `earned` the column pass's partial points, if any."""
+    ind = col.ind
     spec = ind.spec
-    if not ind.applies(campus.id):
+    if own is None:
         # Not this campus's indicator (a TCM centre has no surgery targets): its points go to
         # the rest of its part whatever the missing-value policy says.
-        return _Draft(ind, None, True, _result(ctx, ind, Resolved(None, "missing"), None, None, None, None,
+        return _Draft(ind, None, True, _result(ctx, col, Resolved(None, "missing"), None, None, None, None,
                                                ["not_applicable"], "not applicable"),
                       [("words.not_applicable", {})])
-    unit = {"campus": campus.id, "both": campus.id, "hq": campus.hq, "locality": campus.district}[spec.subject]
-    own = ctx.resolve(ind, unit, ctx.year)
+    subject = col.subject
+    rtype = col.type
+    unit = _unit_of(col, campus)
     panel = ""
-    if spec.rule.type == "expert":  # the value is the panel's combined mark, not a data cell
+    if rtype == "expert":  # the value is the panel's combined mark, not a data cell
         own, panel = _panel(ctx, ind, unit)
-    hq = ctx.resolve(ind, campus.hq, ctx.year, "hq.") if spec.subject == "both" else None
-    prev = ctx.resolve(ind, unit, ctx.year - 1, "prev.") if spec.rule.type == "change_vs_previous" else None
+    hq = ctx.resolve(ind, campus.hq, ctx.year, "hq.") if subject == "both" else None
+    prev = ctx.resolve(ind, unit, ctx.year - 1, "prev.") if rtype == "change_vs_previous" else None
     target = ind.target_for(campus.id)
-    inputs = {**own.inputs, **(hq.inputs if hq else {}), **(prev.inputs if prev else {})}
-    cells = {**own.cells, **(hq.cells if hq else {}), **(prev.cells if prev else {})}
+    if hq is None and prev is None:
+        inputs, cells = own.inputs, own.cells
+    else:
+        inputs = {**own.inputs, **(hq.inputs if hq else {}), **(prev.inputs if prev else {})}
+        cells = {**own.cells, **(hq.cells if hq else {}), **(prev.cells if prev else {})}
     flags: list[Flag] = []
     if own.conflict:
         flags.append("value_conflict")
-        ctx.conflicts.append(_conflict_warning(ctx, ind, campus_name, own))
+        said.conflicts.append(_conflict_warning(ctx, ind, campus_name, own))
     if _small_sample(ctx, ind, own, hq):
         flags.append("small_sample")
     hq_value = hq.value if hq else None
     prev_value = prev.value if prev else None
     gap: Gap | None = None
-    if spec.subject == "both":
-        h = ctx.eff.homogeneity_for(ind)
-        gap = homogeneity_gap(spec.direction, own.value, hq_value, h.min_ratio, h.max_diff)
+    if subject == "both":
+        gap = homogeneity_gap(spec.direction, own.value, hq_value, col.min_ratio, col.max_diff)
         if gap.flagged:
             flags.append("homogeneity_gap")
     raw_points: float | None = None
+    exact: Callable[[], Outcome] | None = None
     excluded = False
     arithmetic = ""
     steps: list[explain.Step] = []
     problem: Flag | None = own.problem
-    if spec.rule.type == "qualitative":
+    if rtype == "qualitative":
         flags.append("not_scorable")
         problem = None
         if own.value is None:
             arithmetic = "qualitative: not scored from data"
-            assert isinstance(spec.rule, Qualitative)
-            goal = spec.rule.goal
-            steps.append(("words.qualitative", {"goal": {"zh": goal.zh, "en": goal.en or goal.zh}}))
+            assert col.goal is not None
+            steps.append(("words.qualitative", {"goal": {"zh": col.goal.zh, "en": col.goal.en}}))
     if own.value is not None:
         # Scored at the indicator's own points, then scaled to its effective maximum in _reweight, so
         # absolute amounts (band points, deductions) scale with a drop just as pro-rata ones do.
-        outcome = score_rule(spec.rule, spec.direction, own.value, spec.points, target, hq_value, prev_value)
+        outcome = score_rule(spec.rule, spec.direction, own.value, spec.points, target, hq_value, prev_value,
+                             earned=earned)
+        if earned is not None:
+            exact = partial(score_rule, spec.rule, spec.direction, own.value, spec.points, target, hq_value,
+                            prev_value)
         arithmetic = f"{panel}; {outcome.arithmetic}" if panel else outcome.arithmetic
         if outcome.words is not None:
             steps.append(outcome.words)
@@ -437,17 +577,17 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
             problem = outcome.missing  # type: ignore[assignment]
             if outcome.missing == "previous_missing":
                 arithmetic = t("engine.previous_missing", "en", year=ctx.year - 1)
-        if spec.rule.type == "veto" and own.value > 0:
+        if rtype == "veto" and own.value > 0:
             flags.append("veto")
     if own.domain is not None and own.problem == "not_computable":
-        ctx.conflicts.append(_domain_warning(ctx, ind, campus_name, own, own.domain))
+        said.conflicts.append(_domain_warning(ctx, ind, campus_name, own, own.domain))
     if problem is not None and own.value is None:
         steps.append((f"words.problem.{problem}", {}))
-    if problem is not None and (ind.scored or spec.rule.type == "bonus"):
-        policy = spec.missing or ctx.eff.missing
+    if problem is not None and (ind.scored or rtype == "bonus"):
+        policy = col.policy
         flags.append(problem)
         if policy == "error" and ind.scored:
-            ctx.problems.append(_missing_problem(ctx, ind, campus_name, unit, problem, own.inputs, own.domain))
+            said.problems.append(_missing_problem(ctx, ind, campus_name, unit, problem, own.inputs, own.domain))
         elif policy == "reweight" and ind.scored:
             excluded = True
             flags.append("reweighted")
@@ -459,11 +599,11 @@ def _score_indicator(ctx: _Context, campus: UnitInfo, campus_name: Text, ind: Ef
             steps.append(("words.policy.zero", {}))
     elif problem is not None:
         flags.append(problem)
-        if spec.rule.type not in ("monitor", "qualitative"):
+        if rtype not in ("monitor", "qualitative"):
             steps.append(("words.policy.unscored", {}))
-    result = _result(ctx, ind, own, hq_value, prev_value, target, gap, flags, arithmetic,
+    result = _result(ctx, col, own, hq_value, prev_value, target, gap, flags, arithmetic,
                      inputs=inputs, cells=cells)
-    return _Draft(ind, raw_points, excluded, result, steps)
+    return _Draft(ind, raw_points, excluded, result, steps, exact)
 
 
 def _small_sample(ctx: _Context, ind: EffIndicator, own: Resolved, hq: Resolved | None) -> bool:
@@ -489,24 +629,31 @@ def _panel(ctx: _Context, ind: EffIndicator, unit: str | None) -> tuple[Resolved
     return Resolved(value, "reported", inputs, cells), text
 
 
-def _result(ctx: _Context, ind: EffIndicator, own: Resolved, hq_value: float | None, prev_value: float | None,
+def _result(ctx: _Context, col: _Column, own: Resolved, hq_value: float | None, prev_value: float | None,
             target: float | TargetRange | None, gap: Gap | None, flags: list[Flag], arithmetic: str,
-            inputs: dict[str, float | None] | None = None, cells: dict[str, str] | None = None) -> IndicatorScore:
+            inputs: dict[str, float | None] | None = None, cells: dict[str, str] | None = None) -> dict[str, Any]:
+    """An IndicatorScore's fields as a dict (its trace's too): re-weighting and the veto still write to them."""
+    ind = col.ind
     spec = ind.spec
-    # trusted(): the engine's own values need no validation, and this runs per campus and indicator.
-    return IndicatorScore.trusted(
-        code=spec.code, name=ctx.names[spec.code], part=spec.part,
-        scale=spec.scale, unit=ctx.units[spec.code], direction=spec.direction, subject=spec.subject,
-        rule=spec.rule.type, value=own.value, hq_value=hq_value, previous_value=prev_value,
-        target=target_out(target),
-        comparison="le" if spec.rule.type == "cap_pro_rata" else getattr(spec.rule, "op", None),
-        goal=Text(zh=spec.rule.goal.zh, en=spec.rule.goal.en or spec.rule.goal.zh) if spec.rule.type == "qualitative"
-        else None,
-        points=None, max_points=ind.points, scored=ind.scored, gap=gap, flags=list(dict.fromkeys(flags)),
-        trace=Trace.trusted(inputs=inputs if inputs is not None else own.inputs,
-                                    cells=cells if cells is not None else own.cells, formula=spec.formula,
-                                    value_source=own.source, arithmetic=arithmetic, words=None),
-    )
+    code = spec.code
+    return {
+        "code": code, "name": ctx.names[code], "part": spec.part,
+        "scale": spec.scale, "unit": ctx.units[code], "direction": spec.direction, "subject": col.subject,
+        "rule": col.type, "value": own.value, "hq_value": hq_value, "previous_value": prev_value,
+        "target": target_out(target), "comparison": col.comparison, "goal": col.goal,
+        "points": None, "max_points": ind.points, "scored": ind.scored, "gap": gap,
+        "flags": flags if len(flags) < 2 else list(dict.fromkeys(flags)),
+        "trace": {"inputs": inputs if inputs is not None else own.inputs,
+                  "cells": cells if cells is not None else own.cells, "formula": spec.formula,
+                  "value_source": own.source, "arithmetic": arithmetic, "words": None},
+    }
+
+
+def _build(fields: dict[str, Any]) -> IndicatorScore:
+    """The final IndicatorScore from its fields, built once. trusted(): the engine's own values need no
+    validation, and this runs per campus and indicator."""
+    fields["trace"] = Trace.trusted(**fields["trace"])
+    return IndicatorScore.trusted(**fields)
 
 
 def _conflict_warning(ctx: _Context, ind: EffIndicator, campus: Text, own: Resolved) -> Text:
@@ -568,11 +715,20 @@ def _missing_problem(ctx: _Context, ind: EffIndicator, campus: Text, unit: str |
                 problem_zh=t(f"flag.{problem}", "zh") + (f"：{fields_zh}" if fields_zh else ""))
 
 
+def _shown_unrounded(earned: float, rounded: float) -> bool:
+    """float(clean(earned)) != rounded, with Decimal only where 15 significant digits could decide it."""
+    if earned == rounded and abs(rounded) < 1e12:  # a short decimal's float reads back as that decimal
+        return False
+    if abs(earned - rounded) > 1e-14 * abs(earned):  # further apart than cleaning to 15 digits moves a value
+        return True
+    return float(clean(earned)) != rounded
+
+
 def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:
     """Give each indicator its per-campus maximum and round its points (四舍五入, at the indicator places)."""
     eff = ctx.eff
     maxima = {d.ind.code: d.ind.points for d in drafts}
-    for part in eff.parts:
+    for part in eff.parts if any(d.excluded for d in drafts) else ():  # nothing excluded: maxima stand
         members = [d for d in drafts if d.ind.spec.part == part.code and d.ind.scored]
         if not any(d.excluded for d in members):
             continue
@@ -587,29 +743,32 @@ def _reweight(ctx: _Context, drafts: list[_Draft]) -> None:
                 maxima[d.ind.code] = 0.0
     for d in drafts:
         res = d.result
+        trace = res["trace"]
         if not d.ind.scored and d.ind.spec.rule.type != "bonus":
-            res.max_points = 0.0
+            res["max_points"] = 0.0
             continue
         new_max = maxima[d.ind.code]
-        res.max_points = new_max
+        res["max_points"] = new_max
         if d.excluded:
-            res.points = 0.0
+            res["points"] = 0.0
             continue
         earned = d.raw_points if d.raw_points is not None else 0.0
         own = d.ind.spec.points
         if d.ind.scored and own > 0 and not math.isclose(new_max, own):
+            if d.exact is not None:  # rescaled: from the reference's exact points, not the column's float
+                earned = d.exact().points or 0.0
             before = earned
             earned = float(clean(earned) * clean(new_max) / clean(own))
-            res.trace.arithmetic += f"; × {num(new_max, 4)} ÷ {num(own, 4)} (reweighted) = {num(earned, 4)}"
+            trace["arithmetic"] += f"; × {num(new_max, 4)} ÷ {num(own, 4)} (reweighted) = {num(earned, 4)}"
             if before == own:  # full points: say the adjusted maximum, the arithmetic is trivial
                 d.steps.append(("words.reweighted_full", {"new": new_max}))
             elif before != 0:
                 d.steps.append(("words.reweighted", {"new": new_max, "own": own, "earned": before,
                                                      "scaled": earned}))
         rounded = round_half_up(earned, ctx.places)
-        if float(clean(earned)) != rounded:
-            res.trace.arithmetic += f"; {num(earned, 6)} -> {rounded:.{ctx.places}f}"
+        if _shown_unrounded(earned, rounded):
+            trace["arithmetic"] += f"; {num(earned, 6)} -> {rounded:.{ctx.places}f}"
         step = explain.rounded_step(earned, rounded, ctx.places)
         if step is not None and d.raw_points is not None:
             d.steps.append(step)
-        res.points = rounded
+        res["points"] = rounded
