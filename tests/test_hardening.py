@@ -295,9 +295,15 @@ def test_ctrl_c_at_any_moment(delay: float, tmp_path: Path) -> None:
         pytest.skip("the run finished before the signal came")  # a fast machine; nothing to check
     assert proc.returncode == 130, (proc.returncode, err)
     # One line says so, last; what was read may be listed above it. No traceback.
-    assert err.strip().splitlines()[-1] == "interrupted; no output was written", err
     assert err.count("interrupted") == 1 and "Traceback" not in err, err
-    assert not (tmp_path / "out").exists()
+    last = err.strip().splitlines()[-1]
+    if last.startswith("interrupted after the results were written whole"):
+        # The signal came while the summary was printed: the files are all there, as the line says.
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+            ["scores.json", "summary.csv", "scores.csv", "scores.xlsx", "report.md", "report.html"])
+    else:
+        assert last == "interrupted; no output was written", err
+        assert not (tmp_path / "out").exists()
     assert digest(*map(Path, DATA), TARGETS) == before
 
 
@@ -361,3 +367,21 @@ def test_config_name_of_ten_thousand_characters(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "campuses.donghu.name.zh: too long: at most 2000 characters" in result.output
     assert len(result.output) < 2000  # the hint does not repeat the name
+
+
+def test_ctrl_c_after_the_files_are_written_says_they_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal while the summary prints (the files already moved into place) must not claim nothing was written."""
+    from typer.testing import CliRunner
+
+    from campuseval import cli
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "print_summary", interrupted)
+    result = CliRunner().invoke(cli.app, ["score", *DATA, "--targets", str(TARGETS), "--out", str(tmp_path / "out"),
+                                          "--format", "json,csv", "--lang", "en"])
+    assert result.exit_code == 130
+    assert f"interrupted after the results were written whole to {tmp_path / 'out'}" in result.output
+    assert "no output was written" not in result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["scores.csv", "scores.json", "summary.csv"]

@@ -554,17 +554,21 @@ def score_cmd(
     # The files first: a reader of stdout that stops early (| head) must not cost the results.
     with RunProgress(lg) as bar:
         written = write_outputs(results, out_dir, fmts, lg, force=force, per_unit=per_unit, progress=bar.file)
-    for line in read_lines(dataset, results, lg):  # file and sheet names are the user's: shown escaped
-        err.print(visible(line), markup=False)
-    print_summary(results, lg, written)
-    if results.series:
-        from campuseval.cli_series import print_trend
+    try:
+        for line in read_lines(dataset, results, lg):  # file and sheet names are the user's: shown escaped
+            err.print(visible(line), markup=False)
+        print_summary(results, lg, written)
+        if results.series:
+            from campuseval.cli_series import print_trend
 
-        print_trend(results, lg, out, err)
-    from campuseval.cli_cycle import print_allocation
+            print_trend(results, lg, out, err)
+        from campuseval.cli_cycle import print_allocation
 
-    print_allocation(results, lg)
-    _print_written(written, lg)
+        print_allocation(results, lg)
+        _print_written(written, lg)
+    except KeyboardInterrupt:  # the files are in place and whole: saying "nothing written" would be false
+        err.print(visible(t("cli.interrupted_written", lg, out=str(out_dir))), markup=False)
+        raise typer.Exit(130) from None
 
 
 def _print_written(written: list[Path], lang: Lang) -> None:

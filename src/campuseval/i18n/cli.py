@@ -4,6 +4,7 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     "cli.colon": ("：", ": "),
     "cli.interrupted": ("已中断，未写出任何结果文件", "interrupted; no output was written"),
+    "cli.interrupted_written": ("已中断：结果文件此前已完整写入 {out}，只是终端摘要没有显示完", "interrupted after the results were written whole to {out}; only the terminal summary was cut short"),
     "cli.no_yaml_in_dir": ("文件夹中没有 .yaml 文件", "the folder holds no .yaml file"),
     "cli.valid_file": ("{path}：通过（{n} 个指标，满分 {total}）", "{path}: valid ({n} indicators, total {total})"),
     "cli.validate_summary_ok": ("检查了 {files} 个文件：没有错误，{warnings} 个警告",
