@@ -541,6 +541,12 @@ def score_cmd(
         else:
             results = score(eff, dataset, year=one, generated_at=stamp, allow_incomplete=allow_incomplete,
                             strict=strict)
+    # The run's results are hundreds of thousands of objects that live until the process ends: out of the
+    # cyclic collector's sight, every later collection (the writers make millions of small objects) would
+    # walk them all again, which cost seconds on a national panel.
+    import gc
+
+    gc.freeze()
     seen: set[str] = set()  # every year carries the reading warnings: print them once
     for r in [*(results.series or []), results]:  # each year's warnings, oldest first
         fresh = [d for d in r.diagnostics if d.render("zh") not in seen]
