@@ -178,6 +178,7 @@ class _Reader:
     ignored_units: set[str] = field(default_factory=set)
     no_unit_header: Location | None = None  # a header row that names fields but has no unit column
     sheets: list[SheetRead] = field(default_factory=list)
+    years_read: set[int] = field(default_factory=set)  # years with a cell read (not refused, not a duplicate)
     unknown_headers: list[UnknownHeader] = field(default_factory=list)
     # While a sheet's rows are read by column, problems wait here with their (row, column order).
     _buffer: list[tuple[tuple[int, int], Diagnostic]] | None = None
@@ -452,6 +453,16 @@ class _Reader:
             self.rows_read[shown] = self.rows_read.get(shown, 0) + read
         return acc
 
+    def _years_read(self, years: list[int], skipped: list[int], width: int) -> None:
+        """The years of the rows with a cell read: not every one of the row's `width` cells refused or a
+        duplicate (a skipped position is listed once per cell). The default year of expert marks counts
+        only these, as the cell-by-cell reader did."""
+        if not skipped:
+            self.years_read.update(years)
+            return
+        bad = np.bincount(np.asarray(skipped, dtype=np.intp), minlength=len(years))
+        self.years_read.update(np.asarray(years, dtype="int64")[bad < width].tolist())
+
     def _cell_problem(self, shown: str, sheet: Sheet, r: int, c: int, order: int, spec: FieldSpec,
                       problem: CellProblem | str) -> None:
         self._at = (r, order)
@@ -492,17 +503,22 @@ class _Reader:
             for pos, p in found.items():
                 problems[(pos, k)] = p
                 block.skipped.add((pos, spec.code))
+        again = self.locations.again
         for pos in acc.again:  # a row whose unit and year were read before: a cell may be a duplicate
             unit, year = acc.units[pos], acc.years[pos]
             for k, (c, spec) in enumerate(items):
-                first = self.locations.find((unit.id, year, spec.code), before=(acc.block, pos))
+                key = (unit.id, year, spec.code)
+                first = self.locations.find(key, before=(acc.block, pos))
                 if first is not None:
                     problems.pop((pos, k), None)
                     block.skipped.add((pos, spec.code))
                     self._duplicate(shown, sheet, acc.rows[pos], c, k, spec, unit, year, first)
+                elif (pos, k) not in problems:
+                    again[key] = (acc.block, pos)  # read here first: a later row's lookup finds it at once
         for (pos, k), p in problems.items():
             c, spec = items[k]
             self._cell_problem(shown, sheet, acc.rows[pos], c, k, spec, p)
+        self._years_read(acc.years, [pos for pos, _ in block.skipped], width)
         ids = np.array([u.id for u in acc.units], dtype=object)
         codes = np.array([spec.code for _, spec in items], dtype=object)
         # Row by row, a row's fields in column order: the order the values were always listed in.
@@ -544,6 +560,7 @@ class _Reader:
                     cells[key] = (acc.block, pos)
         for pos, p in problems.items():
             self._cell_problem(shown, sheet, acc.rows[pos], c, 0, acc.specs[pos], p)
+        self._years_read(acc.years, [pos for pos, _ in block.skipped], 1)
         self.chunks.append((np.array([u.id for u in acc.units], dtype=object), np.asarray(acc.years, dtype="int64"),
                             np.array(block.fields, dtype=object), values))
         self.locations.count += n
@@ -770,8 +787,7 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
                                 sheets="、".join(sheet_names)))
         elif not reader.rows_read.get(shown) and not reader.problems:
             reader.problem(diag(Location(file=shown), "data.no_rows", "data.no_rows.hint"))
-    years_read = sorted({int(y) for chunk in reader.chunks for y in np.unique(chunk[1])})
-    marks = experts.finish(reader.units, reader.vocab.units, year, years_read)
+    marks = experts.finish(reader.units, reader.vocab.units, year, sorted(reader.years_read))
     if reader.problems:
         raise DataError(reader.problems)
     if reader.unknown_headers:

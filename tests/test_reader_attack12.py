@@ -1,0 +1,177 @@
+"""The column reader against the twelfth attack: what the cell-by-cell reader (commit 9ce168b) did and
+the column reader at first did not.
+
+No test times anything: a size or complexity bug is pinned by a bounded count (steps, calls, bytes
+traced) or by a child process with a capped address space and a generous timeout.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from campuseval.cli import load_effective
+from campuseval.data import locations as locations_mod
+from campuseval.data import read as read_mod
+from campuseval.data.read import read_data
+from campuseval.data.sources import CsvRows
+from campuseval.errors import DataError
+
+REPO = Path(__file__).resolve().parents[1]
+TARGETS = REPO / "examples" / "shaoxing" / "targets.yaml"
+CAMPUS = "示例一院东湖院区"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def refused(paths: list[Path], targets: Path | None = TARGETS) -> list[str]:
+    eff = load_effective(None, str(targets) if targets else None, "zh")
+    with pytest.raises(DataError) as info:
+        read_data(paths, eff)
+    return [d.render("en") for d in info.value.diagnostics]
+
+
+# ------------------------------------------------------------------ F1: the default year of expert marks
+
+EXPERTS_NO_YEAR = f"单位,指标,分数,评审人\n{CAMPUS},C5,3.5,评审专家A\n{CAMPUS},C5,3.0,评审专家B\n"
+EXPERTS_2025 = f"单位,指标,分数,评审人,年份\n{CAMPUS},C5,3.5,评审专家A,2025\n{CAMPUS},C5,3.0,评审专家B,2025\n"
+
+
+@pytest.mark.parametrize("data", [
+    f"单位,年份,指标,值\n{CAMPUS},2024,出院患者总人次数,33037\n{CAMPUS},2025,出院患者总人次数,abc\n",
+    f"单位,年份,出院患者微创手术台次数\n{CAMPUS},2024,2\n{CAMPUS},2025,abc\n",
+], ids=["long", "wide"])
+def test_expert_default_year_counts_only_years_with_a_cell_read(tmp_path: Path, data: str) -> None:
+    """A year whose only cells were refused is no year read: marks without a year are for 2024, as before."""
+    messages = refused([write(tmp_path / "data.csv", data), write(tmp_path / "experts.csv", EXPERTS_NO_YEAR)])
+    expert = [m for m in messages if "C5" in m]
+    assert len(expert) == 1, messages
+    assert "2024" in expert[0] and "2025" not in expert[0], expert
+
+
+def test_marks_of_a_year_with_no_cell_read_add_no_problem(tmp_path: Path) -> None:
+    """Marks for 2025, when 2025's only cell was refused: only the refused cell is said, as before."""
+    data = f"单位,年份,指标,值\n{CAMPUS},2024,出院患者总人次数,33037\n{CAMPUS},2025,出院患者总人次数,abc\n"
+    messages = refused([write(tmp_path / "data.csv", data), write(tmp_path / "experts.csv", EXPERTS_2025)])
+    assert len(messages) == 1 and "abc" in messages[0], messages
+
+
+def test_a_year_with_one_cell_read_still_counts(tmp_path: Path) -> None:
+    """A 2025 row with one good cell beside a refused one is a year read: marks default to 2025 (two years,
+    so the marks must say theirs: the message names no default)."""
+    data = (f"单位,年份,出院患者总人次数,出院患者手术人次数\n{CAMPUS},2024,1,2\n{CAMPUS},2025,3,abc\n")
+    eff = load_effective(None, str(TARGETS), "zh")
+    reader = read_mod._Reader(read_mod.Vocabulary.of(eff), default_year=None, layout="auto")
+    sheets, _ = read_mod.open_data_file(write(tmp_path / "data.csv", data), "data.csv")
+    reader._shown = "data.csv"
+    reader.read_sheet(sheets[0], "data.csv")
+    assert reader.years_read == {2024, 2025}
+
+
+# ------------------------------------------------------------------ F2: no padding of every row to the widest
+
+
+def test_column_takes_only_the_cells_asked(tmp_path: Path) -> None:
+    """One 1,000-cell row among 50,000 blank lines: a column costs the rows asked, not rows x widest row."""
+    records: list[list[str]] = [["单位", "年份", "x"], [CAMPUS, "2024", "1", *[""] * 997]] + [[] for _ in range(50_000)]
+    rows = CsvRows(records)
+    tracemalloc.start()
+    try:
+        assert rows.column(0, [1]) == [CAMPUS]
+        assert rows.column(999, [1]) == [None]
+        assert rows.column(2, [0, 1, 2, 3]) == ["x", "1", None, None]  # a short (blank) row: blank cells
+        assert rows.column(5, [0, 2]) == [None, None]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20, peak  # the transposed file was 50,000 x 1,000 pointers: 400 MB
+
+
+def test_one_wide_row_and_a_million_blank_lines_in_little_memory(tmp_path: Path) -> None:
+    """The attack's file (1 MB, within every limit): a clean message in a child capped at 1.5 GB, where the
+    transposing reader needed 8 GB and died with a MemoryError traceback."""
+    path = write(tmp_path / "blank.csv", "单位,年份,出院患者总人次数\n" f"{CAMPUS},2024,1" + "," * 997 + "\n"
+                 + "\n" * 999_990)
+    code = textwrap.dedent(f"""
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
+        from campuseval.cli import load_effective
+        from campuseval.data.read import read_data
+        from campuseval.errors import DataError
+        eff = load_effective(None, {str(TARGETS)!r}, "zh")
+        try:
+            ds = read_data([{str(path)!r}], eff)
+        except DataError as exc:
+            print("refused", exc.diagnostics[0].key)
+        else:
+            print("read", len(ds.values), sorted(set(ds.values.field)))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert done.stdout.strip().startswith(("read 1 ", "refused ")), (done.stdout, done.stderr[-2000:])
+
+
+# ------------------------------------------------------------------ F3: a unit-year read again, linearly
+
+
+class _CountingList(list[Any]):
+    """An entry list of Locations.wide that counts every entry looked at."""
+
+    looked = 0
+
+    def __iter__(self) -> Any:
+        for item in super().__iter__():
+            _CountingList.looked += 1
+            yield item
+
+    def __getitem__(self, i: Any) -> Any:
+        _CountingList.looked += 1
+        return super().__getitem__(i)
+
+
+class _CountingDict(dict[Any, Any]):
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, _CountingList(value))
+
+
+def test_a_unit_year_repeated_with_refused_cells_is_checked_in_linear_steps(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit and year first read in another file, then 2,000 times with a refused cell: each copy's lookup
+    of an earlier cell looked at every earlier copy (2 million steps); now a few per copy. Same messages."""
+    real_init = locations_mod.Locations.__init__
+
+    def init(self: Any) -> None:
+        real_init(self)
+        self.wide = _CountingDict()
+
+    monkeypatch.setattr(locations_mod.Locations, "__init__", init)
+    _CountingList.looked = 0
+    a = write(tmp_path / "a.csv", f"单位,年份,出院患者总人次数\n{CAMPUS},2024,1\n")
+    n = 2_000
+    b = write(tmp_path / "b.csv", "单位,年份,出院患者手术人次数\n" + f"{CAMPUS},2024,abc\n" * n)
+    messages = refused([a, b])
+    assert len(messages) == 30
+    assert all("must be a number" in m for m in messages), messages[:3]
+    assert "b.csv, row 2, column C" in messages[0] and "b.csv, row 31, column C" in messages[-1], messages
+    assert _CountingList.looked < 10 * n, _CountingList.looked
+
+
+def test_a_cell_read_in_a_later_copy_is_still_the_first(tmp_path: Path) -> None:
+    """The first copy's cell refused, the second's read: the third copy is a duplicate of the second."""
+    a = write(tmp_path / "a.csv", f"单位,年份,出院患者总人次数\n{CAMPUS},2024,1\n")
+    b = write(tmp_path / "b.csv", f"单位,年份,出院患者手术人次数\n{CAMPUS},2024,abc\n")
+    c = write(tmp_path / "c.csv", f"单位,年份,出院患者手术人次数\n{CAMPUS},2024,5\n")
+    d = write(tmp_path / "d.csv", f"单位,年份,出院患者手术人次数\n{CAMPUS},2024,6\n")
+    messages = refused([a, b, c, d])
+    assert len(messages) == 2, messages
+    assert "b.csv, row 2, column C" in messages[0]
+    assert "d.csv, row 2, column C" in messages[1] and "c.csv" in messages[1], messages
