@@ -175,3 +175,81 @@ def test_a_cell_read_in_a_later_copy_is_still_the_first(tmp_path: Path) -> None:
     assert len(messages) == 2, messages
     assert "b.csv, row 2, column C" in messages[0]
     assert "d.csv, row 2, column C" in messages[1] and "c.csv" in messages[1], messages
+
+
+# ------------------------------------------------------------------ F4: the 30-problem stop stops the work
+
+
+class _Counter:
+    def __init__(self, real: Any) -> None:
+        self.real, self.calls = real, 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.real(*args, **kwargs)
+
+
+def _count_work(monkeypatch: pytest.MonkeyPatch) -> tuple[_Counter, _Counter, _Counter]:
+    """Counters of the messages made, the units resolved and the cells parsed one by one."""
+    from campuseval.data import columns as columns_mod
+
+    messages, units, cells = _Counter(read_mod.diag), _Counter(read_mod._Reader._resolve_unit), \
+        _Counter(columns_mod.parse_cell)
+    monkeypatch.setattr(read_mod, "diag", messages)
+    monkeypatch.setattr(read_mod._Reader, "_resolve_unit", lambda self, *a: units(self, *a))
+    monkeypatch.setattr(columns_mod, "parse_cell", cells)
+    return messages, units, cells
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+@pytest.mark.parametrize("good", [0, 10_000])
+def test_refused_cells_stop_the_read_at_30_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    layout: str, good: int) -> None:
+    """60,000 refused cells (after `good` rows read well): the same first 30 messages, but only those 30
+    made, and the rows read a small multiple of those before the 30th problem, not all 60,000."""
+    n = 60_000
+    if layout == "wide":
+        head, row = "单位,年份,类型,出院患者总人次数\n", "U{i},2024,总院,{v}\n"
+    else:
+        head, row = "单位,年份,类型,指标,值\n", "U{i},2024,总院,出院患者总人次数,{v}\n"
+    text = head + "".join(row.format(i=i, v=1) for i in range(good)) + \
+        "".join(row.format(i=i, v="abc") for i in range(good, good + n))
+    path = write(tmp_path / "bad.csv", text)
+    messages, units, cells = _count_work(monkeypatch)
+    said = refused([path], targets=None)
+    column = "D" if layout == "wide" else "E"
+    assert len(said) == 30
+    assert all("must be a number, got 'abc'" in m for m in said), said[:2]
+    assert [m.split(":")[0] for m in said] == [f"{path}, row {good + 2 + i}, column {column}" for i in range(30)]
+    assert messages.calls <= 31, messages.calls  # the 30 said (and none for the 59,970 after them)
+    bound = 4 * (good + 30) + 4 * read_mod.FIRST_PART
+    assert units.calls <= bound and cells.calls <= bound, (units.calls, cells.calls, bound)
+
+
+@pytest.mark.parametrize("data", [
+    "examples/shaoxing/data/campus.csv",
+    "examples/shaoxing/data/demo_2023-2024.xlsx",
+    "examples/fenghua/data/synthetic_communities_2024-2025.csv",
+])
+def test_reading_in_parts_reads_the_same(monkeypatch: pytest.MonkeyPatch, data: str) -> None:
+    """A sheet read in parts of 1, 4, 16, ... rows gives the same values, cells and warnings as in one."""
+    targets = REPO / Path(data).parents[1] / "targets.yaml"
+    eff = load_effective(None, str(targets), "zh")
+    whole = read_data([REPO / data], eff)
+    monkeypatch.setattr(read_mod, "FIRST_PART", 1)
+    parts = read_data([REPO / data], eff)
+    assert whole.values.equals(parts.values)
+    assert dict(whole.refs.items()) == dict(parts.refs.items())
+    assert [w.render("en") for w in whole.warnings] == [w.render("en") for w in parts.warnings]
+    assert whole.units == parts.units
+
+
+def test_problems_in_parts_are_said_as_in_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Duplicates, refused cells and unknown units spread over the parts: the same messages in the same order."""
+    rows = [f"{CAMPUS},2024,1,2", "示例二院西山院区,2024,x,3", f"{CAMPUS},2024,1,2", "某医院,2024,1,1",
+            "示例二院西山院区,2025,-,无", "示例二院西山院区,2024,4,5", f"{CAMPUS},2023,1e999,2"] * 3
+    path = write(tmp_path / "d.csv", "单位,年份,出院患者总人次数,出院患者手术人次数\n" + "\n".join(rows) + "\n")
+    whole = refused([path])
+    monkeypatch.setattr(read_mod, "FIRST_PART", 1)
+    assert refused([path]) == whole
+    assert len(whole) > 5

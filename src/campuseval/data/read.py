@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import heapq
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from campuseval.years import check_year
 
 Layout = Literal["auto", "wide", "long"]
 MAX_PROBLEMS = 30
+FIRST_PART = 4096  # rows of a sheet read before the first look at the problem count; each part after is 4x
 MAX_NAME_CHARS = 200  # a unit's name in a data file; the longest real campus name has about 20
 UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 HEADER_SCAN_ROWS = 15
@@ -316,13 +318,25 @@ class _Reader:
         keys = {k: _column(sheet, c, data_rows)[0] for k, c in roles.items()
                 if k in ("unit", "year", "type", "hq", "district", "indicator")}
         self._buffer = []
+        caches: tuple[dict[Any, Any], dict[Any, list[Any]], dict[Any, FieldSpec | None]] = ({}, {}, {})
         try:
-            acc = self._key_rows(sheet, shown, data_rows, roles, keys, long)
-            if acc.rows:
-                if long:
-                    self._long_values(sheet, shown, roles["value"], acc)
-                else:
-                    self._wide_values(sheet, shown, fields, acc)
+            # A part of the rows at a time, each part larger than the last: the read stops after the part
+            # in which the problems reach MAX_PROBLEMS (the rows below could only add problems after them),
+            # so a file of refused cells costs a small multiple of the rows before its 30th problem.
+            start, size = 0, FIRST_PART
+            while start < len(data_rows):
+                end = min(start + size, len(data_rows))
+                part = data_rows if start == 0 and end == len(data_rows) else data_rows[start:end]
+                part_keys = keys if part is data_rows else {k: v[start:end] for k, v in keys.items()}
+                acc = self._key_rows(sheet, shown, part, roles, part_keys, long, caches)
+                if acc.rows:
+                    if long:
+                        self._long_values(sheet, shown, roles["value"], acc)
+                    else:
+                        self._wide_values(sheet, shown, fields, acc)
+                if len(self._buffer) + len(self.problems) >= MAX_PROBLEMS:
+                    break
+                start, size = end, size * 4
         finally:
             buffered, self._buffer = self._buffer, None
         buffered.sort(key=lambda item: item[0])
@@ -330,7 +344,8 @@ class _Reader:
             self.problem(d)
 
     def _key_rows(self, sheet: Sheet, shown: str, data_rows: list[int], roles: dict[str, int],
-                  keys: dict[str, list[Any]], long: bool) -> _Accepted:
+                  keys: dict[str, list[Any]], long: bool,
+                  caches: tuple[dict[Any, Any], dict[Any, list[Any]], dict[Any, FieldSpec | None]]) -> _Accepted:
         acc = _Accepted(block=len(self.locations.blocks))
         unit_roles = [k for k in ("unit", "type", "hq", "district") if k in roles]
         units_of = keys["unit"]
@@ -339,9 +354,7 @@ class _Reader:
         year_keys = _keys([years_of]) if years_of is not None else None
         inds_of = keys.get("indicator")
         ind_keys = _keys([inds_of]) if inds_of is not None else None
-        year_cache: dict[Any, Any] = {}
-        unit_cache: dict[Any, list[Any]] = {}
-        ind_cache: dict[Any, FieldSpec | None] = {}
+        year_cache, unit_cache, ind_cache = caches  # kept from one part of the sheet's rows to the next
         unit_letter = column_letter(roles["unit"])
         width = max(roles.values()) + 1
         wide_seen = self.locations.wide
@@ -504,20 +517,26 @@ class _Reader:
                 problems[(pos, k)] = p
                 block.skipped.add((pos, spec.code))
         again = self.locations.again
+        duplicates: dict[tuple[int, int], CellRef] = {}
         for pos in acc.again:  # a row whose unit and year were read before: a cell may be a duplicate
             unit, year = acc.units[pos], acc.years[pos]
-            for k, (c, spec) in enumerate(items):
+            for k, (_, spec) in enumerate(items):
                 key = (unit.id, year, spec.code)
                 first = self.locations.find(key, before=(acc.block, pos))
                 if first is not None:
                     problems.pop((pos, k), None)
                     block.skipped.add((pos, spec.code))
-                    self._duplicate(shown, sheet, acc.rows[pos], c, k, spec, unit, year, first)
+                    duplicates[(pos, k)] = first
                 elif (pos, k) not in problems:
                     again[key] = (acc.block, pos)  # read here first: a later row's lookup finds it at once
-        for (pos, k), p in problems.items():
+        # Messages only for the first problems by (row, column): no more can be said before the read stops.
+        for pos, k in heapq.nsmallest(MAX_PROBLEMS - len(self.problems), [*problems, *duplicates]):
             c, spec = items[k]
-            self._cell_problem(shown, sheet, acc.rows[pos], c, k, spec, p)
+            if (pos, k) in duplicates:
+                self._duplicate(shown, sheet, acc.rows[pos], c, k, spec, acc.units[pos], acc.years[pos],
+                                duplicates[(pos, k)])
+            else:
+                self._cell_problem(shown, sheet, acc.rows[pos], c, k, spec, problems[(pos, k)])
         self._years_read(acc.years, [pos for pos, _ in block.skipped], width)
         ids = np.array([u.id for u in acc.units], dtype=object)
         codes = np.array([spec.code for _, spec in items], dtype=object)
@@ -543,23 +562,33 @@ class _Reader:
         keys = list(zip([u.id for u in acc.units], acc.years, block.fields, strict=True))
         cells = self.locations.long
         fresh = dict(zip(keys, ((acc.block, pos) for pos in range(n)), strict=True)) \
-            if not cells and not self.locations.wide and not problems else None
-        if fresh is not None and len(fresh) == n:
-            self.locations.long = fresh  # no cell read before, none twice: nothing to check one by one
+            if not self.locations.wide and not problems else None
+        duplicates: dict[int, CellRef] = {}
+        if fresh is not None and len(fresh) == n and cells.keys().isdisjoint(fresh):
+            # No cell read before, none twice: nothing to check one by one.
+            if cells:
+                cells.update(fresh)
+            else:
+                self.locations.long = fresh
         else:
             for pos, key in enumerate(keys):
                 first = self.locations.find(key)
-                spec = acc.specs[pos]
                 if first is not None:
                     problems.pop(pos, None)
                     block.skipped.add((pos, key[2]))
-                    self._duplicate(shown, sheet, acc.rows[pos], c, 0, spec, acc.units[pos], key[1], first)
+                    duplicates[pos] = first
                 elif pos in problems:
                     block.skipped.add((pos, key[2]))
                 else:
                     cells[key] = (acc.block, pos)
-        for pos, p in problems.items():
-            self._cell_problem(shown, sheet, acc.rows[pos], c, 0, acc.specs[pos], p)
+        # Messages only for the first problems by row: no more can be said before the read stops.
+        for pos in heapq.nsmallest(MAX_PROBLEMS - len(self.problems), [*problems, *duplicates]):
+            spec = acc.specs[pos]
+            if pos in duplicates:
+                self._duplicate(shown, sheet, acc.rows[pos], c, 0, spec, acc.units[pos], acc.years[pos],
+                                duplicates[pos])
+            else:
+                self._cell_problem(shown, sheet, acc.rows[pos], c, 0, spec, problems[pos])
         self._years_read(acc.years, [pos for pos, _ in block.skipped], 1)
         self.chunks.append((np.array([u.id for u in acc.units], dtype=object), np.asarray(acc.years, dtype="int64"),
                             np.array(block.fields, dtype=object), values))
