@@ -253,3 +253,29 @@ def test_problems_in_parts_are_said_as_in_one(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(read_mod, "FIRST_PART", 1)
     assert refused([path]) == whole
     assert len(whole) > 5
+
+
+# ------------------------------------------------------------------ F5: cells beyond the header
+
+
+def test_a_row_longer_than_the_header_is_a_warning_at_its_row(tmp_path: Path) -> None:
+    """An unquoted 1,234 splits into two cells and shifts the rest: read as before (no value changes), but
+    said once, at the first such row and its first cell beyond the header, in both languages."""
+    path = write(tmp_path / "t.csv", "单位,年份,出院患者总人次数,出院患者手术人次数\n"
+                 f"{CAMPUS},2024,100,50\n示例二院西山院区,2024,1,234,80\n示例三院北塘院区,2024,5,6,,7\n")
+    eff = load_effective(None, str(TARGETS), "zh")
+    ds = read_data([path], eff)
+    extra = [w for w in ds.warnings if w.message.key == "data.extra_cells"]
+    assert len(extra) == 1, [w.render("en") for w in ds.warnings]
+    assert extra[0].severity == "warning"
+    assert extra[0].render("en").startswith(f"{path}, row 3, column E: this row has 5 cells, more than "
+                                            "the header's 4 columns"), extra[0].render("en")
+    assert "(2 rows like this)" in extra[0].render("en")
+    assert "第 3 行，E 列" in extra[0].render("zh") and "1,234" in extra[0].render("zh")
+
+
+def test_blank_cells_beyond_the_header_say_nothing(tmp_path: Path) -> None:
+    """Trailing commas (blank cells past the header) are what many exports write: no warning."""
+    path = write(tmp_path / "t.csv", "单位,年份,出院患者总人次数\n" f"{CAMPUS},2024,100,,\n示例二院西山院区,2024,1, \n")
+    ds = read_data([path], load_effective(None, str(TARGETS), "zh"))
+    assert not [w for w in ds.warnings if w.message.key == "data.extra_cells"]

@@ -31,7 +31,7 @@ from campuseval.data.dataset import (
 from campuseval.data.experts import ExpertReader
 from campuseval.data.experts import find_header as find_expert_header
 from campuseval.data.locations import Block, CellRefs, Locations
-from campuseval.data.sources import Sheet, open_data_file
+from campuseval.data.sources import Sheet, _filled, open_data_file
 from campuseval.errors import DataError, Diagnostic, Location, diag
 from campuseval.i18n import t
 from campuseval.safetext import visible
@@ -223,6 +223,7 @@ class _Reader:
             return True
         self._check_merged_data(sheet, shown, header_row, roles)
         self._check_cut_off(sheet, shown, header_row)
+        self._check_extra_cells(sheet, shown, header_row)
         before = self.rows_read.get(shown, 0)
         self._read_rows(sheet, shown, header_row, roles, fields, long)
         self.sheets.append(SheetRead(shown, sheet.name, self.rows_read.get(shown, 0) - before))
@@ -284,6 +285,27 @@ class _Reader:
         if 0 < got < width:
             self.problem(diag(Location(file=shown, sheet=sheet.name, row=last + 1, column=column_letter(got - 1)),
                               "data.cut_off", "data.truncated.hint", got=got, width=width))
+
+    def _check_extra_cells(self, sheet: Sheet, shown: str, header_row: int) -> None:
+        """A data row with a cell right of the header's last one: ignored, but said once for the sheet (at its
+        first such row), since in a CSV it is most often a number written 1,234 that shifted the values after it."""
+        width = max((c + 1 for c, cell in enumerate(sheet.rows[header_row]) if cell.value is not None), default=0)
+        records = getattr(sheet.rows, "records", None)
+        if records is not None:  # a CSV (never merged): its rows as split, no cells made
+            extra = [r for r in range(header_row + 1, len(records))
+                     if len(records[r]) > width and any(map(_filled, records[r][width:]))]
+        else:
+            extra = [r for r in range(header_row + 1, len(sheet.rows)) if len(sheet.rows[r]) > width
+                     and any(cell.value is not None for cell in sheet.rows[r][width:])]
+        if not extra:
+            return
+        row = sheet.rows[extra[0]]
+        column = next(c for c in range(width, len(row)) if row[c].value is not None)
+        got = max(c + 1 for c, cell in enumerate(row) if cell.value is not None)
+        self.warnings.append(diag(Location(file=shown, sheet=sheet.name, row=extra[0] + 1,
+                                           column=column_letter(column)),
+                                  "data.extra_cells", "data.extra_cells.hint", severity="warning",
+                                  got=got, width=width, column=column_letter(column), rows=len(extra)))
 
     def _check_merged_data(self, sheet: Sheet, shown: str, header_row: int, roles: dict[str, int]) -> None:
         key_cols = {roles[k] for k in ("unit", "year", "type", "hq", "district") if k in roles}
