@@ -39,20 +39,26 @@ class Locations:
         self.blocks: list[Block] = []
         self.wide: dict[tuple[str, int], list[tuple[int, int]]] = {}  # (unit, year) -> [(block, position)]
         self.long: dict[tuple[str, int, str], tuple[int, int]] = {}
+        # The cells a wide row read again (a unit and year first seen elsewhere) read first, where the
+        # first row of that unit and year did not: a lookup is the first row, then this, then the long cells,
+        # never a walk over every row of the unit and year (each may have had its cells refused).
+        self.again: dict[tuple[str, int, str], tuple[int, int]] = {}
         self.count = 0
 
     def find(self, key: tuple[str, int, str], before: tuple[int, int] | None = None) -> CellRef | None:
-        """The cell `key` was read from; with `before`, only among the wide rows read before that one."""
+        """The cell `key` was read from; with `before`, only among the wide rows read before that one
+        (`before` is the wide row being read: the rows after it are not yet in `again`)."""
         unit, year, code = key
         entries = self.wide.get((unit, year))
         if entries:
-            blocks = self.blocks
-            for entry in entries:
-                if entry == before:
-                    break
-                b = blocks[entry[0]]
+            entry = entries[0]
+            if entry != before:
+                b = self.blocks[entry[0]]
                 if code in b.cols and (entry[1], code) not in b.skipped:
                     return b.ref(entry[1], code)
+                at = self.again.get(key)
+                if at is not None:
+                    return self.blocks[at[0]].ref(at[1], code)
         at = self.long.get(key)
         if at is not None:
             return self.blocks[at[0]].ref(at[1], code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import heapq
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from campuseval.data.dataset import (
 from campuseval.data.experts import ExpertReader
 from campuseval.data.experts import find_header as find_expert_header
 from campuseval.data.locations import Block, CellRefs, Locations
-from campuseval.data.sources import Sheet, open_data_file
+from campuseval.data.sources import Sheet, _filled, open_data_file
 from campuseval.errors import DataError, Diagnostic, Location, diag
 from campuseval.i18n import t
 from campuseval.safetext import visible
@@ -38,6 +39,7 @@ from campuseval.years import check_year
 
 Layout = Literal["auto", "wide", "long"]
 MAX_PROBLEMS = 30
+FIRST_PART = 4096  # rows of a sheet read before the first look at the problem count; each part after is 4x
 MAX_NAME_CHARS = 200  # a unit's name in a data file; the longest real campus name has about 20
 UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 HEADER_SCAN_ROWS = 15
@@ -178,6 +180,7 @@ class _Reader:
     ignored_units: set[str] = field(default_factory=set)
     no_unit_header: Location | None = None  # a header row that names fields but has no unit column
     sheets: list[SheetRead] = field(default_factory=list)
+    years_read: set[int] = field(default_factory=set)  # years with a cell read (not refused, not a duplicate)
     unknown_headers: list[UnknownHeader] = field(default_factory=list)
     # While a sheet's rows are read by column, problems wait here with their (row, column order).
     _buffer: list[tuple[tuple[int, int], Diagnostic]] | None = None
@@ -220,6 +223,7 @@ class _Reader:
             return True
         self._check_merged_data(sheet, shown, header_row, roles)
         self._check_cut_off(sheet, shown, header_row)
+        self._check_extra_cells(sheet, shown, header_row)
         before = self.rows_read.get(shown, 0)
         self._read_rows(sheet, shown, header_row, roles, fields, long)
         self.sheets.append(SheetRead(shown, sheet.name, self.rows_read.get(shown, 0) - before))
@@ -282,6 +286,27 @@ class _Reader:
             self.problem(diag(Location(file=shown, sheet=sheet.name, row=last + 1, column=column_letter(got - 1)),
                               "data.cut_off", "data.truncated.hint", got=got, width=width))
 
+    def _check_extra_cells(self, sheet: Sheet, shown: str, header_row: int) -> None:
+        """A data row with a cell right of the header's last one: ignored, but said once for the sheet (at its
+        first such row), since in a CSV it is most often a number written 1,234 that shifted the values after it."""
+        width = max((c + 1 for c, cell in enumerate(sheet.rows[header_row]) if cell.value is not None), default=0)
+        records = getattr(sheet.rows, "records", None)
+        if records is not None:  # a CSV (never merged): its rows as split, no cells made
+            extra = [r for r in range(header_row + 1, len(records))
+                     if len(records[r]) > width and any(map(_filled, records[r][width:]))]
+        else:
+            extra = [r for r in range(header_row + 1, len(sheet.rows)) if len(sheet.rows[r]) > width
+                     and any(cell.value is not None for cell in sheet.rows[r][width:])]
+        if not extra:
+            return
+        row = sheet.rows[extra[0]]
+        column = next(c for c in range(width, len(row)) if row[c].value is not None)
+        got = max(c + 1 for c, cell in enumerate(row) if cell.value is not None)
+        self.warnings.append(diag(Location(file=shown, sheet=sheet.name, row=extra[0] + 1,
+                                           column=column_letter(column)),
+                                  "data.extra_cells", "data.extra_cells.hint", severity="warning",
+                                  got=got, width=width, column=column_letter(column), rows=len(extra)))
+
     def _check_merged_data(self, sheet: Sheet, shown: str, header_row: int, roles: dict[str, int]) -> None:
         key_cols = {roles[k] for k in ("unit", "year", "type", "hq", "district") if k in roles}
         for r1, c1, r2, c2 in sheet.merged:
@@ -315,13 +340,25 @@ class _Reader:
         keys = {k: _column(sheet, c, data_rows)[0] for k, c in roles.items()
                 if k in ("unit", "year", "type", "hq", "district", "indicator")}
         self._buffer = []
+        caches: tuple[dict[Any, Any], dict[Any, list[Any]], dict[Any, FieldSpec | None]] = ({}, {}, {})
         try:
-            acc = self._key_rows(sheet, shown, data_rows, roles, keys, long)
-            if acc.rows:
-                if long:
-                    self._long_values(sheet, shown, roles["value"], acc)
-                else:
-                    self._wide_values(sheet, shown, fields, acc)
+            # A part of the rows at a time, each part larger than the last: the read stops after the part
+            # in which the problems reach MAX_PROBLEMS (the rows below could only add problems after them),
+            # so a file of refused cells costs a small multiple of the rows before its 30th problem.
+            start, size = 0, FIRST_PART
+            while start < len(data_rows):
+                end = min(start + size, len(data_rows))
+                part = data_rows if start == 0 and end == len(data_rows) else data_rows[start:end]
+                part_keys = keys if part is data_rows else {k: v[start:end] for k, v in keys.items()}
+                acc = self._key_rows(sheet, shown, part, roles, part_keys, long, caches)
+                if acc.rows:
+                    if long:
+                        self._long_values(sheet, shown, roles["value"], acc)
+                    else:
+                        self._wide_values(sheet, shown, fields, acc)
+                if len(self._buffer) + len(self.problems) >= MAX_PROBLEMS:
+                    break
+                start, size = end, size * 4
         finally:
             buffered, self._buffer = self._buffer, None
         buffered.sort(key=lambda item: item[0])
@@ -329,7 +366,8 @@ class _Reader:
             self.problem(d)
 
     def _key_rows(self, sheet: Sheet, shown: str, data_rows: list[int], roles: dict[str, int],
-                  keys: dict[str, list[Any]], long: bool) -> _Accepted:
+                  keys: dict[str, list[Any]], long: bool,
+                  caches: tuple[dict[Any, Any], dict[Any, list[Any]], dict[Any, FieldSpec | None]]) -> _Accepted:
         acc = _Accepted(block=len(self.locations.blocks))
         unit_roles = [k for k in ("unit", "type", "hq", "district") if k in roles]
         units_of = keys["unit"]
@@ -338,9 +376,7 @@ class _Reader:
         year_keys = _keys([years_of]) if years_of is not None else None
         inds_of = keys.get("indicator")
         ind_keys = _keys([inds_of]) if inds_of is not None else None
-        year_cache: dict[Any, Any] = {}
-        unit_cache: dict[Any, list[Any]] = {}
-        ind_cache: dict[Any, FieldSpec | None] = {}
+        year_cache, unit_cache, ind_cache = caches  # kept from one part of the sheet's rows to the next
         unit_letter = column_letter(roles["unit"])
         width = max(roles.values()) + 1
         wide_seen = self.locations.wide
@@ -452,6 +488,16 @@ class _Reader:
             self.rows_read[shown] = self.rows_read.get(shown, 0) + read
         return acc
 
+    def _years_read(self, years: list[int], skipped: list[int], width: int) -> None:
+        """The years of the rows with a cell read: not every one of the row's `width` cells refused or a
+        duplicate (a skipped position is listed once per cell). The default year of expert marks counts
+        only these, as the cell-by-cell reader did."""
+        if not skipped:
+            self.years_read.update(years)
+            return
+        bad = np.bincount(np.asarray(skipped, dtype=np.intp), minlength=len(years))
+        self.years_read.update(np.asarray(years, dtype="int64")[bad < width].tolist())
+
     def _cell_problem(self, shown: str, sheet: Sheet, r: int, c: int, order: int, spec: FieldSpec,
                       problem: CellProblem | str) -> None:
         self._at = (r, order)
@@ -492,17 +538,28 @@ class _Reader:
             for pos, p in found.items():
                 problems[(pos, k)] = p
                 block.skipped.add((pos, spec.code))
+        again = self.locations.again
+        duplicates: dict[tuple[int, int], CellRef] = {}
         for pos in acc.again:  # a row whose unit and year were read before: a cell may be a duplicate
             unit, year = acc.units[pos], acc.years[pos]
-            for k, (c, spec) in enumerate(items):
-                first = self.locations.find((unit.id, year, spec.code), before=(acc.block, pos))
+            for k, (_, spec) in enumerate(items):
+                key = (unit.id, year, spec.code)
+                first = self.locations.find(key, before=(acc.block, pos))
                 if first is not None:
                     problems.pop((pos, k), None)
                     block.skipped.add((pos, spec.code))
-                    self._duplicate(shown, sheet, acc.rows[pos], c, k, spec, unit, year, first)
-        for (pos, k), p in problems.items():
+                    duplicates[(pos, k)] = first
+                elif (pos, k) not in problems:
+                    again[key] = (acc.block, pos)  # read here first: a later row's lookup finds it at once
+        # Messages only for the first problems by (row, column): no more can be said before the read stops.
+        for pos, k in heapq.nsmallest(MAX_PROBLEMS - len(self.problems), [*problems, *duplicates]):
             c, spec = items[k]
-            self._cell_problem(shown, sheet, acc.rows[pos], c, k, spec, p)
+            if (pos, k) in duplicates:
+                self._duplicate(shown, sheet, acc.rows[pos], c, k, spec, acc.units[pos], acc.years[pos],
+                                duplicates[(pos, k)])
+            else:
+                self._cell_problem(shown, sheet, acc.rows[pos], c, k, spec, problems[(pos, k)])
+        self._years_read(acc.years, [pos for pos, _ in block.skipped], width)
         ids = np.array([u.id for u in acc.units], dtype=object)
         codes = np.array([spec.code for _, spec in items], dtype=object)
         # Row by row, a row's fields in column order: the order the values were always listed in.
@@ -527,23 +584,34 @@ class _Reader:
         keys = list(zip([u.id for u in acc.units], acc.years, block.fields, strict=True))
         cells = self.locations.long
         fresh = dict(zip(keys, ((acc.block, pos) for pos in range(n)), strict=True)) \
-            if not cells and not self.locations.wide and not problems else None
-        if fresh is not None and len(fresh) == n:
-            self.locations.long = fresh  # no cell read before, none twice: nothing to check one by one
+            if not self.locations.wide and not problems else None
+        duplicates: dict[int, CellRef] = {}
+        if fresh is not None and len(fresh) == n and cells.keys().isdisjoint(fresh):
+            # No cell read before, none twice: nothing to check one by one.
+            if cells:
+                cells.update(fresh)
+            else:
+                self.locations.long = fresh
         else:
             for pos, key in enumerate(keys):
                 first = self.locations.find(key)
-                spec = acc.specs[pos]
                 if first is not None:
                     problems.pop(pos, None)
                     block.skipped.add((pos, key[2]))
-                    self._duplicate(shown, sheet, acc.rows[pos], c, 0, spec, acc.units[pos], key[1], first)
+                    duplicates[pos] = first
                 elif pos in problems:
                     block.skipped.add((pos, key[2]))
                 else:
                     cells[key] = (acc.block, pos)
-        for pos, p in problems.items():
-            self._cell_problem(shown, sheet, acc.rows[pos], c, 0, acc.specs[pos], p)
+        # Messages only for the first problems by row: no more can be said before the read stops.
+        for pos in heapq.nsmallest(MAX_PROBLEMS - len(self.problems), [*problems, *duplicates]):
+            spec = acc.specs[pos]
+            if pos in duplicates:
+                self._duplicate(shown, sheet, acc.rows[pos], c, 0, spec, acc.units[pos], acc.years[pos],
+                                duplicates[pos])
+            else:
+                self._cell_problem(shown, sheet, acc.rows[pos], c, 0, spec, problems[pos])
+        self._years_read(acc.years, [pos for pos, _ in block.skipped], 1)
         self.chunks.append((np.array([u.id for u in acc.units], dtype=object), np.asarray(acc.years, dtype="int64"),
                             np.array(block.fields, dtype=object), values))
         self.locations.count += n
@@ -770,8 +838,7 @@ def read_data(paths: Iterable[str | Path], eff: EffectiveTable, *, year: int | N
                                 sheets="、".join(sheet_names)))
         elif not reader.rows_read.get(shown) and not reader.problems:
             reader.problem(diag(Location(file=shown), "data.no_rows", "data.no_rows.hint"))
-    years_read = sorted({int(y) for chunk in reader.chunks for y in np.unique(chunk[1])})
-    marks = experts.finish(reader.units, reader.vocab.units, year, years_read)
+    marks = experts.finish(reader.units, reader.vocab.units, year, sorted(reader.years_read))
     if reader.problems:
         raise DataError(reader.problems)
     if reader.unknown_headers:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import csv
-import itertools
 import operator
 import re
 from collections.abc import Iterator, Sequence
@@ -173,7 +172,6 @@ class CsvRows(Sequence[list[RawCell]]):
     def __init__(self, records: list[list[str]]) -> None:
         self.records = records
         self._made: dict[int, list[RawCell]] = {}
-        self._columns: list[tuple[str, ...]] | None = None
 
     def __len__(self) -> int:
         return len(self.records)
@@ -207,18 +205,16 @@ class CsvRows(Sequence[list[RawCell]]):
                 if (any(c.value is not None for c in made[r]) if r in made else any(map(_filled, recs[r])))]
 
     def column(self, c: int, rows: list[int]) -> list[str | None]:
-        """Column `c` of `rows` (ascending): the text (cut at MAX_CELL_CHARS), None for a blank cell."""
-        if self._columns is None:  # the records turned into columns once, in C
-            self._columns = list(itertools.zip_longest(*self.records, fillvalue=""))
-        if c >= len(self._columns):
-            return [None] * len(rows)
-        col = self._columns[c]
-        if len(rows) == 1:
-            texts: list[str] = [col[rows[0]]]
-        elif rows and rows[0] + len(rows) - 1 == rows[-1]:  # consecutive rows: a slice
-            texts = list(col[rows[0]:rows[-1] + 1])
-        else:
-            texts = list(operator.itemgetter(*rows)(col)) if rows else []
+        """Column `c` of `rows` (ascending): the text (cut at MAX_CELL_CHARS), None for a blank cell.
+
+        Only the asked rows' cells are taken, a row shorter than `c` giving a blank: no row is padded
+        to the widest one, so a file costs what its cells hold, not rows times the widest row."""
+        recs = self.records
+        picked = [recs[r] for r in rows]
+        try:
+            texts: list[str] = list(map(operator.itemgetter(c), picked))
+        except IndexError:  # a short row: its missing cells are blank
+            texts = [rec[c] if c < len(rec) else "" for rec in picked]
         out: list[str | None]
         if max(map(len, texts), default=0) > MAX_CELL_CHARS:  # blank or not as typed, then cut (as __getitem__)
             out = [None if not v or v.isspace() else _clip(v) for v in texts]
