@@ -258,20 +258,36 @@ def test_problems_in_parts_are_said_as_in_one(tmp_path: Path, monkeypatch: pytes
 # ------------------------------------------------------------------ F5: cells beyond the header
 
 
-def test_a_row_longer_than_the_header_is_a_warning_at_its_row(tmp_path: Path) -> None:
-    """An unquoted 1,234 splits into two cells and shifts the rest: read as before (no value changes), but
-    said once, at the first such row and its first cell beyond the header, in both languages."""
+def test_a_csv_row_longer_than_the_header_is_refused_at_its_row(tmp_path: Path) -> None:
+    """An unquoted 1,234 splits into two cells and shifts the rest: the run is refused, said once, at the first
+    such row and its first cell beyond the header, in both languages."""
     path = write(tmp_path / "t.csv", "单位,年份,出院患者总人次数,出院患者手术人次数\n"
                  f"{CAMPUS},2024,100,50\n示例二院西山院区,2024,1,234,80\n示例三院北塘院区,2024,5,6,,7\n")
     eff = load_effective(None, str(TARGETS), "zh")
-    ds = read_data([path], eff)
-    extra = [w for w in ds.warnings if w.message.key == "data.extra_cells"]
-    assert len(extra) == 1, [w.render("en") for w in ds.warnings]
-    assert extra[0].severity == "warning"
+    with pytest.raises(DataError) as info:
+        read_data([path], eff)
+    extra = [d for d in info.value.diagnostics if d.message.key == "data.extra_cells_csv"]
+    assert len(extra) == 1, [d.render("en") for d in info.value.diagnostics]
     assert extra[0].render("en").startswith(f"{path}, row 3, column E: this row has 5 cells, more than "
                                             "the header's 4 columns"), extra[0].render("en")
     assert "(2 rows like this)" in extra[0].render("en")
     assert "第 3 行，E 列" in extra[0].render("zh") and "1,234" in extra[0].render("zh")
+
+
+def test_a_note_right_of_a_workbook_table_is_a_warning(tmp_path: Path) -> None:
+    """In a workbook a cell is where it was typed: content right of the header is ignored with one warning."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["单位", "年份", "出院患者总人次数"])
+    ws.append([CAMPUS, 2024, 100, "备注：已核对"])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    ds = read_data([path], load_effective(None, str(TARGETS), "zh"))
+    extra = [w for w in ds.warnings if w.message.key == "data.extra_cells"]
+    assert len(extra) == 1 and extra[0].severity == "warning"
+    assert ds.values["value"].tolist() == [100.0]  # the row's own value is read; the note is not
 
 
 def test_blank_cells_beyond_the_header_say_nothing(tmp_path: Path) -> None:

@@ -302,9 +302,15 @@ class _Reader:
         row = sheet.rows[extra[0]]
         column = next(c for c in range(width, len(row)) if row[c].value is not None)
         got = max(c + 1 for c, cell in enumerate(row) if cell.value is not None)
-        self.warnings.append(diag(Location(file=shown, sheet=sheet.name, row=extra[0] + 1,
-                                           column=column_letter(column)),
-                                  "data.extra_cells", "data.extra_cells.hint", severity="warning",
+        where = Location(file=shown, sheet=sheet.name, row=extra[0] + 1, column=column_letter(column))
+        if records is not None:
+            # In a CSV the cells of such a row may have moved (1,234 read as 1 and 234): scoring its values
+            # would be a confident answer from data that is probably misread, so the run is refused.
+            self.problem(diag(where, "data.extra_cells_csv", "data.extra_cells.hint", got=got, width=width,
+                              column=column_letter(column), rows=len(extra)))
+            return
+        # In a workbook a cell is where it was typed: a note right of the table is only ignored.
+        self.warnings.append(diag(where, "data.extra_cells", "data.extra_cells.hint", severity="warning",
                                   got=got, width=width, column=column_letter(column), rows=len(extra)))
 
     def _check_merged_data(self, sheet: Sheet, shown: str, header_row: int, roles: dict[str, int]) -> None:

@@ -29,6 +29,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "this row has only {got} cells (the header has {width}) and the file does not end with a line break: it looks cut off"),
     "data.extra_cells": ("这一行有 {got} 个单元格，超出表头的 {width} 列：{column} 列起没有列名的内容已忽略（共 {rows} 行如此）",
                          "this row has {got} cells, more than the header's {width} columns: what it holds from column {column} on has no header and was ignored ({rows} rows like this)"),
+    "data.extra_cells_csv": ("这一行有 {got} 个单元格，超出表头的 {width} 列：{column} 列起的内容没有列名，这一行的数值可能已错位（共 {rows} 行如此）",
+                             "this row has {got} cells, more than the header's {width} columns: from column {column} on nothing has a header, so the values of this row may have moved ({rows} rows like this)"),
     "data.extra_cells.hint": ("CSV 中未加引号的千分位逗号（1,234）会把一个数拆成两格、其后的值错位；请去掉千分位或给该数加引号，或删除多余的单元格",
                               "in a CSV an unquoted thousands separator (1,234) splits a number into two cells and shifts the values after it: drop the separator or quote the number, or delete the extra cells"),
     "data.truncated.hint": ("请向报送单位重新索取完整的文件", "ask the sender for the whole file again"),
