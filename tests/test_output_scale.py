@@ -214,3 +214,23 @@ def test_unit_file_names_keep_chinese_letters_and_stay_unique() -> None:
     # Letters of any script stay (an analyst finds 院区甲.html by name); path separators and dots at the ends do not.
     assert [safe_stem(x, used) for x in ("院区甲", "院区乙", "../x", "A", "a", "院区甲")] == [
         "院区甲", "院区乙", "_x", "A", "a-2", "院区甲-2"]
+
+
+def test_an_earlier_runs_feedback_sheets_are_named_not_mixed_in_silently(tmp_path: Path) -> None:
+    """--force rewrites this run's units/ files; a sheet an earlier run left there (a campus since renamed) is
+    kept, since it may not be ours, but the run says so, so that it is not sent out by mistake."""
+    out = tmp_path / "o"
+    (out / "units").mkdir(parents=True)
+    (out / "units" / "old_campus.html").write_text("an earlier run's sheet", encoding="utf-8")
+    (out / "units" / "notes.txt").write_text("the analyst's own notes", encoding="utf-8")
+    result = CliRunner().invoke(app, ["score", str(XLSX), "--targets", str(TARGETS), "--out", str(out),
+                                      "--generated-at", STAMP, "--format", "json", "--per-unit", "--force",
+                                      "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert (f"warning: {out / 'units'} also holds 1 feedback sheets this run did not write (such as "
+            "old_campus.html)") in " ".join(result.output.split())
+    assert (out / "units" / "old_campus.html").read_text(encoding="utf-8") == "an earlier run's sheet"
+    assert (out / "units" / "notes.txt").exists()
+    rerun = CliRunner().invoke(app, ["score", str(XLSX), "--targets", str(TARGETS), "--out", str(tmp_path / "new"),
+                                     "--generated-at", STAMP, "--format", "json", "--per-unit", "--lang", "en"])
+    assert rerun.exit_code == 0 and "did not write" not in rerun.output

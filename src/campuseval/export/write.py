@@ -133,6 +133,20 @@ def safe_stem(unit_id: str, used: set[str]) -> str:
     return stem
 
 
+def stale_unit_files(written: list[Path]) -> list[Path]:
+    """Feedback sheets in the units/ folder of `written` that this run did not write (an earlier run's, whose
+    campus was renamed or dropped): left alone, since they may not be ours, but never to be sent out unseen."""
+    units = {p for p in written if p.parent.name == UNITS_DIR}
+    if not units:
+        return []
+    folder = next(iter(units)).parent
+    try:
+        present = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [p for p in present if p.suffix.lower() in (".html", ".xlsx") and p not in units]
+
+
 def unit_results(results: Results, campus_id: str) -> Results:
     """`results` holding only `campus_id` (and its last year): what its feedback workbook shows."""
     return results.for_unit(campus_id)

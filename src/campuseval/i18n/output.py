@@ -16,6 +16,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "out.bad_format": ("不支持的输出格式“{fmt}”", "unknown output format '{fmt}'"),
     "out.bad_format.hint": ("可选：{choices}（用逗号分隔）", "choose from {choices} (comma-separated)"),
     "out.written": ("已写出：{files}", "written: {files}"),
+    "out.stale_units": ("{folder} 中另有 {n} 个反馈单不是本次运行写出的（如 {first}），应是较早运行留下的：发出前请删除或移走",
+                        "{folder} also holds {n} feedback sheets this run did not write (such as {first}), left by an earlier run: delete or move them before sending any out"),
     "out.written_units": ("已为每个评价对象写出反馈单：{n} 个文件，在 {folder}", "Feedback sheets, one per unit: {n} files in {folder}"),
     "progress.read": ("读取数据", "Reading the data"),
     "progress.score": ("评分", "Scoring"),
