@@ -234,3 +234,24 @@ def test_an_earlier_runs_feedback_sheets_are_named_not_mixed_in_silently(tmp_pat
     rerun = CliRunner().invoke(app, ["score", str(XLSX), "--targets", str(TARGETS), "--out", str(tmp_path / "new"),
                                      "--generated-at", STAMP, "--format", "json", "--per-unit", "--lang", "en"])
     assert rerun.exit_code == 0 and "did not write" not in rerun.output
+
+
+def test_unit_file_names_hold_on_every_file_system() -> None:
+    """Names that are one file on Windows/macOS (σ, ς, Σ casefold alike), device names, names over 255 bytes."""
+    from campuseval.export.write import safe_stem
+
+    used: set[str] = set()
+    got = [safe_stem(x, used) for x in ("σ", "ς", "Σ", "CON", "con.txt", "COM1", "𠀀" * 70)]
+    assert got[:6] == ["σ", "ς-2", "Σ-3", "_CON", "_con.txt", "_COM1"]
+    assert len((got[6] + "-2.xlsx").encode("utf-8")) <= 255 and got[6] == "𠀀" * 50  # 200 bytes of 4-byte letters
+
+
+def test_leftover_unit_files_are_named_when_this_run_writes_none(tmp_path: Path) -> None:
+    """A run of 50 units or fewer over an earlier large run's folder: its units/ sheets are not this run's."""
+    out = tmp_path / "o"
+    (out / "units").mkdir(parents=True)
+    (out / "units" / "old.html").write_text("an earlier run's sheet", encoding="utf-8")
+    result = CliRunner().invoke(app, ["score", str(XLSX), "--targets", str(TARGETS), "--out", str(out),
+                                      "--generated-at", STAMP, "--format", "json", "--force", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "also holds 1 feedback sheets this run did not write (such as old.html)" in " ".join(result.output.split())

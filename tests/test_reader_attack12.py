@@ -295,3 +295,20 @@ def test_blank_cells_beyond_the_header_say_nothing(tmp_path: Path) -> None:
     path = write(tmp_path / "t.csv", "单位,年份,出院患者总人次数\n" f"{CAMPUS},2024,100,,\n示例二院西山院区,2024,1, \n")
     ds = read_data([path], load_effective(None, str(TARGETS), "zh"))
     assert not [w for w in ds.warnings if w.message.key == "data.extra_cells"]
+
+
+@pytest.mark.parametrize(("header_end", "good", "shifted"), [
+    ("", "100,50", "1,234,"),  # the row's last value is missing: the extra field is blank
+    (",备注", "100,50,", "1,234,80,"),  # under a 备注 column the tool ignores (blank here)
+])
+def test_a_csv_row_split_into_more_fields_than_the_others_is_refused(tmp_path: Path, header_end: str, good: str,
+                                                                      shifted: str) -> None:
+    """1,234 unquoted adds no non-blank cell beyond the header here, yet moves every value after it: the row has
+    more fields than the header and the other rows, and the run is refused at it."""
+    path = write(tmp_path / "t.csv", f"单位,年份,出院患者总人次数,出院患者手术人次数{header_end}\n"
+                 f"{CAMPUS},2024,{good}\n示例二院西山院区,2024,{shifted}\n")
+    with pytest.raises(DataError) as info:
+        read_data([path], load_effective(None, str(TARGETS), "zh"))
+    said = [d.render("en") for d in info.value.diagnostics if d.message.key == "data.longer_row_csv"]
+    assert len(said) == 1 and said[0].startswith(f"{path}, row 3, column "), [
+        d.render("en") for d in info.value.diagnostics]

@@ -583,13 +583,13 @@ def _print_written(written: list[Path], lang: Lang) -> None:
     err.print(t("out.written", lang, files=", ".join(str(p) for p in main)), markup=False)
     if units:
         err.print(t("out.written_units", lang, n=len(units), folder=str(units[0].parent)), markup=False)
-        from campuseval.export.write import stale_unit_files
+    from campuseval.export.write import stale_unit_files
 
-        stale = stale_unit_files(written)
-        if stale:  # an earlier run's sheets beside this run's: one of them could be sent out by mistake
-            err.print(visible(t("severity.warning", lang) + t("cli.colon", lang) + t(
-                "out.stale_units", lang, n=len(stale), folder=str(units[0].parent), first=stale[0].name)),
-                markup=False, style="yellow")
+    stale = stale_unit_files(written)
+    if stale:  # an earlier run's sheets beside this run's: one of them could be sent out by mistake
+        err.print(visible(t("severity.warning", lang) + t("cli.colon", lang) + t(
+            "out.stale_units", lang, n=len(stale), folder=str(stale[0].parent), first=stale[0].name)),
+            markup=False, style="yellow")
 
 
 @command("template", "生成数据填报模板（xlsx）/ write an input workbook to fill in")

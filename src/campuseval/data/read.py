@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import difflib
 import functools
 import hashlib
@@ -286,6 +287,20 @@ class _Reader:
             self.problem(diag(Location(file=shown, sheet=sheet.name, row=last + 1, column=column_letter(got - 1)),
                               "data.cut_off", "data.truncated.hint", got=got, width=width))
 
+    def _check_longer_rows(self, records: list[list[str]], shown: str, header_row: int) -> None:
+        """A CSV row split into more fields than the header and than most rows (blank or not: a number written
+        1,234 in a row whose last value was missing, or under a header ending in an ignored 备注 column, adds
+        no cell beyond the header yet moves every value after it). Refused at the first such row."""
+        data = [len(records[r]) for r in range(header_row + 1, len(records)) if records[r]]
+        if not data:
+            return
+        usual = max(len(records[header_row]), collections.Counter(data).most_common(1)[0][0])
+        longer = [r for r in range(header_row + 1, len(records)) if len(records[r]) > usual]
+        if longer:
+            self.problem(diag(Location(file=shown, row=longer[0] + 1, column=column_letter(usual)),
+                              "data.longer_row_csv", "data.extra_cells.hint", got=len(records[longer[0]]),
+                              usual=usual, rows=len(longer)))
+
     def _check_extra_cells(self, sheet: Sheet, shown: str, header_row: int) -> None:
         """A data row with a cell right of the header's last one: ignored, but said once for the sheet (at its
         first such row), since in a CSV it is most often a number written 1,234 that shifted the values after it."""
@@ -294,6 +309,9 @@ class _Reader:
         if records is not None:  # a CSV (never merged): its rows as split, no cells made
             extra = [r for r in range(header_row + 1, len(records))
                      if len(records[r]) > width and any(map(_filled, records[r][width:]))]
+            if not extra:  # no cell beyond the header, yet a row may have more fields than the others
+                self._check_longer_rows(records, shown, header_row)
+                return
         else:
             extra = [r for r in range(header_row + 1, len(sheet.rows)) if len(sheet.rows[r]) > width
                      and any(cell.value is not None for cell in sheet.rows[r][width:])]
@@ -310,7 +328,7 @@ class _Reader:
                               column=column_letter(column), rows=len(extra)))
             return
         # In a workbook a cell is where it was typed: a note right of the table is only ignored.
-        self.warnings.append(diag(where, "data.extra_cells", "data.extra_cells.hint", severity="warning",
+        self.warnings.append(diag(where, "data.extra_cells", "data.extra_cells_xlsx.hint", severity="warning",
                                   got=got, width=width, column=column_letter(column), rows=len(extra)))
 
     def _check_merged_data(self, sheet: Sheet, shown: str, header_row: int, roles: dict[str, int]) -> None:

@@ -27,6 +27,8 @@ FILES = {
     "docx": ["report.docx"],
 }
 UNITS_DIR = "units"  # the per-campus feedback sheets (一院区一单): units/<campus id>.html and .xlsx
+MAX_STEM_BYTES = 200  # a file name is at most 255 bytes on ext4, NTFS and APFS
+_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{k}" for k in range(1, 10)), *(f"LPT{k}" for k in range(1, 10))}
 
 
 def parse_formats(text: str) -> list[str]:
@@ -122,29 +124,33 @@ def unit_files(results: Results) -> dict[str, tuple[str, str]]:
 
 def safe_stem(unit_id: str, used: set[str]) -> str:
     """A file name from a campus id: letters of any script (院区甲 stays readable), digits, - _ . kept, the rest
-    _, unique within the run (ignoring case, for Windows and macOS)."""
+    _; at most 200 bytes of UTF-8 (file systems count bytes); never a Windows device name (CON, NUL, COM1...);
+    unique within the run as the case-insensitive file systems of Windows and macOS compare names (casefold)."""
     text = unicodedata.normalize("NFC", unit_id)  # one spelling of 院区 on every file system
     stem = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text).strip(".") or "unit"
-    base, n = stem[:64], 2
-    stem = base
-    while stem.lower() in used:
+    base = stem.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore")  # room left for -N and .xlsx
+    if base.split(".")[0].upper() in _DEVICE_NAMES:  # CON.txt is the device too: the name before the dot counts
+        base = "_" + base
+    stem, n = base, 2
+    while stem.casefold() in used:
         stem, n = f"{base}-{n}", n + 1
-    used.add(stem.lower())
+    used.add(stem.casefold())
     return stem
 
 
 def stale_unit_files(written: list[Path]) -> list[Path]:
-    """Feedback sheets in the units/ folder of `written` that this run did not write (an earlier run's, whose
-    campus was renamed or dropped): left alone, since they may not be ours, but never to be sent out unseen."""
-    units = {p for p in written if p.parent.name == UNITS_DIR}
-    if not units:
+    """Feedback sheets in the units/ folder beside `written` that this run did not write (an earlier run's, for a
+    campus since renamed or dropped, or of a larger run): left alone, since they may not be ours, but never to be
+    sent out unseen."""
+    if not written:
         return []
-    folder = next(iter(units)).parent
+    mine = {p for p in written if p.parent.name == UNITS_DIR}
+    folder = next(iter(mine)).parent if mine else written[0].parent / UNITS_DIR
     try:
-        present = sorted(folder.iterdir())
+        present = sorted(folder.iterdir()) if folder.is_dir() else []
     except OSError:
         return []
-    return [p for p in present if p.suffix.lower() in (".html", ".xlsx") and p not in units]
+    return [p for p in present if p.suffix.lower() in (".html", ".xlsx") and p not in mine]
 
 
 def unit_results(results: Results, campus_id: str) -> Results:
